@@ -18,10 +18,7 @@ class Settings:
     dbt_project_dir: Path
     dbt_target: str
     expectations_dir: Path
-
-    @property
-    def lake_dir(self) -> Path:
-        return self.warehouse_dir / "lake"
+    lake_dir: Path  # the raw lake (Parquet); default <warehouse>/lake
 
     @property
     def raw_dir(self) -> Path:
@@ -59,9 +56,11 @@ class Settings:
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     root = Path(env.get("DRUGTRADE_PROJECT_ROOT", PROJECT_ROOT)).resolve()
+    warehouse = Path(env.get("DRUGTRADE_WAREHOUSE", root / "warehouse")).resolve()
     return Settings(
         project_root=root,
-        warehouse_dir=Path(env.get("DRUGTRADE_WAREHOUSE", root / "warehouse")).resolve(),
+        warehouse_dir=warehouse,
+        lake_dir=Path(env.get("DRUGTRADE_LAKE", warehouse / "lake")).resolve(),
         registry_path=Path(env.get("DRUGTRADE_REGISTRY", root / "sources" / "registry.yml")).resolve(),
         dbt_project_dir=Path(env.get("DRUGTRADE_DBT_PROJECT", root / "dbt_project")).resolve(),
         dbt_target=env.get("DRUGTRADE_DBT_TARGET", "local"),

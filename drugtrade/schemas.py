@@ -160,6 +160,40 @@ QUARANTINE = pa.schema(
     ]
 )
 
+# One row per statistical file load: the reconciliation ledger (rows read = loaded + quarantined).
+LOADS = pa.schema(
+    [
+        pa.field("source_id", pa.string(), nullable=False),
+        pa.field("family", pa.string(), nullable=False),
+        pa.field("file_name", pa.string(), nullable=False),
+        pa.field("file_sha256", pa.string(), nullable=False),
+        pa.field("location", pa.string(), nullable=False),  # URL or path it was read from
+        pa.field("raw_path", pa.string(), nullable=False),  # the kept copy under <warehouse>/raw
+        pa.field("retrieved_at", TS, nullable=False),
+        pa.field("rows_read", pa.int64(), nullable=False),
+        pa.field("rows_loaded", pa.int64(), nullable=False),
+        pa.field("rows_quarantined", pa.int64(), nullable=False),
+        pa.field("observations", pa.int64(), nullable=False),
+    ]
+)
+
+# The source registry as of the last run, so the warehouse can describe every source.
+SOURCE_REGISTRY = pa.schema(
+    [
+        pa.field("source_id", pa.string(), nullable=False),
+        pa.field("source_type", pa.string(), nullable=False),  # article | statistics
+        pa.field("kind", pa.string(), nullable=False),
+        pa.field("family", pa.string()),
+        pa.field("publisher", pa.string(), nullable=False),
+        pa.field("dataset", pa.string()),
+        pa.field("estimator", pa.string()),
+        pa.field("location", pa.string(), nullable=False),
+        pa.field("url", pa.string()),
+        pa.field("licence", pa.string()),
+        pa.field("citation", pa.string()),
+    ]
+)
+
 DATASETS: dict[str, pa.Schema] = {
     "articles": ARTICLES,
     "statements": STATEMENTS,
@@ -168,4 +202,6 @@ DATASETS: dict[str, pa.Schema] = {
     "articles_rejected": ARTICLES_REJECTED,
     "observations": OBSERVATIONS,
     "quarantine": QUARANTINE,
+    "loads": LOADS,
+    "source_registry": SOURCE_REGISTRY,
 }

@@ -1,0 +1,46 @@
+"""Daily: fetch every article source in the registry and land articles, statements, mentions
+and numeric facts in the lake, partitioned by the run's day. Produces the articles Asset."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from _drugtrade_common import DEFAULT_ARGS, LAKE_ARTICLES, NETWORK_RETRIES, run_day
+from airflow.sdk import dag, get_current_context, task
+
+
+@dag(
+    dag_id="ingest_articles",
+    schedule="@daily",
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["drugtrade", "ingest", "articles"],
+    doc_md=__doc__,
+)
+def ingest_articles():
+    @task
+    def article_sources() -> list[str]:
+        from drugtrade.config import load_settings
+        from drugtrade.registry import load_registry
+
+        return [source.id for source in load_registry(load_settings().registry_path).articles]
+
+    @task(outlets=[LAKE_ARTICLES], **NETWORK_RETRIES)
+    def ingest(source_id: str) -> dict:
+        from drugtrade.config import load_settings
+        from drugtrade.pipeline.articles import ingest_articles as ingest_day
+        from drugtrade.runs import record_step
+
+        day = run_day(get_current_context())
+        settings = load_settings()
+        (summary,) = ingest_day(settings, datetime.fromisoformat(day).date(), source_ids=[source_id])
+        result = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in vars(summary).items()}
+        record_step(settings, get_current_context(), f"ingest_articles.{source_id}", result)
+        return result
+
+    ingest.expand(source_id=article_sources())
+
+
+ingest_articles()

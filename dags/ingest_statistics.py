@@ -1,0 +1,45 @@
+"""Monthly, the rhythm at which agencies publish: acquire every statistical source in the
+registry, keep the raw file, parse it into observations and quarantine, and land both in the
+lake keyed on the file's release (its SHA-256). Produces the statistics Asset."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from _drugtrade_common import DEFAULT_ARGS, LAKE_STATISTICS, NETWORK_RETRIES
+from airflow.sdk import dag, get_current_context, task
+
+
+@dag(
+    dag_id="ingest_statistics",
+    schedule="@monthly",
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["drugtrade", "ingest", "statistics"],
+    doc_md=__doc__,
+)
+def ingest_statistics():
+    @task
+    def statistics_sources() -> list[str]:
+        from drugtrade.config import load_settings
+        from drugtrade.registry import load_registry
+
+        return [source.id for source in load_registry(load_settings().registry_path).statistics]
+
+    @task(outlets=[LAKE_STATISTICS], **NETWORK_RETRIES)
+    def ingest(source_id: str) -> dict:
+        from drugtrade.config import load_settings
+        from drugtrade.pipeline.statistics import ingest_statistics as ingest_files
+        from drugtrade.runs import record_step
+
+        settings = load_settings()
+        (load,) = ingest_files(settings, source_ids=[source_id])
+        record_step(settings, get_current_context(), f"ingest_statistics.{source_id}", load.as_dict())
+        return load.as_dict()
+
+    ingest.expand(source_id=statistics_sources())
+
+
+ingest_statistics()

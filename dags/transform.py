@@ -1,0 +1,148 @@
+"""Runs when new article or statistics data lands (Assets): raw quality gates, dbt staging,
+staging gates, dbt intermediate and marts, mart gates, then publish the serving warehouse.
+A failed critical expectation stops the run before publication: readers keep the last good
+warehouse."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from _drugtrade_common import (
+    DEFAULT_ARGS,
+    DUCKDB_WRITER_POOL,
+    LAKE_ARTICLES,
+    LAKE_STATISTICS,
+    SERVING_WAREHOUSE,
+    run_day,
+)
+from airflow.sdk import TriggerRule, chain, dag, get_current_context, task
+
+# Kept in step with drugtrade.pipeline.transform (a DAG-integrity test checks it) so that
+# parsing this file imports neither dbt nor GX.
+RAW_DATASETS = ("articles", "statements", "mentions", "text_facts", "articles_rejected",
+                "observations", "quarantine", "loads")
+STAGING_MODELS = ("stg_articles", "stg_statements", "stg_mentions", "stg_text_facts", "stg_observations",
+                  "stg_quarantine", "stg_loads")
+MART_MODELS = ("dim_date", "dim_country", "dim_drug", "dim_source", "dim_person", "dim_article",
+               "fct_statements", "fct_seizures", "fct_production")
+
+
+def _settings_and_run():
+    from drugtrade.config import load_settings
+
+    context = get_current_context()
+    return load_settings(), context, context["run_id"]
+
+
+@dag(
+    dag_id="transform",
+    schedule=(LAKE_ARTICLES | LAKE_STATISTICS),
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["drugtrade", "dbt", "quality", "publish"],
+    doc_md=__doc__,
+)
+def transform():
+    @task(pool=DUCKDB_WRITER_POOL)
+    def snapshot_registry() -> int:
+        from drugtrade.pipeline.registry_snapshot import snapshot_registry as snapshot
+
+        settings, _, _ = _settings_and_run()
+        return snapshot(settings)
+
+    @task
+    def validate_raw(dataset: str) -> dict:
+        from drugtrade.pipeline.transform import validate_raw as validate
+        from drugtrade.runs import record_step
+
+        settings, context, run_id = _settings_and_run()
+        result = validate(settings, dataset, run_id)
+        record_step(settings, context, f"validate_raw.{dataset}", result)
+        return result
+
+    @task(pool=DUCKDB_WRITER_POOL)
+    def dbt_staging() -> dict:
+        from drugtrade.pipeline.transform import build_staging
+        from drugtrade.runs import record_dbt_step
+
+        settings, context, _ = _settings_and_run()
+        nodes = build_staging(settings, datetime.fromisoformat(run_day(context)).date())
+        return record_dbt_step(settings, context, "dbt_staging", nodes)
+
+    @task
+    def validate_staging(model: str) -> dict:
+        from drugtrade.pipeline.transform import validate_relation
+        from drugtrade.runs import record_step
+
+        settings, context, run_id = _settings_and_run()
+        result = validate_relation(settings, "staging", model, run_id)
+        record_step(settings, context, f"validate_staging.{model}", result)
+        return result
+
+    @task
+    def reconcile() -> dict:
+        from drugtrade.pipeline.transform import reconcile_statistics
+        from drugtrade.runs import record_step
+
+        settings, context, run_id = _settings_and_run()
+        result = reconcile_statistics(settings, run_id)
+        record_step(settings, context, "reconcile", result)
+        return result
+
+    @task(pool=DUCKDB_WRITER_POOL)
+    def dbt_marts() -> dict:
+        from drugtrade.pipeline.transform import build_marts
+        from drugtrade.runs import record_dbt_step
+
+        settings, context, _ = _settings_and_run()
+        nodes = build_marts(settings, datetime.fromisoformat(run_day(context)).date())
+        return record_dbt_step(settings, context, "dbt_marts", nodes)
+
+    @task
+    def validate_marts(model: str) -> dict:
+        from drugtrade.pipeline.transform import validate_relation
+        from drugtrade.runs import record_step
+
+        settings, context, run_id = _settings_and_run()
+        result = validate_relation(settings, "marts", model, run_id)
+        record_step(settings, context, f"validate_marts.{model}", result)
+        return result
+
+    @task(pool=DUCKDB_WRITER_POOL, outlets=[SERVING_WAREHOUSE])
+    def publish() -> dict:
+        from drugtrade.runs import record_step
+        from drugtrade.warehouse.publish import publish as publish_warehouse
+
+        settings, context, _ = _settings_and_run()
+        result = publish_warehouse(settings, str(settings.quality_dir / "results" / "**" / "*.parquet"))
+        summary = {"serving_db": str(result.serving_db), "tables": result.tables}
+        record_step(settings, context, "publish", summary)
+        return summary
+
+    @task(trigger_rule=TriggerRule.ALL_DONE)
+    def report() -> dict:
+        """Always runs: writes the run summary and the quality Data Docs, even after a failure."""
+        from drugtrade.runs import finish_run
+
+        settings, context, run_id = _settings_and_run()
+        return finish_run(settings, context)
+
+    registry = snapshot_registry()
+    raw_checks = [validate_raw.override(task_id=f"validate_raw__{name}")(name) for name in RAW_DATASETS]
+    staging = dbt_staging()
+    staging_checks = [validate_staging.override(task_id=f"validate_staging__{name}")(name) for name in STAGING_MODELS]
+    reconciled = reconcile()
+    marts = dbt_marts()
+    mart_checks = [validate_marts.override(task_id=f"validate_marts__{name}")(name) for name in MART_MODELS]
+    published = publish()
+
+    chain(registry, raw_checks, staging)
+    chain(staging, staging_checks, marts)
+    chain(staging, reconciled, marts)
+    chain(marts, mart_checks, published)
+    published >> report()
+
+
+transform()

@@ -1,0 +1,34 @@
+-- A new release of a file replaces the figures it revises; older releases stay in the lake
+-- (and in int_observation_revisions) as the revision history. A figure is identified by what
+-- it measures, not by its row number, so a release that inserts a row still lines up.
+with numbered as (
+    select
+        *,
+        -- Some files publish several rows for one key (UNODC annual seizures): keep each,
+        -- told apart by their order within the release.
+        row_number() over (
+            partition by source_id, file_sha256, period_start, period_end, country_iso3, area,
+                component, drug_label, measure, estimator
+            order by source_row
+        ) as duplicate_ordinal
+    from {{ ref('stg_observations') }}
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by source_id, period_start, period_end, country_iso3, area, component,
+                drug_label, measure, estimator, duplicate_ordinal
+            order by retrieved_at desc, file_sha256 desc
+        ) as release_rank,
+        count(*) over (
+            partition by source_id, period_start, period_end, country_iso3, area, component,
+                drug_label, measure, estimator, duplicate_ordinal
+        ) as releases_seen
+    from numbered
+)
+
+select * exclude (release_rank)
+from ranked
+where release_rank = 1

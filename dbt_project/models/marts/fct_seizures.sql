@@ -1,0 +1,59 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='source_id',
+        on_schema_change='append_new_columns'
+    )
+}}
+-- Grain: one row per reported seizure figure (source, period, country or US area of
+-- responsibility, drug as published). Incremental: only sources with a release newer than
+-- what the table holds are rebuilt, and a rebuilt source is replaced whole, so a revised
+-- release never leaves the figures it revised behind.
+with seizures as (
+    select *
+    from {{ ref('int_seizures') }}
+    {% if is_incremental() %}
+    where source_id in (
+        select source_id
+        from {{ ref('stg_loads') }}
+        where retrieved_at > (select coalesce(max(retrieved_at), timestamptz '1900-01-01 00:00:00+00') from {{ this }})
+        union
+        select source_id from {{ ref('stg_loads') }}
+        where source_id not in (select distinct source_id from {{ this }})
+    )
+    {% endif %}
+)
+
+select
+    {{ surrogate_key(['source_id', 'period_start', 'period_end', 'country_iso3', 'area', 'component', 'drug_label', 'duplicate_ordinal']) }} as seizure_key,
+    cast(strftime(period_start, '%Y%m%d') as integer) as date_key,
+    cast(strftime(period_end, '%Y%m%d') as integer) as period_end_date_key,
+    {{ surrogate_key(['country_iso3']) }} as country_key,
+    {{ surrogate_key(['drug']) }} as drug_key,
+    {{ surrogate_key(['source_id']) }} as source_key,
+    period_start,
+    period_end,
+    period_label,
+    is_partial_period,
+    fiscal_year,
+    country_iso3,
+    area,
+    component,
+    region,
+    drug,
+    drug_label,
+    quantity_kg,
+    cast(events as bigint) as events,
+    quantity_as_published,
+    unit_as_published,
+    estimator,
+    source_id,
+    family,
+    file_name,
+    file_sha256,
+    sheet,
+    source_row,
+    retrieved_at,
+    notes
+from seizures

@@ -1,0 +1,68 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='article_id',
+        on_schema_change='append_new_columns'
+    )
+}}
+-- Grain: one row per direct quotation in the newest version of an article. Incremental: a
+-- run processes the articles ingested on its day (var ingest_date) or, without it, since the
+-- newest day already loaded; every statement of those articles is replaced, so a re-run of a
+-- day or a new version of an article never leaves stale rows.
+with statements as (
+    select *
+    from {{ ref('int_statements_current') }}
+    {% if var('ingest_date') %}
+    where ingest_date = cast('{{ var("ingest_date") }}' as date)
+    {% elif is_incremental() %}
+    where ingest_date >= (select coalesce(max(ingest_date), date '1900-01-01') from {{ this }})
+    {% endif %}
+),
+
+people as (
+    select * from {{ ref('dim_person') }}
+),
+
+-- The speaker's term on the day of publication; outside every seeded term, the nearest one.
+speaker_terms as (
+    select
+        statements.statement_id,
+        people.person_key
+    from statements
+    inner join people
+        on coalesce(statements.speaker_match_name, 'unknown speaker') = people.person_match_name
+    qualify row_number() over (
+        partition by statements.statement_id
+        order by
+            (coalesce(statements.published_date, statements.ingest_date)
+                between people.valid_from and coalesce(people.valid_to, date '9999-12-31')) desc,
+            abs(datediff('day', people.valid_from, coalesce(statements.published_date, statements.ingest_date)))
+    ) = 1
+)
+
+select
+    {{ surrogate_key(['statements.statement_id']) }} as statement_key,
+    statements.statement_id,
+    {{ surrogate_key(['statements.article_id']) }} as article_key,
+    speaker_terms.person_key,
+    cast(strftime(coalesce(statements.published_date, statements.ingest_date), '%Y%m%d') as integer) as date_key,
+    {{ surrogate_key(["coalesce(statements.speaker_country_iso3, 'UNK')"]) }} as country_key,
+    statements.article_id,
+    statements.article_version,
+    statements.quote,
+    statements.start_offset,
+    statements.end_offset,
+    statements.speaker,
+    statements.speaker_role,
+    coalesce(statements.speaker_country_iso3, 'UNK') as country_iso3,
+    statements.attribution,
+    len(statements.topics) as topic_count,
+    statements.published_date,
+    statements.source_id,
+    statements.url,
+    statements.content_hash,
+    statements.retrieved_at,
+    statements.ingest_date
+from statements
+inner join speaker_terms on statements.statement_id = speaker_terms.statement_id

@@ -1,0 +1,151 @@
+"""The embedded default: real Airflow DAG runs (`airflow dags test`) on SQLite metadata in a
+git-ignored AIRFLOW_HOME inside the repository, a local DuckDB warehouse and the bundled
+sample sources. No scheduler, no Docker."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from drugtrade.config import PROJECT_ROOT, Settings, load_settings
+
+DAG_ORDER = ("ingest_statistics", "ingest_articles", "transform")
+EXAMPLE_QUERY = (
+    "select country_iso3, year, estimator, value as hectares from fct_production "
+    "where measure = 'cultivation' and country_iso3 = 'COL' and year between 2015 and 2020 "
+    "order by year, estimator"
+)
+
+
+class PipelineFailed(RuntimeError):
+    pass
+
+
+def airflow_env(settings: Settings, airflow_home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "AIRFLOW_HOME": str(airflow_home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(settings.project_root / "dags"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{airflow_home / 'airflow.db'}",
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__LOGGING__LOGGING_LEVEL": env.get("AIRFLOW__LOGGING__LOGGING_LEVEL", "INFO"),
+            "DRUGTRADE_WAREHOUSE": str(settings.warehouse_dir),
+            "DRUGTRADE_LAKE": str(settings.lake_dir),
+            "DRUGTRADE_REGISTRY": str(settings.registry_path),
+            "DRUGTRADE_PROJECT_ROOT": str(settings.project_root),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(settings.project_root), env.get("PYTHONPATH")])),
+            "NO_PROXY": "*",
+        }
+    )
+    return env
+
+
+def _airflow(args: list[str], env: dict[str, str], log_file: Path) -> int:
+    executable = Path(sys.executable).with_name("airflow")
+    command = [str(executable) if executable.exists() else "airflow", *args]
+    with log_file.open("a") as log:
+        log.write(f"\n$ {' '.join(command)}\n")
+        log.flush()
+        return subprocess.run(command, env=env, stdout=log, stderr=subprocess.STDOUT, check=False).returncode
+
+
+def prepare_airflow(settings: Settings, airflow_home: Path, log_file: Path) -> dict[str, str]:
+    airflow_home.mkdir(parents=True, exist_ok=True)
+    env = airflow_env(settings, airflow_home)
+    if _airflow(["db", "migrate"], env, log_file) != 0:
+        raise PipelineFailed(f"airflow db migrate failed; see {log_file}")
+    if _airflow(["pools", "set", "duckdb_writer", "1", "one writer per DuckDB file"], env, log_file) != 0:
+        raise PipelineFailed(f"could not create the duckdb_writer pool; see {log_file}")
+    return env
+
+
+def _dag_run_failed(settings: Settings, dag_id: str, since: float) -> list[dict]:
+    """Failure records written by the on-failure callback during this invocation."""
+    root = settings.runs_dir / dag_id
+    if not root.exists():
+        return []
+    return [json.loads(p.read_text()) for p in root.glob("*/failures/*.json") if p.stat().st_mtime >= since]
+
+
+def run_pipeline(date: str | None = None, warehouse: Path | None = None, airflow_home: Path | None = None,
+                 registry: Path | None = None, dag_ids: list[str] | None = None) -> int:
+    overrides = {}
+    if warehouse:
+        overrides["DRUGTRADE_WAREHOUSE"] = str(warehouse.resolve())
+        overrides["DRUGTRADE_LAKE"] = str(warehouse.resolve() / "lake")
+    if registry:
+        overrides["DRUGTRADE_REGISTRY"] = str(registry.resolve())
+    settings = load_settings({**os.environ, **overrides})
+    home = (airflow_home or Path(os.environ.get("DRUGTRADE_AIRFLOW_HOME", PROJECT_ROOT / ".airflow"))).resolve()
+    day = date or datetime.now(UTC).date().isoformat()
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    log_file = settings.warehouse_dir / "runs" / f"airflow-{day}.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+
+    print(f"drugtrade: warehouse {settings.warehouse_dir}, Airflow home {home}, day {day}")
+    started = time.monotonic()
+    env = prepare_airflow(settings, home, log_file)
+    print(f"  airflow metadata ready ({time.monotonic() - started:.0f}s)")
+    for dag_id in dag_ids or DAG_ORDER:
+        step_started = time.monotonic()
+        wall = time.time() - 1
+        code = _airflow(["dags", "test", dag_id, day], env, log_file)
+        failures = _dag_run_failed(settings, dag_id, wall)
+        seconds = time.monotonic() - step_started
+        if code != 0 or failures:
+            print(f"  {dag_id}: FAILED ({seconds:.0f}s)", file=sys.stderr)
+            for failure in failures:
+                print(f"    {failure['task_id']}: {failure['error_type']}: {(failure['error'] or '')[:2000]}",
+                      file=sys.stderr)
+            print(f"  Airflow log: {log_file}", file=sys.stderr)
+            return 1
+        print(f"  {dag_id}: success ({seconds:.0f}s)")
+    print(f"pipeline finished in {time.monotonic() - started:.0f}s\n")
+    return print_summary(settings.warehouse_dir)
+
+
+def latest_transform_summary(settings: Settings) -> dict | None:
+    summaries = sorted((settings.runs_dir / "transform").glob("*/summary.json"), key=lambda p: p.stat().st_mtime)
+    return json.loads(summaries[-1].read_text()) if summaries else None
+
+
+def print_summary(warehouse: Path | None = None) -> int:
+    import duckdb
+
+    env = dict(os.environ)
+    if warehouse:
+        env["DRUGTRADE_WAREHOUSE"] = str(Path(warehouse).resolve())
+        env.pop("DRUGTRADE_LAKE", None)
+    settings = load_settings(env)
+    serving = settings.serving_db
+    if not serving.exists():
+        print(f"no serving warehouse at {serving}: run `make run`", file=sys.stderr)
+        return 1
+    with duckdb.connect(str(serving), read_only=True) as connection:
+        print("Rows per fact table (serving warehouse):")
+        for table in ("fct_statements", "fct_seizures", "fct_production", "fct_article_facts"):
+            count = connection.execute(f"select count(*) from {table}").fetchone()[0]
+            print(f"  {table:<20} {count:>10,}")
+    summary = latest_transform_summary(settings)
+    if summary:
+        print(f"Quality, run {summary['run_id']} ({summary['status']}):")
+        for stage in ("raw", "staging", "marts", "reconciliation"):
+            counts = summary["quality"].get(stage)
+            if counts:
+                verdict = "passed" if counts["failed_critical"] == 0 else "FAILED"
+                print(f"  {stage:<15} {verdict}: {counts['checks']} checks, {counts['failed_critical']} critical "
+                      f"failures, {counts['failed_warning']} warnings")
+        for failed in summary["failed_expectations"][:10]:
+            print(f"    [{failed['severity']}] {failed['stage']}/{failed['dataset']}: {failed['expectation']}")
+    print(f"Warehouse (read-only serving copy): {serving}")
+    print(f"Parquet exports: {settings.exports_dir}")
+    print("Try:")
+    print(f'  .venv/bin/drugtrade query "{EXAMPLE_QUERY}"')
+    return 0

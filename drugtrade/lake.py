@@ -1,0 +1,111 @@
+"""The raw lake: Parquet files under ``<warehouse>/lake/<dataset>/<key>=<value>/.../data.parquet``.
+
+A partition is exactly one file, written to a temporary name in the same folder and renamed into
+place, so a reader or a retried task never sees half a batch, and re-running a task replaces
+exactly the partition it wrote before. Every partition file is written even when it has no rows,
+so that readers always find the dataset with its full schema.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from drugtrade.schemas import DATASETS
+
+PARTITION_FILE = "data.parquet"
+
+
+def partition_dir(lake_dir: Path, dataset: str, partition: dict[str, str]) -> Path:
+    path = lake_dir / dataset
+    for key, value in partition.items():
+        if "/" in value or value in ("", ".", ".."):
+            raise ValueError(f"partition value {key}={value!r} is not a safe folder name")
+        path = path / f"{key}={value}"
+    return path
+
+
+def conform(table: pa.Table | pa.RecordBatch, schema: pa.Schema) -> pa.Table:
+    """Order and cast columns to the dataset schema; a missing or extra column is an error."""
+    if isinstance(table, pa.RecordBatch):
+        table = pa.Table.from_batches([table])
+    missing = [name for name in schema.names if name not in table.column_names]
+    extra = [name for name in table.column_names if name not in schema.names]
+    if missing or extra:
+        raise ValueError(f"columns do not match the lake schema: missing {missing}, unexpected {extra}")
+    return table.select(schema.names).cast(schema)
+
+
+def write_partition(
+    lake_dir: Path,
+    dataset: str,
+    partition: dict[str, str],
+    tables: Iterable[pa.Table | pa.RecordBatch],
+) -> tuple[Path, int]:
+    """Stream ``tables`` into one partition file, atomically replacing any earlier one.
+
+    Returns the file path and the number of rows written.
+    """
+    schema = DATASETS[dataset]
+    folder = partition_dir(lake_dir, dataset, partition)
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / PARTITION_FILE
+    temporary = folder / f".{PARTITION_FILE}.{uuid.uuid4().hex}.tmp"
+    rows = 0
+    try:
+        with pq.ParquetWriter(temporary, schema, compression="zstd") as writer:
+            for table in tables:
+                conformed = conform(table, schema)
+                if conformed.num_rows:
+                    writer.write_table(conformed, row_group_size=128_000)
+                    rows += conformed.num_rows
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, final)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+    return final, rows
+
+
+def partition_exists(lake_dir: Path, dataset: str, partition: dict[str, str]) -> bool:
+    return (partition_dir(lake_dir, dataset, partition) / PARTITION_FILE).exists()
+
+
+def dataset_files(lake_dir: Path, dataset: str) -> list[Path]:
+    root = lake_dir / dataset
+    if not root.exists():
+        return []
+    return sorted(p for p in root.rglob(PARTITION_FILE) if p.is_file())
+
+
+def iter_batches(files: Iterable[Path], batch_rows: int = 100_000, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
+    """Read partition files batch by batch, in bounded memory."""
+    for path in files:
+        parquet = pq.ParquetFile(path)
+        yield from parquet.iter_batches(batch_size=batch_rows, columns=columns)
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        if temporary.exists():
+            temporary.unlink()

@@ -1,0 +1,69 @@
+"""Number cells as publishers write them: ``146000``, ``1,794.82``, ``23 100``, ``..``, ``NULL``."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+# Markers publishers use for "no figure". They are not observations (a figure that does not
+# exist), and not parse failures either: callers quarantine them with a "missing value" reason.
+MISSING_MARKERS = frozenset({"", "..", ". .", "...", "…", "-", "–", "—", "n.a.", "n/a", "na", "null", "none", "nan"})
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:([,\u00a0\u202f ])\d{3})(?:\1\d{3})*(?:\.\d+)?$")
+_PLAIN = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+class NotANumber(ValueError):
+    """A cell that is neither a number nor a missing-value marker."""
+
+
+@dataclass(frozen=True)
+class Missing:
+    marker: str  # the marker as published ('..', 'NULL', '' for a blank cell)
+
+    def describe(self) -> str:
+        return f"missing value ({self.marker!r})" if self.marker else "missing value (blank cell)"
+
+
+def is_missing_marker(text: str) -> bool:
+    return text.strip().lower() in MISSING_MARKERS
+
+
+def parse_number(cell: object) -> Decimal | Missing:
+    """A cell (str, int, float or None) as an exact Decimal, or Missing for a missing marker.
+
+    Floats go through ``repr`` so that 0.1 stays 0.1 rather than its binary expansion. Raises
+    NotANumber for text that is not a number (booleans included: a True in a figure column is an
+    error in the sheet, not 1).
+    """
+    if cell is None:
+        return Missing("")
+    if isinstance(cell, bool):
+        raise NotANumber(f"non-numeric value {cell!r}")
+    if isinstance(cell, int):
+        return Decimal(cell)
+    if isinstance(cell, float):
+        if not math.isfinite(cell):
+            raise NotANumber(f"non-numeric value {cell!r}")
+        return Decimal(repr(cell))
+    if isinstance(cell, Decimal):
+        return cell
+    if not isinstance(cell, str):
+        raise NotANumber(f"non-numeric value {cell!r}")
+    text = cell.strip()
+    if text.lower() in MISSING_MARKERS:
+        return Missing(text)
+    if _PLAIN.match(text):
+        return Decimal(text)
+    if _THOUSANDS.match(text):
+        return Decimal(re.sub(r"[,\u00a0\u202f ]", "", text))
+    try:
+        # Decimal accepts a few spellings the patterns do not ("1E3"), and refuses the rest.
+        value = Decimal(text)
+    except InvalidOperation:
+        raise NotANumber(f"non-numeric value {cell!r}") from None
+    if not value.is_finite():
+        raise NotANumber(f"non-numeric value {cell!r}")
+    return value

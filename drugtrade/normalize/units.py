@@ -1,0 +1,84 @@
+"""Units as published (lbs, metric tons, acres...) to the warehouse's units: kg, t, ha, count.
+
+Conversion goes through Decimal with the legal definitions of the units (1 lb = 0.45359237 kg,
+1 acre = 0.40468564224 ha), so the float stored is the nearest double to the exact product, not
+the product of two rounded doubles.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, localcontext
+
+# The measure decides the unit every value is stored in.
+MEASURE_UNITS: dict[str, str] = {
+    "seized_quantity": "kg",
+    "seizure_events": "count",
+    "cultivation": "ha",
+    "eradication": "ha",
+    "potential_production": "t",
+}
+
+_DIMENSIONS: dict[str, str] = {"kg": "mass", "t": "mass", "ha": "area", "count": "count"}
+
+# unit -> (dimension, size in the dimension's base unit: kg for mass, ha for area).
+_UNITS: dict[str, tuple[str, Decimal]] = {
+    "kg": ("mass", Decimal(1)),
+    "g": ("mass", Decimal("0.001")),
+    "lb": ("mass", Decimal("0.45359237")),
+    "t": ("mass", Decimal(1000)),
+    "ha": ("area", Decimal(1)),
+    "acre": ("area", Decimal("0.40468564224")),
+    "count": ("count", Decimal(1)),
+}
+
+_SYNONYMS: dict[str, str] = {
+    "kg": "kg", "kgs": "kg", "kilogram": "kg", "kilograms": "kg", "kilo": "kg", "kilos": "kg",
+    "kg equivalent": "kg",
+    "g": "g", "gr": "g", "gram": "g", "grams": "g",
+    "lb": "lb", "lbs": "lb", "pound": "lb", "pounds": "lb",
+    "t": "t", "tonne": "t", "tonnes": "t", "metric ton": "t", "metric tons": "t", "metric tonne": "t",
+    "metric tonnes": "t", "mt": "t",
+    "ha": "ha", "hectare": "ha", "hectares": "ha",
+    "acre": "acre", "acres": "acre", "ac": "acre",
+    "count": "count", "events": "count", "number": "count",
+}
+
+
+class UnknownUnit(ValueError):
+    """A unit label that is not in the table, or one that cannot become the target unit."""
+
+
+def canonical_unit(label: str) -> str:
+    """``'Metric Tons'`` -> ``'t'``, ``'lbs'`` -> ``'lb'``. Raises UnknownUnit for anything else.
+
+    Plain ``ton``/``tons`` are refused on purpose: they may be short (US) or long tons.
+    """
+    key = re.sub(r"\s+", " ", label.strip().strip(".").lower())
+    if key not in _SYNONYMS:
+        raise UnknownUnit(f"unknown unit {label!r}")
+    return _SYNONYMS[key]
+
+
+def convert(value: Decimal | int | str, unit: str, to: str) -> Decimal:
+    """Exact conversion of ``value`` in ``unit`` (any accepted label) to ``to`` (kg, t, ha, count)."""
+    source = canonical_unit(unit)
+    if to not in _DIMENSIONS:
+        raise UnknownUnit(f"unknown target unit {to!r}")
+    dimension, size = _UNITS[source]
+    if dimension != _DIMENSIONS[to]:
+        raise UnknownUnit(f"unit {unit!r} ({dimension}) cannot be converted to {to!r}")
+    amount = value if isinstance(value, Decimal) else Decimal(value)
+    with localcontext() as context:
+        # Enough digits that no product of a published figure and a factor is ever rounded.
+        context.prec = 80
+        return amount * size / _UNITS[to][1]
+
+
+def to_measure_unit(value: Decimal | int | str, unit: str, measure: str) -> tuple[float, str]:
+    """Convert to the unit the measure is stored in; returns (float value, unit)."""
+    try:
+        target = MEASURE_UNITS[measure]
+    except KeyError:
+        raise ValueError(f"unknown measure {measure!r}") from None
+    return float(convert(value, unit, target)), target

@@ -1,0 +1,136 @@
+"""Ingest statistical sources: acquire each file (local path or HTTP), keep the raw copy, parse
+it into normalised observations and quarantined rows, and land both in the lake.
+
+A release is identified by the SHA-256 of the file's bytes: loading the same file again is a
+no-op, and a new release lands beside the old ones (the warehouse takes the newest figure for
+each key and keeps the rest as revisions).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pyarrow as pa
+
+from drugtrade import lake
+from drugtrade.config import Settings
+from drugtrade.registry import Registry, StatisticsSource, load_registry
+from drugtrade.schemas import LOADS
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FileLoad:
+    source_id: str
+    family: str
+    file_name: str
+    file_sha256: str
+    status: str  # loaded | unchanged
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    observations: int
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _acquire(source: StatisticsSource, registry: Registry, settings: Settings) -> tuple[Path, str, datetime]:
+    """Bring the file into <warehouse>/raw/statistics/<source>/<sha256>/<name> and return it."""
+    location = registry.resolve(source.location)
+    retrieved_at = datetime.now(UTC)
+    staging_dir = settings.raw_dir / "statistics" / source.id
+    staging_dir.mkdir(parents=True, exist_ok=True)
+    if location.startswith(("http://", "https://")):
+        from drugtrade.sources.http import HttpClient
+
+        with HttpClient(state_path=settings.state_dir / "http_statistics.json", max_bytes=512_000_000) as client:
+            result = client.fetch(location, conditional=False)
+        name = Path(urlparse(result.final_url).path).name or f"{source.id}.bin"
+        incoming = staging_dir / f".incoming-{name}"
+        lake.atomic_write_bytes(incoming, result.content or b"")
+        retrieved_at = result.fetched_at
+    else:
+        path = Path(location.removeprefix("file://"))
+        if not path.is_file():
+            raise FileNotFoundError(f"statistics source {source.id!r}: no file at {path}")
+        name = path.name
+        incoming = staging_dir / f".incoming-{name}"
+        shutil.copyfile(path, incoming)
+    digest = lake.sha256_file(incoming)
+    kept = staging_dir / digest / name
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    incoming.replace(kept)
+    return kept, digest, retrieved_at
+
+
+def ingest_source(source: StatisticsSource, registry: Registry, settings: Settings) -> FileLoad:
+    from drugtrade.stats import iter_parse
+
+    kept, digest, retrieved_at = _acquire(source, registry, settings)
+    partition = {"source_id": source.id, "release": digest[:16]}
+    if lake.partition_exists(settings.lake_dir, "loads", partition):
+        log.info("%s: release %s already loaded, nothing to do", source.id, digest[:16])
+        loaded = next(lake.iter_batches([lake.partition_dir(settings.lake_dir, "loads", partition) / lake.PARTITION_FILE]))
+        row = loaded.to_pylist()[0]
+        return FileLoad(source.id, source.family, kept.name, digest, "unchanged", row["rows_read"],
+                        row["rows_loaded"], row["rows_quarantined"], row["observations"])
+
+    counts = {"rows_read": 0, "observations": 0, "quarantined": 0}
+    quarantine_batches: list[pa.Table] = []
+
+    def observations():
+        for batch in iter_parse(kept, source_id=source.id, family=source.family,
+                                retrieved_at=retrieved_at, estimator=source.estimator):
+            counts["rows_read"] += batch.rows_read
+            counts["observations"] += batch.observations.num_rows
+            counts["quarantined"] += batch.quarantine.num_rows
+            if batch.quarantine.num_rows:
+                quarantine_batches.append(batch.quarantine)
+            yield batch.observations
+
+    # Observations first, the ledger row last: a load that dies half way leaves no 'loads'
+    # partition, so the next run loads the release again from the start.
+    lake.write_partition(settings.lake_dir, "observations", partition, observations())
+    lake.write_partition(settings.lake_dir, "quarantine", partition, quarantine_batches)
+    rows_quarantined = counts["quarantined"]
+    rows_loaded = counts["rows_read"] - rows_quarantined
+    ledger = pa.Table.from_pylist(
+        [
+            {
+                "source_id": source.id,
+                "family": source.family,
+                "file_name": kept.name,
+                "file_sha256": digest,
+                "location": source.location,
+                "raw_path": str(kept),
+                "retrieved_at": retrieved_at,
+                "rows_read": counts["rows_read"],
+                "rows_loaded": rows_loaded,
+                "rows_quarantined": rows_quarantined,
+                "observations": counts["observations"],
+            }
+        ],
+        schema=LOADS,
+    )
+    lake.write_partition(settings.lake_dir, "loads", partition, [ledger])
+    log.info("%s: %s rows read, %s loaded as %s observations, %s quarantined", source.id,
+             counts["rows_read"], rows_loaded, counts["observations"], rows_quarantined)
+    return FileLoad(source.id, source.family, kept.name, digest, "loaded", counts["rows_read"],
+                    rows_loaded, rows_quarantined, counts["observations"])
+
+
+def ingest_statistics(settings: Settings, source_ids: list[str] | None = None) -> list[FileLoad]:
+    registry = load_registry(settings.registry_path)
+    sources = [s for s in registry.statistics if source_ids is None or s.id in source_ids]
+    if source_ids:
+        unknown = set(source_ids) - {s.id for s in sources}
+        if unknown:
+            raise KeyError(f"unknown statistics sources: {sorted(unknown)}")
+    return [ingest_source(source, registry, settings) for source in sources]

@@ -1,0 +1,141 @@
+"""The transform DAG's steps: quality gates around the dbt build, then publication.
+
+Order: raw lake checks -> dbt staging (+ its tests) -> staging checks -> dbt intermediate and
+marts (+ tests, unit tests) -> marts checks -> publish. A failed critical expectation raises
+QualityGateError, which stops the run before anything downstream, so the serving warehouse
+keeps the last good data.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from drugtrade import lake
+from drugtrade.config import Settings
+from drugtrade.warehouse.dbt import NodeResult, run_dbt
+
+log = logging.getLogger(__name__)
+
+RAW_DATASETS = ("articles", "statements", "mentions", "text_facts", "articles_rejected",
+                "observations", "quarantine", "loads")
+STAGING_MODELS = ("stg_articles", "stg_statements", "stg_mentions", "stg_text_facts", "stg_observations",
+                  "stg_quarantine", "stg_loads")
+MART_MODELS = ("dim_date", "dim_country", "dim_drug", "dim_source", "dim_person", "dim_article",
+               "fct_statements", "fct_seizures", "fct_production")
+BATCH_ROWS = 100_000
+
+
+def _ledger_path(settings: Settings, dataset: str) -> Path:
+    return settings.quality_dir / "raw_validated" / f"{dataset}.json"
+
+
+def _file_key(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def unvalidated_files(settings: Settings, dataset: str) -> list[Path]:
+    """Partition files written since the last successful check of this dataset: a daily run
+    validates what is new, not the whole lake. A file that failed stays unvalidated, so the
+    next run checks it again and stops again until it is fixed."""
+    ledger_path = _ledger_path(settings, dataset)
+    seen = json.loads(ledger_path.read_text()) if ledger_path.exists() else {}
+    return [p for p in lake.dataset_files(settings.lake_dir, dataset) if seen.get(str(p)) != _file_key(p)]
+
+
+def _mark_validated(settings: Settings, dataset: str, files: list[Path]) -> None:
+    ledger_path = _ledger_path(settings, dataset)
+    seen = json.loads(ledger_path.read_text()) if ledger_path.exists() else {}
+    seen.update({str(p): _file_key(p) for p in files if p.exists()})
+    lake.atomic_write_bytes(ledger_path, json.dumps(seen, indent=1, sort_keys=True).encode())
+
+
+def validate_raw(settings: Settings, dataset: str, run_id: str) -> dict[str, object]:
+    from drugtrade.quality import ResultStore, gate, validate_batches
+
+    files = unvalidated_files(settings, dataset)
+    report = validate_batches(
+        "raw", dataset, lake.iter_batches(files, BATCH_ROWS) if files else iter([lake_empty(dataset)]),
+        run_id=run_id, suites_dir=settings.expectations_dir,
+        history=ResultStore(settings.quality_dir / "results"),
+        context_dir=settings.quality_dir / "runs" / run_id,
+    )
+    ResultStore(settings.quality_dir / "results").append(report)
+    log.info("%s", report.summary_text())
+    gate(report)
+    _mark_validated(settings, dataset, files)
+    return {"dataset": dataset, "files": len(files), "rows": report.rows_validated, "success": report.success}
+
+
+def lake_empty(dataset: str) -> pa.Table:
+    from drugtrade.schemas import DATASETS
+
+    return DATASETS[dataset].empty_table()
+
+
+def _relation_batches(settings: Settings, relation: str) -> Iterator[pa.RecordBatch]:
+    with duckdb.connect(str(settings.build_db), read_only=True) as connection:
+        reader = connection.execute(f"select * from {relation}").fetch_record_batch(BATCH_ROWS)
+        yield from reader
+
+
+def validate_relation(settings: Settings, stage: str, model: str, run_id: str) -> dict[str, object]:
+    from drugtrade.quality import ResultStore, gate, validate_batches
+
+    schema = {"staging": "staging", "marts": "marts"}[stage]
+    report = validate_batches(
+        stage, model, _relation_batches(settings, f"{schema}.{model}"),
+        run_id=run_id, suites_dir=settings.expectations_dir,
+        history=ResultStore(settings.quality_dir / "results"),
+        context_dir=settings.quality_dir / "runs" / run_id,
+    )
+    ResultStore(settings.quality_dir / "results").append(report)
+    log.info("%s", report.summary_text())
+    gate(report)
+    return {"dataset": model, "rows": report.rows_validated, "success": report.success}
+
+
+def _variables(ingest_date: date | None) -> dict[str, object] | None:
+    return {"ingest_date": ingest_date.isoformat()} if ingest_date else None
+
+
+def build_staging(settings: Settings, ingest_date: date | None = None) -> list[NodeResult]:
+    run_dbt(settings, ["seed"])
+    return run_dbt(settings, ["build", "--select", "staging"], variables=_variables(ingest_date))
+
+
+def build_marts(settings: Settings, ingest_date: date | None = None) -> list[NodeResult]:
+    return run_dbt(settings, ["build", "--select", "intermediate", "marts"], variables=_variables(ingest_date))
+
+
+def reconcile_statistics(settings: Settings, run_id: str) -> dict[str, object]:
+    """Rows read = rows loaded + rows quarantined, per file, and observations in raw equal the
+    rows staging shows for the same releases."""
+    from drugtrade.quality import ResultStore, reconcile
+
+    with duckdb.connect(str(settings.build_db), read_only=True) as connection:
+        rows = connection.execute(
+            """
+            select loads.source_id, loads.file_sha256, loads.rows_read, loads.rows_loaded,
+                   loads.rows_quarantined, loads.observations_loaded,
+                   (select count(*) from staging.stg_observations o where o.file_sha256 = loads.file_sha256
+                        and o.source_id = loads.source_id) as staged,
+                   (select count(*) from staging.stg_quarantine q where q.file_sha256 = loads.file_sha256
+                        and q.source_id = loads.source_id) as quarantined
+            from staging.stg_loads as loads
+            """
+        ).fetchall()
+    report = reconcile(run_id, rows)
+    ResultStore(settings.quality_dir / "results").append(report)
+    log.info("%s", report.summary_text())
+    from drugtrade.quality import gate
+
+    gate(report)
+    return {"files": len(rows), "success": report.success}

@@ -1,0 +1,180 @@
+"""Run records: what each step of a DAG run did, why a task failed, and the run summary.
+
+Each step writes its own small JSON file (tasks can run in parallel), under
+``<warehouse>/runs/<dag_id>/<run_id>/``; the report task of the transform DAG gathers them into
+``summary.json`` and a readable ``summary.txt``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from drugtrade import lake
+from drugtrade.config import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+
+class RunFailed(RuntimeError):
+    """The run summary was written, and the run failed: the message says where and why."""
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.+-]", "_", name)
+
+
+def run_dir(settings: Settings, dag_id: str, run_id: str) -> Path:
+    return settings.runs_dir / _safe(dag_id) / _safe(run_id)
+
+
+def _context_ids(context: Mapping[str, Any]) -> tuple[str, str]:
+    dag_run = context.get("dag_run")
+    dag_id = getattr(dag_run, "dag_id", None) or context["dag"].dag_id
+    return dag_id, context["run_id"]
+
+
+def _write(path: Path, payload: dict[str, Any]) -> None:
+    lake.atomic_write_bytes(path, json.dumps(payload, indent=2, default=str, sort_keys=True).encode())
+
+
+def record_step(settings: Settings, context: Mapping[str, Any], step: str, result: Mapping[str, Any]) -> None:
+    dag_id, run_id = _context_ids(context)
+    task_instance = context.get("ti") or context.get("task_instance")
+    map_index = getattr(task_instance, "map_index", -1)
+    name = step if map_index in (-1, None) else f"{step}[{map_index}]"
+    folder = run_dir(settings, dag_id, run_id)
+    _write(folder / "steps" / f"{_safe(name)}.json",
+           {"step": step, "finished_at": datetime.now(UTC).isoformat(), "result": dict(result)})
+    # A task that failed and then succeeded on a retry or a cleared re-run no longer fails the run.
+    task_id = getattr(task_instance, "task_id", None)
+    if task_id:
+        failed_name = task_id if map_index in (-1, None) else f"{task_id}[{map_index}]"
+        (folder / "failures" / f"{_safe(failed_name)}.json").unlink(missing_ok=True)
+
+
+def record_dbt_step(settings: Settings, context: Mapping[str, Any], step: str, nodes: list) -> dict[str, Any]:
+    counts: dict[str, int] = {}
+    for node in nodes:
+        key = f"{node.resource_type}:{node.status}"
+        counts[key] = counts.get(key, 0) + 1
+    result = {
+        "nodes": len(nodes),
+        "counts": counts,
+        "seconds": round(sum(node.execution_time for node in nodes), 2),
+        "nodes_detail": [
+            {"id": n.unique_id, "status": n.status, "seconds": round(n.execution_time, 3)} for n in nodes
+        ],
+    }
+    record_step(settings, context, step, result)
+    return {k: v for k, v in result.items() if k != "nodes_detail"}
+
+
+def record_task_failure(context: Mapping[str, Any]) -> None:
+    """on_failure_callback: write the task, the exception and the time beside the run."""
+    settings = load_settings()
+    dag_id, run_id = _context_ids(context)
+    task_instance = context.get("ti") or context.get("task_instance")
+    task_id = getattr(task_instance, "task_id", "unknown")
+    map_index = getattr(task_instance, "map_index", -1)
+    error = context.get("exception")
+    name = task_id if map_index in (-1, None) else f"{task_id}[{map_index}]"
+    _write(
+        run_dir(settings, dag_id, run_id) / "failures" / f"{_safe(name)}.json",
+        {
+            "task_id": task_id,
+            "map_index": map_index,
+            "try_number": getattr(task_instance, "try_number", None),
+            "failed_at": datetime.now(UTC).isoformat(),
+            "error_type": type(error).__name__ if error else None,
+            "error": str(error) if error else None,
+        },
+    )
+    log.error("drugtrade: %s.%s failed: %s", dag_id, name, error)
+
+
+def _load_all(folder: Path) -> list[dict[str, Any]]:
+    if not folder.exists():
+        return []
+    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+
+
+def quality_for_run(settings: Settings, run_id: str) -> list[dict[str, Any]]:
+    results = settings.quality_dir / "results"
+    if not results.exists() or not any(results.rglob("*.parquet")):
+        return []
+    import duckdb
+
+    with duckdb.connect() as connection:
+        cursor = connection.execute(
+            "select stage, dataset, expectation, severity, success, observed_value, unexpected_count, "
+            "unexpected_sample from read_parquet($glob, union_by_name = true) where run_id = $run "
+            "order by stage, dataset, expectation",
+            {"glob": str(results / "**" / "*.parquet"), "run": run_id},
+        )
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def summarise(settings: Settings, dag_id: str, run_id: str) -> dict[str, Any]:
+    folder = run_dir(settings, dag_id, run_id)
+    steps = _load_all(folder / "steps")
+    failures = _load_all(folder / "failures")
+    quality = quality_for_run(settings, run_id)
+    by_stage: dict[str, dict[str, int]] = {}
+    for outcome in quality:
+        stage = by_stage.setdefault(outcome["stage"], {"checks": 0, "failed_critical": 0, "failed_warning": 0})
+        stage["checks"] += 1
+        if not outcome["success"]:
+            stage["failed_critical" if outcome["severity"] == "critical" else "failed_warning"] += 1
+    return {
+        "dag_id": dag_id,
+        "run_id": run_id,
+        "written_at": datetime.now(UTC).isoformat(),
+        "status": "failed" if failures else "success",
+        "steps": steps,
+        "failures": failures,
+        "quality": by_stage,
+        "failed_expectations": [q for q in quality if not q["success"]],
+    }
+
+
+def render_text(summary: Mapping[str, Any]) -> str:
+    lines = [f"run {summary['run_id']} of {summary['dag_id']}: {summary['status']}"]
+    for step in summary["steps"]:
+        result = step["result"]
+        brief = {k: v for k, v in result.items() if not isinstance(v, list | dict)}
+        lines.append(f"  step {step['step']}: {json.dumps(brief, default=str)}")
+    for stage, counts in summary["quality"].items():
+        lines.append(f"  quality {stage}: {counts['checks']} checks, {counts['failed_critical']} critical failed, "
+                     f"{counts['failed_warning']} warnings")
+    for failed in summary["failed_expectations"]:
+        lines.append(f"    [{failed['severity']}] {failed['stage']}/{failed['dataset']}: {failed['expectation']} "
+                     f"unexpected={failed['unexpected_count']} sample={failed['unexpected_sample']}")
+    for failure in summary["failures"]:
+        lines.append(f"  FAILED {failure['task_id']}: {failure['error_type']}: {(failure['error'] or '')[:500]}")
+    return "\n".join(lines)
+
+
+def finish_run(settings: Settings, context: Mapping[str, Any]) -> dict[str, Any]:
+    dag_id, run_id = _context_ids(context)
+    try:
+        from drugtrade.quality import build_data_docs
+
+        build_data_docs(settings.quality_dir / "results", settings.quality_dir / "docs")
+    except Exception as error:  # noqa: BLE001 - docs are a report; their failure must not hide the run's
+        log.warning("quality Data Docs were not built: %s", error)
+    summary = summarise(settings, dag_id, run_id)
+    folder = run_dir(settings, dag_id, run_id)
+    _write(folder / "summary.json", summary)
+    (folder / "summary.txt").write_text(render_text(summary) + "\n")
+    log.info("%s", render_text(summary))
+    if summary["failures"]:
+        names = ", ".join(f["task_id"] for f in summary["failures"])
+        raise RunFailed(f"{dag_id} run {run_id} failed at {names}; summary in {folder / 'summary.txt'}")
+    return {"status": summary["status"], "summary": str(folder / "summary.json")}
