@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from _drugtrade_common import DEFAULT_ARGS, LAKE_ARTICLES, NETWORK_RETRIES, run_day
 from airflow.sdk import dag, get_current_context, task
+
+from drugtrade.orchestration import DEFAULT_ARGS, LAKE_ARTICLES, NETWORK_RETRIES, run_day
 
 
 @dag(

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from _drugtrade_common import DEFAULT_ARGS, LAKE_STATISTICS, NETWORK_RETRIES
 from airflow.sdk import dag, get_current_context, task
+
+from drugtrade.orchestration import DEFAULT_ARGS, LAKE_STATISTICS, NETWORK_RETRIES
 
 
 @dag(

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from _drugtrade_common import (
+from airflow.sdk import TriggerRule, chain, dag, get_current_context, task
+
+from drugtrade.orchestration import (
     DEFAULT_ARGS,
     DUCKDB_WRITER_POOL,
     LAKE_ARTICLES,
@@ -15,7 +17,6 @@ from _drugtrade_common import (
     SERVING_WAREHOUSE,
     run_day,
 )
-from airflow.sdk import TriggerRule, chain, dag, get_current_context, task
 
 # Kept in step with drugtrade.pipeline.transform (a DAG-integrity test checks it) so that
 # parsing this file imports neither dbt nor GX.

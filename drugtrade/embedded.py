@@ -42,6 +42,7 @@ def airflow_env(settings: Settings, airflow_home: Path) -> dict[str, str]:
             "DRUGTRADE_PROJECT_ROOT": str(settings.project_root),
             "PYTHONPATH": os.pathsep.join(filter(None, [str(settings.project_root), env.get("PYTHONPATH")])),
             "NO_PROXY": "*",
+            "DRUGTRADE_NETWORK_RETRIES": env.get("DRUGTRADE_NETWORK_RETRIES", "0"),
         }
     )
     return env

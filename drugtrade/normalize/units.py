@@ -8,7 +8,7 @@ the product of two rounded doubles.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, localcontext
+from decimal import Context, Decimal
 
 # The measure decides the unit every value is stored in.
 MEASURE_UNITS: dict[str, str] = {
@@ -60,25 +60,40 @@ def canonical_unit(label: str) -> str:
     return _SYNONYMS[key]
 
 
-def convert(value: Decimal | int | str, unit: str, to: str) -> Decimal:
-    """Exact conversion of ``value`` in ``unit`` (any accepted label) to ``to`` (kg, t, ha, count)."""
+# Enough digits that no product of a published figure and a factor is ever rounded.
+_EXACT = Context(prec=80)
+
+
+def factor(unit: str, to: str) -> Decimal:
+    """How many ``to`` are in one ``unit`` (any accepted label), exactly: factor('lbs', 'kg') = 0.45359237."""
     source = canonical_unit(unit)
     if to not in _DIMENSIONS:
         raise UnknownUnit(f"unknown target unit {to!r}")
     dimension, size = _UNITS[source]
     if dimension != _DIMENSIONS[to]:
         raise UnknownUnit(f"unit {unit!r} ({dimension}) cannot be converted to {to!r}")
+    return _EXACT.divide(size, _UNITS[to][1])
+
+
+def convert(value: Decimal | int | str, unit: str, to: str) -> Decimal:
+    """Exact conversion of ``value`` in ``unit`` (any accepted label) to ``to`` (kg, t, ha, count)."""
     amount = value if isinstance(value, Decimal) else Decimal(value)
-    with localcontext() as context:
-        # Enough digits that no product of a published figure and a factor is ever rounded.
-        context.prec = 80
-        return amount * size / _UNITS[to][1]
+    return _EXACT.multiply(amount, factor(unit, to))
+
+
+def measure_unit(measure: str) -> str:
+    try:
+        return MEASURE_UNITS[measure]
+    except KeyError:
+        raise ValueError(f"unknown measure {measure!r}") from None
 
 
 def to_measure_unit(value: Decimal | int | str, unit: str, measure: str) -> tuple[float, str]:
     """Convert to the unit the measure is stored in; returns (float value, unit)."""
-    try:
-        target = MEASURE_UNITS[measure]
-    except KeyError:
-        raise ValueError(f"unknown measure {measure!r}") from None
+    target = measure_unit(measure)
     return float(convert(value, unit, target)), target
+
+
+def scale(value: Decimal, by: Decimal) -> float:
+    """``value * by`` computed exactly, then rounded once to the nearest float."""
+    return float(_EXACT.multiply(value, by))

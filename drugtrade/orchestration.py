@@ -3,6 +3,7 @@ and the failure callback. Kept free of heavy imports: the DAG processor parses t
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 from airflow.sdk import Asset
@@ -32,7 +33,9 @@ DEFAULT_ARGS = {
 
 # Network tasks only: fetching may meet a flaky server; parsing and transforming do not
 # become right by being tried again.
-NETWORK_RETRIES = {"retries": 3, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True,
+# The embedded run (`make run`) sets DRUGTRADE_NETWORK_RETRIES=0: its sources are local files,
+# and `airflow dags test` would otherwise sit out the retry delays of a real failure.
+NETWORK_RETRIES = {"retries": int(os.environ.get("DRUGTRADE_NETWORK_RETRIES", "3")), "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True,
                    "max_retry_delay": timedelta(minutes=30)}
 
 

@@ -1,0 +1,41 @@
+"""Language of a body text, by function-word counts.
+
+No language-identification package is installed (trafilatura's optional py3langid is absent),
+and the sources are news in the languages of the Americas, so counting the commonest function
+words of English, Spanish, Portuguese and French is enough to check or supply a page's
+declared language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("the of and to in is that for it with was on as by at from this be are have has said".split()),
+    "es": frozenset("el la de que y en los las del se por un una para con no es al lo como más dijo".split()),
+    "pt": frozenset("o a de que e do da em os as um uma para com não no na dos das por mais disse".split()),
+    "fr": frozenset("le la les de des et en un une du est que qui pour dans pas sur au avec il a".split()),
+}
+_WORD = re.compile(r"[a-zà-ÿ]+")
+
+
+def detect_language(text: str, min_words: int = 20) -> tuple[str | None, float]:
+    """(ISO 639-1 code or None, share of the counted function words that belong to it)."""
+    words = _WORD.findall(text[:20_000].lower())
+    if len(words) < min_words:
+        return None, 0.0
+    scores = Counter({lang: sum(1 for w in words if w in vocab) for lang, vocab in _STOPWORDS.items()})
+    (best, hits), *rest = scores.most_common()
+    total = sum(scores.values())
+    if hits == 0 or total == 0:
+        return None, 0.0
+    return best, hits / total
+
+
+def primary_subtag(tag: str | None) -> str | None:
+    """'en-US' / 'en_US' -> 'en'."""
+    if not tag:
+        return None
+    code = re.split(r"[-_]", tag.strip())[0].lower()
+    return code if re.fullmatch(r"[a-z]{2,3}", code) else None

@@ -1,0 +1,420 @@
+"""People named in an article: full names with their role and country, and every later
+reference to them by surname ("Tillerson", "Videgaray", "Osorio Chong").
+
+A capitalised word chain is taken for a person only in a person context: a title or role before
+it ("Interior Minister", "union leader", "Rear Admiral"), an appositive role ("His lawyer,
+Sergio Pappa,"), or a speech verb right next to it. That keeps places ("Puerto Lempira"),
+organisations ("Regional Drug Observatory") and headlines out without a named-entity model.
+Everything here is built per article and returned as an immutable value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from drugtrade.extract.countries import country_code
+from drugtrade.extract.lexicon import (
+    NAME_PARTICLES,
+    OFFICE_WORDS,
+    ORG_HEADS,
+    ROLE_NOUNS,
+    SPEECH_PARTICIPLES,
+    SPEECH_VERBS_BASE,
+    SPEECH_VERBS_FINITE,
+    STOP_CAPITALISED,
+    TITLE_ABBREVIATIONS,
+    WORD,
+    is_acronym,
+    is_capitalised,
+)
+
+_MONTHS_AND_DAYS = {w for w in STOP_CAPITALISED if w.endswith(("day", "ber", "uary", "ch", "il", "une", "uly", "ust"))}
+_LOWER_STOP = frozenset(
+    """the a an his her their its our my your this that these those of in on at by with from to and or but
+    while when who which whose said says told added noted stated after before for as than was were is are be been
+    has have had""".split()
+)
+_SPEECH = SPEECH_VERBS_FINITE | SPEECH_PARTICIPLES | SPEECH_VERBS_BASE
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def possessive(self) -> bool:
+        return self.text.endswith(("'s", "’s"))
+
+    @property
+    def base(self) -> str:
+        return self.text[:-2] if self.possessive else self.text
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.group(0), m.start(), m.end()) for m in WORD.finditer(text)]
+
+
+def _only_space_between(text: str, left: Token, right: Token) -> bool:
+    gap = text[left.end : right.start]
+    if gap == " ":
+        return True
+    # "Gen. Víctor Huamán", "John F. Kelly"
+    return gap == ". " and (left.text in TITLE_ABBREVIATIONS or len(left.text) == 1)
+
+
+def _name_token(token: str) -> bool:
+    """Could this word be part of a person's name?"""
+    word = token[:-2] if token.endswith(("'s", "’s")) else token
+    low = word.lower()
+    return (
+        is_capitalised(word)
+        and len(word) >= 2
+        and not is_acronym(word)
+        and low not in STOP_CAPITALISED
+        and low not in OFFICE_WORDS
+        and low not in ROLE_NOUNS
+        and word not in TITLE_ABBREVIATIONS
+        and country_code(word) is None
+    )
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A run of capitalised words (with name particles and 'of' inside), as found in the text."""
+
+    tokens: tuple[Token, ...]
+
+    @property
+    def start(self) -> int:
+        return self.tokens[0].start
+
+    @property
+    def end(self) -> int:
+        return self.tokens[-1].end
+
+
+def chains(text: str, tokens: list[Token] | None = None) -> list[Chain]:
+    tokens = tokenize(text) if tokens is None else tokens
+    found: list[Chain] = []
+    current: list[Token] = []
+
+    def flush() -> None:
+        while current and not is_capitalised(current[-1].text):
+            current.pop()  # a trailing "of" or "de" belongs to no chain
+        if current:
+            found.append(Chain(tuple(current)))
+        current.clear()
+
+    for token in tokens:
+        word = token.text
+        joinable = current and _only_space_between(text, current[-1], token)
+        if is_capitalised(word) or (word in NAME_PARTICLES or word in {"of", "for"}) and joinable:
+            if current and not joinable:
+                flush()
+            if current and current[-1].possessive and country_code(current[-1].base) is None:
+                flush()  # "Tillerson's point": a possessive person or org ends its chain
+            if not current and not is_capitalised(word):
+                continue
+            current.append(token)
+        else:
+            flush()
+    flush()
+    return found
+
+
+@dataclass(frozen=True)
+class NameParse:
+    """A chain split into country (from a demonym or possessive), role and name."""
+
+    country: str | None
+    role: str | None
+    name: tuple[Token, ...]
+    is_org: bool
+    org: str | None
+
+
+def parse_chain(text: str, chain: Chain) -> NameParse:
+    tokens = list(chain.tokens)
+    while tokens and tokens[0].text.lower() in STOP_CAPITALISED and not (
+        tokens[0].text in TITLE_ABBREVIATIONS
+    ):
+        tokens.pop(0)
+    country = None
+    while tokens:
+        # the longest run of leading words that names a country: "United States", "Costa Rican"
+        width = next(
+            (w for w in range(min(4, len(tokens)), 0, -1)
+             if country_code(text[tokens[0].start : tokens[w - 1].end]) is not None
+             and (w < len(tokens) or tokens[w - 1].possessive or w > 1)),
+            0,
+        )
+        if not width:
+            break
+        country = country or country_code(text[tokens[0].start : tokens[width - 1].end])
+        del tokens[:width]
+    if not tokens:
+        return NameParse(country, None, (), False, None)
+    words_lower = [t.base.lower() for t in tokens]
+    if any(w in ORG_HEADS for w in words_lower):
+        org = text[tokens[0].start : tokens[-1].end]
+        if tokens[-1].possessive:
+            org = org[:-2]
+        return NameParse(country, None, (), True, org)
+    last_role = -1
+    for i, token in enumerate(tokens):
+        low = token.base.lower()
+        if low in ROLE_NOUNS or low in OFFICE_WORDS or token.text in TITLE_ABBREVIATIONS:
+            last_role = i
+    # The name is the run of name words after the last role word, stopping at "of ..." or a non-name.
+    name: list[Token] = []
+    for i in range(last_role + 1, len(tokens)):
+        token = tokens[i]
+        if _name_token(token.text):
+            name.append(token)
+            if token.possessive:
+                break
+        elif token.text.lower() in NAME_PARTICLES and _particle_leads_to_name(tokens, i):
+            name.append(token)
+        else:
+            break
+    role = None
+    if last_role >= 0:
+        first_role = 0
+        role = text[tokens[first_role].start : tokens[last_role].end]
+        role = re.sub(r"\.(?=\s)", ".", role)
+    return NameParse(country, role, tuple(name), False, None)
+
+
+def _particle_leads_to_name(tokens: list[Token], i: int) -> bool:
+    """'de la Cruz': particles count as part of a name when a name word follows them."""
+    j = i
+    while j < len(tokens) and tokens[j].text.lower() in NAME_PARTICLES:
+        j += 1
+    return j < len(tokens) and _name_token(tokens[j].text)
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str | None
+    country: str | None
+    start: int  # first full mention
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return tuple(self.name.split())
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """One reference to a person in the body: by name (person set) or unnamed ("a farmer")."""
+
+    start: int
+    end: int
+    person: Person | None
+    text: str
+    possessive: bool = False
+
+
+@dataclass(frozen=True)
+class PeopleIndex:
+    people: tuple[Person, ...]
+    refs: tuple[PersonRef, ...]  # in text order, named and unnamed
+    aliases: dict[str, tuple[Person, ...]] = field(hash=False, compare=False)
+
+    def resolve(self, name: str) -> Person | None:
+        """The one person a name or surname refers to; None when unknown or ambiguous."""
+        found = self.aliases.get(_alias_key(name))
+        return found[0] if found and len(found) == 1 else None
+
+    def refs_before(self, position: int, window_start: int = 0) -> list[PersonRef]:
+        return [r for r in self.refs if window_start <= r.start and r.end <= position]
+
+
+def _alias_key(name: str) -> str:
+    name = name[:-2] if name.endswith(("'s", "’s")) else name
+    return " ".join(name.split()).casefold()
+
+
+def _aliases(person: Person) -> list[str]:
+    tokens = person.tokens
+    found = {person.name}
+    rest = tokens[1:]
+    for i in range(len(rest)):
+        for j in range(i + 1, len(rest) + 1):
+            piece = rest[i:j]
+            if piece[-1] in NAME_PARTICLES:
+                continue  # "de la Cruz" is a surname; "Cruz de" is not
+            found.add(" ".join(piece))
+    return sorted(found)
+
+
+def _role_before(text: str, tokens: list[Token], index: int) -> str | None:
+    """A lower-case role phrase right before the chain ("union leader", "Senad director")."""
+    words: list[Token] = []
+    j = index - 1
+    while j >= 0 and len(words) < 5:
+        token = tokens[j]
+        gap = text[token.end : (words[0] if words else tokens[index]).start]
+        if gap.strip(" "):
+            break
+        low = token.text.lower()
+        if low in _LOWER_STOP or low in _SPEECH:
+            break
+        words.insert(0, token)
+        j -= 1
+    # The phrase must end in a role noun: "police superintendent", not "the ranch".
+    if not words or words[-1].text.lower() not in ROLE_NOUNS:
+        return None
+    return text[words[0].start : words[-1].end]
+
+
+def _appositive_role_before(text: str, start: int) -> str | None:
+    """'The director of the ... Policy, Margaret Holloway,' -> 'director of the ... Policy'."""
+    head = text[max(0, start - 160) : start]
+    if not head.endswith(", "):
+        return None
+    clause = re.split(r"[.;:!?\"“”]\s|,\s(?=[^,]*,\s$)|\n", head[:-2])[-1].strip()
+    clause = re.sub(r"^(the|a|an|his|her|their|its)\s+", "", clause, flags=re.IGNORECASE)
+    words = clause.split()
+    if not words or len(words) > 14:
+        return None
+    low = [w.strip(",").lower().rstrip("'s").rstrip("’s") for w in words]
+    if not any(w in ROLE_NOUNS for w in low[:4]) and words[-1].lower() not in ROLE_NOUNS:
+        return None
+    if any(w in _SPEECH for w in low):
+        return None
+    return clause
+
+
+def _appositive_role_after(text: str, end: int) -> str | None:
+    """'Alba Rocío Castellanos, a spokeswoman for a merchants' association,' -> the role."""
+    match = re.match(r",\s+(?:a|an|the)\s+([^,;.\"“”]{3,120}?)(?:,|\.|;|$)", text[end : end + 160])
+    if not match:
+        return None
+    phrase = match.group(1)
+    first_words = [w.lower() for w in phrase.split()[:4]]
+    return phrase if any(w in ROLE_NOUNS for w in first_words) else None
+
+
+_UNNAMED = re.compile(
+    r"\b(?i:a|an|one|another)\s+(?:[a-z'’-]+\s+){0,2}?(?P<noun>" + "|".join(sorted(ROLE_NOUNS, key=len, reverse=True)) + r")\b(?!\s*,?\s*[A-Z])",
+)
+
+
+def build_people(text: str) -> PeopleIndex:
+    tokens = tokenize(text)
+    index_of = {t.start: i for i, t in enumerate(tokens)}
+    candidates: list[tuple[NameParse, str | None, str | None, bool]] = []
+    all_chains = chains(text, tokens)
+    for chain in all_chains:
+        parse = parse_chain(text, chain)
+        if parse.is_org or not parse.name:
+            continue
+        role, country, context = _person_context(text, tokens, index_of[chain.start], chain, parse)
+        candidates.append((parse, role, country, context))
+
+    # Full names: multi-word names seen in a person context and not part of a longer full name.
+    full: dict[str, Person] = {}
+    for parse, role, country, context in candidates:
+        if not context or len(parse.name) < 2:
+            continue
+        name = " ".join(t.base for t in parse.name)
+        if name not in full:
+            full[name] = Person(name, role or None, country, parse.name[0].start)
+        elif full[name].role is None and role:
+            full[name] = Person(name, role, full[name].country or country, full[name].start)
+    names = sorted(full, key=lambda n: -len(n.split()))
+    kept: dict[str, Person] = {}
+    for name in names:
+        longer = next((k for k in kept if _is_sub_name(name, k)), None)
+        if longer is None:
+            kept[name] = full[name]
+        elif kept[longer].role is None and full[name].role:
+            kept[longer] = Person(longer, full[name].role, kept[longer].country or full[name].country, kept[longer].start)
+    # Single-word names with a title ("President Trump") and no full form become people too.
+    for parse, role, country, _context in candidates:
+        if len(parse.name) == 1 and role and not any(
+            _alias_key(parse.name[0].base) in map(str.casefold, _aliases(p)) for p in kept.values()
+        ):
+            kept.setdefault(parse.name[0].base, Person(parse.name[0].base, role, country, parse.name[0].start))
+    people = tuple(sorted(kept.values(), key=lambda p: p.start))
+    aliases: dict[str, list[Person]] = {}
+    for person in people:
+        for alias in _aliases(person):
+            aliases.setdefault(_alias_key(alias), []).append(person)
+    frozen_aliases = {k: tuple(v) for k, v in aliases.items()}
+
+    refs: list[PersonRef] = []
+    for chain in all_chains:
+        parse = parse_chain(text, chain)
+        if not parse.name or parse.is_org:
+            continue
+        # try the whole name run, then its tail (e.g. "Colonel Maradiaga" -> "Maradiaga")
+        run = parse.name
+        for k in range(len(run)):
+            piece = run[k:]
+            found = frozen_aliases.get(_alias_key(" ".join(t.base for t in piece)))
+            if found and len(found) == 1:
+                last = piece[-1]
+                plural_possessive = text[last.end : last.end + 1] in {"'", "’"}
+                refs.append(
+                    PersonRef(piece[0].start, last.end if not last.possessive else last.end - 2, found[0],
+                              text[piece[0].start : last.end - (2 if last.possessive else 0)],
+                              last.possessive or plural_possessive)
+                )
+                break
+    for match in _UNNAMED.finditer(text):
+        refs.append(PersonRef(match.start(), match.end(), None, match.group(0)))
+    refs.sort(key=lambda r: r.start)
+    return PeopleIndex(people, tuple(refs), frozen_aliases)
+
+
+def _person_context(
+    text: str, tokens: list[Token], chain_index: int, chain: Chain, parse: NameParse
+) -> tuple[str | None, str | None, bool]:
+    """(role, country, whether the chain stands in a person context)."""
+    name_end = parse.name[-1].end
+    role, country = parse.role, parse.country
+    if role is None:
+        role = _role_before(text, tokens, chain_index)
+    if role is None:
+        role = _appositive_role_before(text, chain.start)
+    if role is None:
+        role = _appositive_role_after(text, name_end)
+    if role is not None:
+        stripped, role_country = _split_country(role)
+        return stripped, country or role_country, True
+    after = text[name_end : name_end + 140]
+    before = text[max(0, chain.start - 16) : chain.start]
+    verb_after = re.match(r"(?:'s?|’s?)?(?:,[^,\"“”]{1,120},)?\s+(?:also\s+|later\s+|then\s+)?(\w+)", after)
+    context = bool(verb_after and verb_after.group(1).lower() in _SPEECH) or bool(
+        re.search(r"\b(said|says|according to|told)\s+$", before)
+    )
+    return None, country, context
+
+
+def _split_country(role: str) -> tuple[str | None, str | None]:
+    """'Ecuador's Interior Minister' -> ('Interior Minister', 'ECU'); 'Colombian President' -> COL."""
+    match = re.match(r"^([A-Z][\w.]*(?: [A-Z][\w.]*)?)(?:'s|’s)?\s+(.+)$", role)
+    if match and country_code(match.group(1)):
+        return match.group(2), country_code(match.group(1))
+    return role, _country_in(role)
+
+
+def _is_sub_name(short: str, long: str) -> bool:
+    a, b = short.split(), long.split()
+    if len(a) >= len(b):
+        return False
+    return any(b[i : i + len(a)] == a for i in range(1, len(b) - len(a) + 1))
+
+
+def _country_in(phrase: str) -> str | None:
+    for word in re.findall(r"[A-Z][\w.]*(?:'s|’s)?", phrase):
+        code = country_code(word)
+        if code:
+            return code
+    return None

@@ -1,0 +1,511 @@
+"""Direct quotations and who said them.
+
+Rules, tried in this order for each quoted span (see /work/shared/notes/extraction.md):
+
+  quote-verb-speaker   "Q," X said. / "Q," said X. / "Q," X, a spokesman for Y, said.
+  speaker-verb-colon   X said: "Q" / She told the Monitor: "Q" / he said, "Q" (after a split)
+  according-to         According to X, "Q"
+  participial          X welcomed the plan, stating, "Q" / ..., adding that "Q"
+  reported-speech      X said (that) ... "Q" / he proceeded to affirm that ... required "Q"
+  coordinated          ... required "Q1" and "Q2"            (Q2 takes Q1's speaker)
+  continuation         "A," X said. "B."  /  a quote running over several paragraphs
+  follow-on-paragraph  a paragraph that is only a quote, after a paragraph quoting X
+  pull-quote           "Q" - X  on a paragraph of its own
+
+Speakers are resolved to a full name ("Tillerson" -> "Rex Tillerson", "he" -> the last person
+named before the quote), or to an organisation ("the report" -> the body that published it).
+When the speaker is unnamed ("one boatman said") or cannot be resolved, speaker is None: a
+wrong attribution is worse than a miss. One- and two-word quotes not introduced directly by a
+speech verb, and short quotes with no speaker, are scare quotes ("cocoa") and are dropped. A
+quote repeating an earlier one (a pull quote, an analyst repeating a phrase) is kept once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from drugtrade.extract.lexicon import (
+    DOCUMENT_NOUNS,
+    is_acronym,
+    ORG_NOUNS,
+    PRONOUNS,
+    ROLE_NOUNS,
+    SPEECH_PARTICIPLES,
+    SPEECH_VERBS_BASE,
+    SPEECH_VERBS_FINITE,
+    WEAK_VERBS,
+)
+from drugtrade.extract.people import PeopleIndex, Person, build_people, chains, parse_chain
+from drugtrade.extract.quotes import Paragraph, QuoteSpan, find_quotes, paragraphs
+from drugtrade.extract.topics import tag_topics
+
+
+@dataclass(frozen=True)
+class Statement:
+    quote: str
+    start: int
+    end: int
+    speaker: str | None
+    speaker_role: str | None
+    speaker_country: str | None
+    attribution: str
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Speaker:
+    name: str | None  # None: unnamed or unresolved, but the quote *is* attributed to someone
+    role: str | None = None
+    country: str | None = None
+
+
+_UNKNOWN = _Speaker(None)
+
+
+def _alternation(words: frozenset[str]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_FINITE = _alternation(SPEECH_VERBS_FINITE)
+_PARTICIPLE = _alternation(SPEECH_PARTICIPLES)
+_ANY_VERB = _alternation(SPEECH_VERBS_FINITE | SPEECH_VERBS_BASE | SPEECH_PARTICIPLES)
+_ADVERBS = r"(?:(?:also|later|then|again|once again|further|repeatedly|explicitly|publicly|previously|recently|" \
+    r"simply|only|has|had|have|would|will|did|does|do|went on to|proceeded to|was quick to|" \
+    r"once|still|even|never|not|firmly|flatly|quickly)\s+)*"
+_GENERIC_PLURALS = re.compile(
+    r"\b(?:critics|residents|officials|police|prosecutors|investigators|analysts|experts|farmers|growers|"
+    r"authorities|witnesses|locals|villagers|activists|sources|observers|diplomats|people|others|some|many)\s*$",
+    re.IGNORECASE,
+)
+_DOC_OR_ORG = re.compile(
+    r"\b(?:the|its|their|a|an|this|that)\s+(?:[\w'’-]+\s+){0,3}?(?P<noun>"
+    + _alternation(DOCUMENT_NOUNS | ORG_NOUNS)
+    + r")\s*$",
+    re.IGNORECASE,
+)
+_UNNAMED_END = re.compile(
+    r"\b(?:a|an|one|another|the)\s+(?:[\w'’-]+\s+){0,3}?(?:" + _alternation(ROLE_NOUNS) + r")"
+    r"(?:\s+who\s+[^,.;\"“”]{1,60})?\s*$",
+    re.IGNORECASE,
+)
+_UNNAMED_FOR = re.compile(
+    r"\b(?:a|an|one|another)\s+(?:[\w'’-]+\s+){0,3}?(?:" + _alternation(ROLE_NOUNS) + r")\s+(?:for|of|at|from|with|in)\s+"
+    r"[^\"“”]{1,120}$",
+    re.IGNORECASE,
+)
+_PRONOUN_END = re.compile(r"\b(he|she|He|She)\s*$")
+_SENTENCE_END = re.compile(r"[.!?](?:[\"”’']+)?\s+(?=[\"“‘'(]?[A-ZÀ-Ý0-9])")
+_ABBREVIATIONS = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Capt|Adm|Sgt|Gov|Sen|Rep|Prof|St|Jr|Sr|U\.S|a\.m|p\.m|No|vs)\.$")
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def normalise_quote(text: str) -> str:
+    """The form quotes are compared in (dedup here, scoring in evaluate.py)."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"[\"“”„«»‘’']", "", text)
+    text = re.sub(r"\s*(?:\.\.\.|…)\s*", " … ", text)
+    text = re.sub(r"\s+", " ", text)
+    return text.strip(" .,;:!?-–—…")
+
+
+@dataclass
+class _Context:
+    """Everything about one article the rules consult; built once per call."""
+
+    body: str
+    paras: list[Paragraph]
+    spans: list[QuoteSpan]
+    people: PeopleIndex
+    sentence_starts: list[int]
+
+    def sentence_start(self, position: int) -> int:
+        best = 0
+        for start in self.sentence_starts:
+            if start <= position:
+                best = start
+            else:
+                break
+        return best
+
+    def sentence_end(self, position: int) -> int:
+        for start in self.sentence_starts:
+            if start > position:
+                return start
+        return len(self.body)
+
+    def inside_quote(self, position: int) -> bool:
+        return any(s.open_mark < position < s.after for s in self.spans)
+
+
+def _sentence_starts(body: str, paras: list[Paragraph], spans: list[QuoteSpan]) -> list[int]:
+    """Sentence starts, ignoring full stops inside quotations."""
+    masked = list(body)
+    for span in spans:
+        for i in range(span.start, span.end - 1):
+            masked[i] = "x" if masked[i] in ".!?" else masked[i]
+    text = "".join(masked)
+    starts: list[int] = []
+    for para in paras:
+        starts.append(para.start)
+        for match in _SENTENCE_END.finditer(text, para.start, para.end):
+            if _ABBREVIATIONS.search(text[max(para.start, match.start() - 5) : match.start() + 1]):
+                continue
+            starts.append(match.end())
+    return sorted(set(starts))
+
+
+# ---- speaker phrases -------------------------------------------------------------------------
+
+
+def _person(person: Person) -> _Speaker:
+    return _Speaker(person.name, person.role, person.country)
+
+
+def _resolve_pronoun(ctx: _Context, position: int, paragraph: int) -> _Speaker:
+    """The last person referred to before ``position``, within this and the two previous paragraphs."""
+    window_start = ctx.paras[max(0, paragraph - 2)].start
+    refs = [
+        r for r in ctx.people.refs_before(position, window_start)
+        if not r.possessive and not ctx.inside_quote(r.start)
+    ]
+    if not refs:
+        return _UNKNOWN
+    last = refs[-1]
+    return _person(last.person) if last.person is not None else _UNKNOWN
+
+
+def _org_from_noun(ctx: _Context, noun: str, position: int) -> _Speaker:
+    """'the report' -> the organisation that published it; 'the ministry' -> 'Ministry of Defense'."""
+    noun_low = noun.lower()
+    before = ctx.body[:position]
+    if noun_low in DOCUMENT_NOUNS:
+        pattern = re.compile(
+            r"\b(?:" + "|".join(DOCUMENT_NOUNS) + r")\b[^.;\"“”]{0,60}?\bby\s+(?:the\s+)?"
+            r"(?P<org>(?:[A-Z][\w'’-]*|of|for|and|on|de|del)(?:\s+(?:[A-Z][\w'’-]*|of|for|and|on|de|del))*)"
+        )
+        matches = list(pattern.finditer(before))
+        if matches:
+            org = re.sub(r"\s+(?:of|for|and|on|de|del)$", "", matches[-1].group("org"))
+            return _Speaker(org)
+        possessive = list(re.finditer(
+            r"(?:the\s+)?(?P<org>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)(?:'s|’s)\s+(?:[a-z-]+\s+){0,2}(?:"
+            + "|".join(DOCUMENT_NOUNS) + r")\b", before))
+        if possessive:
+            return _Speaker(possessive[-1].group("org"))
+        return _Speaker(noun_low)
+    for chain in reversed(chains(before)):
+        parse = parse_chain(ctx.body, chain)
+        if parse.is_org and parse.org and noun_low in parse.org.lower().split():
+            return _Speaker(parse.org, None, parse.country)
+    return _Speaker(noun_low)
+
+
+def _speaker_from_chain_text(ctx: _Context, text: str, offset: int) -> _Speaker | None:
+    """A speaker named by the capitalised chain in ``text`` (which starts at ``offset``)."""
+    found = chains(text)
+    if not found:
+        return None
+    chain = found[-1]
+    parse = parse_chain(text, chain)
+    if parse.is_org and parse.org:
+        return _Speaker(re.sub(r"^the\s+", "", parse.org, flags=re.IGNORECASE), None, parse.country)
+    if not parse.name:
+        words = [t for t in chain.tokens if t.text[0].isupper()]
+        if len(words) == 1 and is_acronym(words[0].base):
+            return _Speaker(words[0].base, None, parse.country)  # "the DEA said"
+        return None
+    name = " ".join(t.base for t in parse.name)
+    person = ctx.people.resolve(name)
+    if person is None and len(parse.name) > 1:
+        # the tail may be a known surname ("Colonel Héctor Maradiaga" -> known "Maradiaga")
+        for k in range(1, len(parse.name)):
+            person = ctx.people.resolve(" ".join(t.base for t in parse.name[k:]))
+            if person:
+                break
+    if person is not None:
+        country = person.country or parse.country
+        return _Speaker(person.name, person.role, country)
+    return _Speaker(name, parse.role, parse.country)
+
+
+def _speaker_ending(ctx: _Context, text: str, offset: int, paragraph: int) -> _Speaker | None:
+    """The speaker phrase that ends ``text`` (the words right before a speech verb)."""
+    text = re.sub(r",[^,\"“”]{1,150},\s*$", " ", text)  # drop an appositive: "X, a spokesman for Y,"
+    text = re.sub(r"\s+$", "", text)
+    if not text:
+        return None
+    tail = text[-160:]
+    if _UNNAMED_FOR.search(tail):
+        return _UNKNOWN  # "a spokesman for the Regional Security System": a person, unnamed
+    if _PRONOUN_END.search(tail):
+        return _resolve_pronoun(ctx, offset + len(text), paragraph)
+    if _GENERIC_PLURALS.search(tail):
+        return _UNKNOWN
+    org = _DOC_OR_ORG.search(tail)
+    chain_match = re.search(r"(?:[A-Z][\w'’.-]*|de|del|la|y|da|dos|of)(?:\s+(?:[A-Z][\w'’.-]*|de|del|la|y|da|dos|of))*$", tail)
+    if chain_match and chain_match.group(0)[0].isupper():
+        # the chain may be preceded by a lower-case role phrase; take the chain only
+        speaker = _speaker_from_chain_text(ctx, chain_match.group(0), offset + len(text) - len(chain_match.group(0)))
+        if speaker is not None:
+            return speaker
+    if org and not _UNNAMED_END.search(tail):
+        return _org_from_noun(ctx, org.group("noun"), offset + len(text))
+    if _UNNAMED_END.search(tail):
+        return _UNKNOWN
+    return None
+
+
+def _speaker_starting(ctx: _Context, text: str, offset: int, paragraph: int) -> _Speaker | None:
+    """The speaker phrase that starts ``text`` (the words right after a speech verb)."""
+    match = re.match(r"\s*(he|she)\b", text)
+    if match:
+        return _resolve_pronoun(ctx, offset, paragraph)
+    clause = re.split(r"[,.;:!?\"“”()]|\s(?:who|which|in|at|on|during|after|before|to|of the|while)\s", text, maxsplit=1)[0]
+    clause = clause.strip()
+    if not clause:
+        return None
+    org = re.match(r"(?:the|its|a|an)\s+(?:[\w'’-]+\s+){0,3}?(?P<noun>" + _alternation(DOCUMENT_NOUNS | ORG_NOUNS) + r")$",
+                   clause, re.IGNORECASE)
+    if re.match(r"(?:a|an|one|another)\b", clause, re.IGNORECASE):
+        return _UNKNOWN
+    if org:
+        return _org_from_noun(ctx, org.group("noun"), offset)
+    return _speaker_from_chain_text(ctx, clause, offset)
+
+
+# ---- the rules -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Attribution:
+    speaker: _Speaker
+    rule: str
+    direct: bool  # introduced directly by a speech verb next to the quote
+
+
+_POST_VERB_FIRST = re.compile(rf"^\s*[,—–-]?\s*(?:{_ADVERBS})(?P<verb>{_FINITE})\s+(?P<rest>.*)$", re.DOTALL)
+_POST_SPEAKER_FIRST = re.compile(
+    rf"^\s*[,—–-]?\s*(?P<subj>[^\"“”.;:!?]{{1,200}}?)\s+{_ADVERBS}(?P<verb>{_FINITE})\b", re.DOTALL
+)
+_SUBORDINATE = re.compile(
+    r"\s*(?:while|whereas|and|but|as|although|though|when|after|before|because|since|if|whom|which)\b", re.IGNORECASE
+)
+_PULL_ATTRIBUTION = re.compile(r"^\s*[-–—―]\s*(?P<who>[A-ZÀ-Ý][^.!?\"“”]{2,90}?)\s*$")
+
+
+def _post_attribution(ctx: _Context, span: QuoteSpan, post: str) -> _Attribution | None:
+    if span.close_mark is None:
+        return None
+    content = ctx.body[span.start : span.end]
+    inner_end = content.rstrip()[-1:]
+    starts_lower = bool(re.match(r"\s*[,—–-]?\s*[a-z]", post))
+    if inner_end == "." and not starts_lower:
+        pull = _PULL_ATTRIBUTION.match(post)
+        if pull and ctx.paras[span.paragraph].end <= span.after + len(post) + 1:
+            who = _speaker_from_chain_text(ctx, pull.group("who"), span.after)
+            return _Attribution(who, "pull-quote", True) if who else None
+        return None
+    pull = _PULL_ATTRIBUTION.match(post)
+    if pull and ctx.body[ctx.paras[span.paragraph].start : span.open_mark].strip() == "":
+        who = _speaker_from_chain_text(ctx, pull.group("who"), span.after)
+        if who:
+            return _Attribution(who, "pull-quote", True)
+    match = _POST_VERB_FIRST.match(post)
+    if match:
+        rest_offset = span.after + match.start("rest")
+        speaker = _speaker_starting(ctx, match.group("rest"), rest_offset, span.paragraph)
+        if speaker is not None:
+            return _Attribution(speaker, "quote-verb-speaker", True)
+    match = _POST_SPEAKER_FIRST.match(post)
+    # "..., while X said that" introduces the next quote, not this one
+    if match and not _SUBORDINATE.match(match.group("subj")) and not re.match(
+        r"\s*that\b", post[match.end():]
+    ):
+        subject = match.group("subj")
+        speaker = _speaker_ending(ctx, subject, span.after + match.start("subj"), span.paragraph)
+        if speaker is not None:
+            return _Attribution(speaker, "quote-speaker-verb", True)
+    return None
+
+
+_PRE_COLON = re.compile(
+    rf"(?P<subj>[^\"“”]{{0,200}}?)\s*\b{_ADVERBS}(?P<verb>{_FINITE})\b(?P<comp>[^\"“”:.;!?]{{0,70}}?)\s*[:,]\s*$",
+    re.DOTALL,
+)
+_PRE_PARTICIPLE = re.compile(rf"(?:,|\band)\s+(?:{_PARTICIPLE})(?:\s+that)?\s*[:,]?\s*$", re.IGNORECASE)
+_ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,\"“”]{2,120}?),?\s*$", re.IGNORECASE)
+_REPORTED = re.compile(
+    rf"\b(?P<verb>{_ANY_VERB})\b(?:\s+(?:that|whether|how|it|to|on|of))?", re.IGNORECASE
+)
+
+
+def _sentence_subject(ctx: _Context, sentence_start: int, limit: int, paragraph: int) -> _Speaker | None:
+    """The first person or organisation the sentence names before ``limit``: its subject."""
+    text = ctx.body[sentence_start:limit]
+    lead = re.sub(r"^(?:However|But|And|Rather|Instead|Yet|Meanwhile|Still|Then|Later|Also|For his part|For her part)"
+                  r",?\s+", "", text)
+    offset = sentence_start + (len(text) - len(lead))
+    pronoun = re.match(r"(He|She|he|she)\b", lead)
+    if pronoun:
+        return _resolve_pronoun(ctx, offset, paragraph)
+    for ref in ctx.people.refs:
+        if sentence_start <= ref.start < limit and not ref.possessive and not ctx.inside_quote(ref.start):
+            # the subject is at the start of the sentence, possibly behind a role phrase
+            if ref.person is not None and _words(ctx.body[offset : ref.start]) <= 8:
+                return _person(ref.person)
+            return _UNKNOWN if ref.person is None else None
+    org = re.match(r"(?:The\s+)?(?P<org>(?:[A-Z][\w'’-]*)(?:\s+(?:[A-Z][\w'’-]*|of|for))*)\s+(?:" + _ANY_VERB + r")\b", lead)
+    if org:
+        return _speaker_from_chain_text(ctx, org.group("org"), offset)
+    return None
+
+
+def _pre_attribution(ctx: _Context, span: QuoteSpan, pre: str, pre_start: int) -> _Attribution | None:
+    match = _PRE_COLON.search(pre)
+    if match and match.group("verb").lower() not in WEAK_VERBS:
+        subject_text = match.group("subj")
+        speaker = _speaker_ending(ctx, subject_text, pre_start + match.start("subj"), span.paragraph)
+        if speaker is None and not subject_text.strip():
+            speaker = None
+        if speaker is not None:
+            return _Attribution(speaker, "speaker-verb-colon", True)
+    match = _ACCORDING.search(pre)
+    if match:
+        speaker = _speaker_starting(ctx, match.group("who"), pre_start + match.start("who"), span.paragraph)
+        if speaker is not None:
+            return _Attribution(speaker, "according-to", True)
+    sentence_start = ctx.sentence_start(span.open_mark)
+    if _PRE_PARTICIPLE.search(pre):
+        speaker = _sentence_subject(ctx, sentence_start, span.open_mark, span.paragraph)
+        if speaker is not None:
+            return _Attribution(speaker, "participial", False)
+    # reported speech: the last speech verb of the clause before the quote, and its subject
+    verbs = [m for m in _REPORTED.finditer(pre) if m.group("verb").lower() not in WEAK_VERBS]
+    for verb in reversed(verbs):
+        before = pre[: verb.start()]
+        before_clean = re.sub(rf"\b{_ADVERBS}$", "", before)
+        if re.search(r"(?:,|\band|\bbut)\s*$", before_clean) or verb.group("verb").lower() in SPEECH_PARTICIPLES:
+            speaker = _sentence_subject(ctx, sentence_start, span.open_mark, span.paragraph)
+        else:
+            speaker = _speaker_ending(ctx, before_clean, pre_start, span.paragraph)
+            if speaker is None and before_clean.strip() == "" and pre_start > sentence_start:
+                speaker = None
+        if speaker is not None:
+            return _Attribution(speaker, "reported-speech", False)
+    return None
+
+
+def _attribute(ctx: _Context) -> list[_Attribution | None]:
+    results: list[_Attribution | None] = []
+    for k, span in enumerate(ctx.spans):
+        para = ctx.paras[span.paragraph]
+        previous = ctx.spans[k - 1] if k > 0 and ctx.spans[k - 1].paragraph == span.paragraph else None
+        sentence_start = ctx.sentence_start(span.open_mark)
+        pre_start = max(sentence_start, previous.after if previous else para.start)
+        pre = ctx.body[pre_start : span.open_mark]
+        following = ctx.spans[k + 1] if k + 1 < len(ctx.spans) and ctx.spans[k + 1].paragraph == span.paragraph else None
+        post_end = min(ctx.sentence_end(span.after - 1), following.open_mark if following else para.end, para.end)
+        post = ctx.body[span.after : post_end] if span.close_mark is not None else ""
+
+        found = _post_attribution(ctx, span, post) or _pre_attribution(ctx, span, pre, pre_start)
+        if found is None and previous is not None and results[k - 1] is not None:
+            same_sentence = ctx.sentence_start(previous.open_mark) == sentence_start
+            between = ctx.body[previous.after : span.open_mark]
+            if same_sentence and re.fullmatch(r"\s*,?\s*(?:and|or|but|as well as|then|,)?\s*", between):
+                found = _Attribution(results[k - 1].speaker, "coordinated", False)
+            elif not _names_someone_else(
+                ctx, ctx.sentence_end(previous.after), span.open_mark, results[k - 1].speaker
+            ):
+                found = _Attribution(results[k - 1].speaker, "continuation", results[k - 1].direct)
+        results.append(found)
+
+    # a quote over several paragraphs has one speaker, wherever the attribution sits
+    for k, span in enumerate(ctx.spans):
+        if span.continues is None:
+            continue
+        group = [span.continues, k]
+        while ctx.spans[group[0]].continues is not None:
+            group.insert(0, ctx.spans[group[0]].continues)
+        known = next((results[i] for i in group if results[i] is not None and results[i].rule != "continuation"), None)
+        known = known or next((results[i] for i in group if results[i] is not None), None)
+        if known is not None:
+            for i in group:
+                if results[i] is None or results[i].rule == "continuation":
+                    results[i] = _Attribution(known.speaker, "continuation", known.direct)
+
+    # a paragraph that is only a quote continues the speaker quoted just before it
+    for k, span in enumerate(ctx.spans):
+        if results[k] is not None or span.continues is not None:
+            continue
+        para = ctx.paras[span.paragraph]
+        if ctx.body[para.start : span.open_mark].strip() or span.paragraph == 0:
+            continue
+        if ctx.body[span.after : para.end].strip(" .,;"):
+            continue
+        prior = [i for i in range(k) if ctx.spans[i].paragraph == span.paragraph - 1]
+        if not prior or results[prior[-1]] is None or results[prior[-1]].speaker.name is None:
+            continue
+        last = ctx.spans[prior[-1]]
+        if _names_someone_else(ctx, last.after, para.start, results[prior[-1]].speaker):
+            continue
+        results[k] = _Attribution(results[prior[-1]].speaker, "follow-on-paragraph", False)
+    return results
+
+
+def _names_someone_else(ctx: _Context, start: int, end: int, speaker: _Speaker) -> bool:
+    for ref in ctx.people.refs:
+        if start <= ref.start < end and not ctx.inside_quote(ref.start):
+            if ref.person is None and ctx.body[max(0, ref.start - 2) : ref.start] == ", ":
+                continue  # an appositive: "X, a spokeswoman for Y, said"
+            if ref.person is None or ref.person.name != speaker.name:
+                return True
+    return False
+
+
+def extract_statements(body: str) -> list[Statement]:
+    """Every direct quotation in ``body`` with its speaker; ``body[s.start:s.end] == s.quote``."""
+    paras = paragraphs(body)
+    spans = find_quotes(body)
+    ctx = _Context(body, paras, spans, build_people(body), _sentence_starts(body, paras, spans))
+    results = _attribute(ctx)
+
+    statements: list[Statement] = []
+    seen: list[str] = []
+    for span, attribution in zip(spans, results, strict=True):
+        quote = body[span.start : span.end]
+        words = _words(quote)
+        direct = attribution is not None and attribution.direct
+        if words <= 2 and not direct:
+            continue  # scare quote or a term in quotation marks
+        if words <= 4 and attribution is None:
+            continue
+        key = normalise_quote(quote)
+        if not key or any(key in earlier for earlier in seen):
+            continue  # repeated: a pull quote or a phrase quoted again later
+        speaker = attribution.speaker if attribution else _UNKNOWN
+        context_start = ctx.sentence_start(span.open_mark)
+        context_end = ctx.sentence_end(span.after - 1 if span.after > span.start else span.start)
+        statements.append(
+            Statement(
+                quote=quote,
+                start=span.start,
+                end=span.end,
+                speaker=speaker.name,
+                speaker_role=speaker.role if speaker.name else None,
+                speaker_country=speaker.country if speaker.name else None,
+                attribution=attribution.rule if attribution else "unattributed",
+                topics=tag_topics(body[context_start:context_end]),
+            )
+        )
+        seen.append(key)
+    # a pull quote placed before the passage it repeats: keep the passage, drop the pull quote
+    keys = [normalise_quote(s.quote) for s in statements]
+    return [
+        s for i, s in enumerate(statements)
+        if not any(j != i and keys[i] in keys[j] and len(keys[j]) > len(keys[i]) for j in range(len(statements)))
+    ]

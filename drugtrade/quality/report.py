@@ -1,0 +1,78 @@
+"""What a validation found, in a form people and the pipeline both read."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+SAMPLE_SIZE = 5
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    expectation: str  # type and columns, e.g. "expect_column_values_to_be_between(value)"
+    severity: str  # critical | warning
+    success: bool
+    observed_value: str | None
+    unexpected_count: int | None
+    unexpected_sample: list[Any] = field(default_factory=list)  # up to 5 JSON-able values or rows
+    column: str | None = None  # the columns, comma-separated; None for table-level expectations
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    run_id: str
+    stage: str
+    dataset: str
+    success: bool  # no critical expectation failed
+    outcomes: list[ExpectationOutcome]
+    rows_validated: int
+    validated_at: datetime
+    chunks: int = 0
+    suite_name: str = ""
+    # The aggregated result as a GX ExpectationSuiteValidationResult (JSON dict), for Data Docs.
+    gx_result: dict[str, Any] | None = field(default=None, repr=False)
+
+    def failed_critical(self) -> list[ExpectationOutcome]:
+        return [o for o in self.outcomes if not o.success and o.severity == "critical"]
+
+    def failed_warnings(self) -> list[ExpectationOutcome]:
+        return [o for o in self.outcomes if not o.success and o.severity == "warning"]
+
+    def summary_text(self) -> str:
+        failed = self.failed_critical() + self.failed_warnings()
+        verdict = "FAILED" if not self.success else ("passed with warnings" if failed else "passed")
+        lines = [
+            f"{self.stage}/{self.dataset} (run {self.run_id}): {verdict}: "
+            f"{len(self.outcomes)} expectations on {self.rows_validated} rows in {self.chunks} chunks, "
+            f"{len(self.failed_critical())} critical and {len(self.failed_warnings())} warning failed"
+        ]
+        for outcome in failed:
+            line = f"  [{outcome.severity}] {outcome.expectation}"
+            if outcome.unexpected_count is not None:
+                line += f": {outcome.unexpected_count} unexpected"
+            if outcome.observed_value is not None:
+                line += f"; observed {outcome.observed_value}"
+            lines.append(line)
+            if outcome.why:
+                lines.append(f"      why: {outcome.why}")
+            for sample in outcome.unexpected_sample:
+                lines.append(f"      e.g. {json.dumps(sample, ensure_ascii=False, default=str)}")
+        return "\n".join(lines)
+
+
+class QualityGateError(RuntimeError):
+    """A critical expectation failed; the message is the report's summary."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        super().__init__(report.summary_text())
+        self.report = report
+
+
+def gate(report: ValidationReport) -> None:
+    """Stop the pipeline when a critical expectation failed; warnings pass through."""
+    if report.failed_critical():
+        raise QualityGateError(report)

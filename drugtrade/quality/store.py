@@ -1,0 +1,143 @@
+"""Validation outcomes as Parquet, one file per (stage, dataset, run), queryable with
+``select * from read_parquet('<dir>/**/*.parquet')``.
+
+Layout: ``<dir>/<stage>/<dataset>/<run>.parquet`` plus ``<run>.gx.json`` beside it (the GX
+validation result that Data Docs render). Folder names carry no ``key=value`` so DuckDB does not
+add hive-partition columns that would clash with the stored ones. A file is written to a
+temporary name and renamed into place, so a reader never sees half of it, and a retried task
+replaces its own earlier file instead of adding a second copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from drugtrade.quality.report import ValidationReport
+
+RESULTS_SCHEMA = pa.schema(
+    [
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("stage", pa.string(), nullable=False),
+        pa.field("dataset", pa.string(), nullable=False),
+        pa.field("expectation", pa.string(), nullable=False),
+        pa.field("column", pa.string()),
+        pa.field("severity", pa.string(), nullable=False),
+        pa.field("success", pa.bool_(), nullable=False),
+        pa.field("observed_value", pa.string()),
+        pa.field("unexpected_count", pa.int64()),
+        pa.field("unexpected_sample", pa.string(), nullable=False),  # JSON array
+        pa.field("validated_at", pa.timestamp("us", tz="UTC"), nullable=False),
+        pa.field("rows_validated", pa.int64(), nullable=False),
+        pa.field("why", pa.string()),
+    ]
+)
+GX_RESULT_SUFFIX = ".gx.json"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _file_stem(run_id: str) -> str:
+    # Airflow run ids hold ':' and '+'; the digest keeps two ids that sanitise alike apart.
+    digest = hashlib.sha256(run_id.encode()).hexdigest()[:10]
+    return f"{_UNSAFE.sub('_', run_id)[:120]}-{digest}"
+
+
+def _safe_segment(value: str, what: str) -> str:
+    if not value or _UNSAFE.search(value) or value.startswith("."):
+        raise ValueError(f"{what} {value!r} cannot be a folder name (letters, digits, . _ - only)")
+    return value
+
+
+def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        write(temporary)
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+
+
+def report_table(report: ValidationReport) -> pa.Table:
+    rows = [
+        {
+            "run_id": report.run_id,
+            "stage": report.stage,
+            "dataset": report.dataset,
+            "expectation": outcome.expectation,
+            "column": outcome.column,
+            "severity": outcome.severity,
+            "success": outcome.success,
+            "observed_value": outcome.observed_value,
+            "unexpected_count": outcome.unexpected_count,
+            "unexpected_sample": json.dumps(outcome.unexpected_sample, ensure_ascii=False, default=str),
+            "validated_at": report.validated_at,
+            "rows_validated": report.rows_validated,
+            "why": outcome.why or None,
+        }
+        for outcome in report.outcomes
+    ]
+    return pa.Table.from_pylist(rows, schema=RESULTS_SCHEMA)
+
+
+class ResultStore:
+    def __init__(self, path_dir: Path) -> None:
+        self.path_dir = Path(path_dir)
+
+    @property
+    def glob(self) -> str:
+        """The pattern to give DuckDB's read_parquet."""
+        return str(self.path_dir / "**" / "*.parquet")
+
+    def _folder(self, stage: str, dataset: str) -> Path:
+        return self.path_dir / _safe_segment(stage, "stage") / _safe_segment(dataset, "dataset")
+
+    def append(self, report: ValidationReport) -> Path:
+        """Store the report's outcomes (and its GX result); returns the Parquet file."""
+        if not report.outcomes:
+            raise ValueError(f"{report.stage}/{report.dataset} run {report.run_id}: a report without outcomes")
+        folder = self._folder(report.stage, report.dataset)
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = _file_stem(report.run_id)
+        gx_path = folder / f"{stem}{GX_RESULT_SUFFIX}"
+        if report.gx_result is not None:
+            payload = json.dumps(report.gx_result, ensure_ascii=False, indent=1, default=str).encode()
+            _atomic_write(gx_path, lambda p: p.write_bytes(payload))
+        elif gx_path.exists():
+            gx_path.unlink()  # a retry without a GX result must not leave the earlier one behind
+        parquet_path = folder / f"{stem}.parquet"
+        table = report_table(report)
+        _atomic_write(parquet_path, lambda p: pq.write_table(table, p, compression="zstd"))
+        return parquet_path
+
+    def previous_row_count(self, stage: str, dataset: str, *, exclude_run_id: str | None = None) -> int | None:
+        """Rows validated by the latest stored run of this stage and dataset (other than
+        ``exclude_run_id``), or None when there is none."""
+        folder = self._folder(stage, dataset)
+        if not folder.is_dir():
+            return None
+        latest: tuple[object, int] | None = None
+        for path in folder.glob("*.parquet"):
+            table = pq.read_table(path, columns=["run_id", "validated_at", "rows_validated"])
+            if table.num_rows == 0 or table.column("run_id")[0].as_py() == exclude_run_id:
+                continue
+            validated_at = table.column("validated_at")[0].as_py()
+            rows = int(table.column("rows_validated")[0].as_py())
+            if latest is None or validated_at > latest[0]:
+                latest = (validated_at, rows)
+        return None if latest is None else latest[1]
+
+    def gx_result_files(self) -> list[Path]:
+        if not self.path_dir.is_dir():
+            return []
+        return sorted(self.path_dir.rglob(f"*{GX_RESULT_SUFFIX}"))

@@ -1,0 +1,249 @@
+"""Expectation suites kept as reviewable JSON files: ``<suites_dir>/<stage>/<dataset>.json``.
+
+A file is a GX 1.x suite (``gx.ExpectationSuite(**json)`` loads it) with two conventions on
+top, checked here so that a malformed file fails loudly instead of GX dropping an expectation
+with a log line:
+
+* every expectation's ``meta`` carries ``severity`` (``critical`` stops the pipeline,
+  ``warning`` is recorded) and ``why`` (the reason the check exists);
+* ``meta.parameters`` declares every ``{"$PARAMETER": name}`` the expectations use (see
+  drugtrade.quality.parameters), and ``meta.key_columns`` names the columns that identify a row
+  in sample output.
+
+Expectations are sorted by how their outcome over a whole dataset follows from chunks of it;
+a type whose outcome does not (a mean, a median, a distinct-value set) is refused at load.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import great_expectations as gx
+from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+STAGES = ("raw", "staging", "marts")
+SEVERITIES = ("critical", "warning")
+POSITION_KEY = "suite_position"  # added to meta of the copies run per chunk, to map results back
+
+
+class Kind(StrEnum):
+    ROWS = "rows"  # a condition on each row: unexpected counts add up over chunks
+    UNIQUE = "unique"  # ROWS within a chunk, plus an exact check across chunks
+    SCHEMA = "schema"  # holds for the whole dataset when it holds for every chunk
+    TABLE_TOTAL = "table_total"  # evaluated once on the total row count
+    EXTREMES = "extremes"  # evaluated once on the per-chunk minima or maxima
+
+
+_KINDS: dict[str, Kind] = {
+    **dict.fromkeys(
+        (
+            "expect_column_values_to_not_be_null",
+            "expect_column_values_to_be_null",
+            "expect_column_values_to_be_in_set",
+            "expect_column_values_to_not_be_in_set",
+            "expect_column_values_to_be_between",
+            "expect_column_values_to_match_regex",
+            "expect_column_values_to_not_match_regex",
+            "expect_column_values_to_match_regex_list",
+            "expect_column_values_to_not_match_regex_list",
+            "expect_column_values_to_match_like_pattern",
+            "expect_column_values_to_match_strftime_format",
+            "expect_column_value_lengths_to_be_between",
+            "expect_column_value_lengths_to_equal",
+            "expect_column_pair_values_a_to_be_greater_than_b",
+            "expect_column_pair_values_to_be_equal",
+            "expect_column_pair_values_to_be_in_set",
+            "expect_multicolumn_sum_to_equal",
+            "expect_select_column_values_to_be_unique_within_record",
+        ),
+        Kind.ROWS,
+    ),
+    "expect_column_values_to_be_unique": Kind.UNIQUE,
+    "expect_compound_columns_to_be_unique": Kind.UNIQUE,
+    **dict.fromkeys(
+        (
+            "expect_column_to_exist",
+            "expect_table_columns_to_match_set",
+            "expect_table_columns_to_match_ordered_list",
+            "expect_table_column_count_to_equal",
+            "expect_table_column_count_to_be_between",
+            "expect_column_values_to_be_of_type",
+            "expect_column_values_to_be_in_type_list",
+        ),
+        Kind.SCHEMA,
+    ),
+    "expect_table_row_count_to_be_between": Kind.TABLE_TOTAL,
+    "expect_table_row_count_to_equal": Kind.TABLE_TOTAL,
+    "expect_column_max_to_be_between": Kind.EXTREMES,
+    "expect_column_min_to_be_between": Kind.EXTREMES,
+}
+
+
+class SuiteFileError(ValueError):
+    """A suite file is missing or does not follow the format; the message names file and entry."""
+
+
+@dataclass(frozen=True)
+class SuiteExpectation:
+    position: int
+    type: str
+    kwargs: dict[str, Any]
+    severity: str
+    why: str
+    kind: Kind
+    columns: tuple[str, ...]  # the columns the expectation looks at (empty for table-level)
+    configuration: dict[str, Any]  # the entry as written in the file
+
+    @property
+    def label(self) -> str:
+        return f"{self.type}({', '.join(self.columns)})" if self.columns else self.type
+
+    @property
+    def column(self) -> str | None:
+        return ",".join(self.columns) if self.columns else None
+
+    @property
+    def parameter_names(self) -> list[str]:
+        return [v["$PARAMETER"] for v in self.kwargs.values() if isinstance(v, dict) and "$PARAMETER" in v]
+
+
+@dataclass(frozen=True)
+class LoadedSuite:
+    name: str
+    stage: str
+    dataset: str
+    path: Path
+    key_columns: tuple[str, ...]
+    parameters: dict[str, str | list[str]]
+    expectations: tuple[SuiteExpectation, ...]
+    document: dict[str, Any] = field(repr=False)
+
+    def of_kind(self, *kinds: Kind) -> list[SuiteExpectation]:
+        return [e for e in self.expectations if e.kind in kinds]
+
+    def gx_suite(self, expectations: list[SuiteExpectation], suffix: str | None = None) -> gx.ExpectationSuite:
+        """A GX suite holding fresh copies of ``expectations``, each tagged with its position."""
+        entries = []
+        for expectation in expectations:
+            entry = json.loads(json.dumps(expectation.configuration))
+            entry["meta"][POSITION_KEY] = expectation.position
+            entry["severity"] = expectation.severity
+            entries.append(entry)
+        name = f"{self.name}.{suffix}" if suffix else self.name
+        suite = gx.ExpectationSuite(name=name, expectations=entries, meta=dict(self.document.get("meta", {})))
+        if len(suite.expectations) != len(entries):
+            raise SuiteFileError(f"{self.path}: GX refused some expectations of suite {name}")
+        return suite
+
+    def full_gx_suite(self) -> gx.ExpectationSuite:
+        """The suite as written (severity copied to GX's own field), for GX's stores and docs."""
+        entries = []
+        for expectation in self.expectations:
+            entry = json.loads(json.dumps(expectation.configuration))
+            entry["severity"] = expectation.severity
+            entries.append(entry)
+        return gx.ExpectationSuite(name=self.name, expectations=entries, meta=dict(self.document.get("meta", {})))
+
+
+def suite_path(suites_dir: Path, stage: str, dataset: str) -> Path:
+    if stage not in STAGES:
+        raise ValueError(f"stage must be one of {STAGES}, got {stage!r}")
+    if not dataset or "/" in dataset or dataset.startswith("."):
+        raise ValueError(f"dataset {dataset!r} is not a valid suite file name")
+    return suites_dir / stage / f"{dataset}.json"
+
+
+def _columns_of(kwargs: dict[str, Any]) -> tuple[str, ...]:
+    if "column" in kwargs:
+        return (kwargs["column"],)
+    if "column_A" in kwargs:
+        return (kwargs["column_A"], kwargs["column_B"])
+    if "column_list" in kwargs:
+        return tuple(kwargs["column_list"])
+    return ()
+
+
+def _check_entry(path: Path, position: int, entry: object) -> SuiteExpectation:
+    where = f"{path}: expectation #{position}"
+    if not isinstance(entry, dict) or set(entry) - {"type", "kwargs", "meta", "notes"}:
+        raise SuiteFileError(f"{where}: an entry is an object with type, kwargs, meta (and optional notes)")
+    type_ = entry.get("type")
+    kwargs = entry.get("kwargs")
+    meta = entry.get("meta")
+    if not isinstance(type_, str) or not isinstance(kwargs, dict) or not isinstance(meta, dict):
+        raise SuiteFileError(f"{where}: type must be a string, kwargs and meta objects")
+    where = f"{where} ({type_})"
+    if meta.get("severity") not in SEVERITIES:
+        raise SuiteFileError(f"{where}: meta.severity must be one of {SEVERITIES}, got {meta.get('severity')!r}")
+    if not isinstance(meta.get("why"), str) or not meta["why"].strip():
+        raise SuiteFileError(f"{where}: meta.why must say why the expectation exists")
+    if POSITION_KEY in meta:
+        raise SuiteFileError(f"{where}: meta.{POSITION_KEY} is reserved")
+    if type_ not in _KINDS:
+        raise SuiteFileError(
+            f"{where}: this type cannot be evaluated chunk by chunk; supported types: {sorted(_KINDS)}"
+        )
+    try:
+        ExpectationConfiguration(type=type_, kwargs=kwargs, meta=meta).to_domain_obj()
+    except Exception as error:  # GX raises several unrelated types for a bad configuration
+        raise SuiteFileError(f"{where}: GX rejects it: {error}") from error
+    return SuiteExpectation(
+        position=position,
+        type=type_,
+        kwargs=kwargs,
+        severity=meta["severity"],
+        why=meta["why"],
+        kind=_KINDS[type_],
+        columns=_columns_of(kwargs),
+        configuration={"type": type_, "kwargs": kwargs, "meta": meta},
+    )
+
+
+def load_suite(suites_dir: Path, stage: str, dataset: str) -> LoadedSuite:
+    path = suite_path(suites_dir, stage, dataset)
+    if not path.is_file():
+        raise SuiteFileError(f"no expectation suite for {stage}/{dataset}: {path} does not exist")
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise SuiteFileError(f"{path}: not valid JSON: {error}") from error
+    return parse_suite(document, stage=stage, dataset=dataset, origin=path)
+
+
+def parse_suite(document: object, *, stage: str, dataset: str, origin: Path) -> LoadedSuite:
+    """Check a suite document (``origin`` names it in errors) and sort its expectations."""
+    if not isinstance(document, dict) or set(document) - {"name", "expectations", "meta", "notes"}:
+        raise SuiteFileError(f"{origin}: a suite is an object with name, expectations, meta (and optional notes)")
+    expected_name = f"{stage}.{dataset}"
+    if document.get("name") != expected_name:
+        raise SuiteFileError(f"{origin}: name must be {expected_name!r}, got {document.get('name')!r}")
+    entries = document.get("expectations")
+    if not isinstance(entries, list) or not entries:
+        raise SuiteFileError(f"{origin}: expectations must be a non-empty list")
+    meta = document.get("meta") or {}
+    parameters = meta.get("parameters") or {}
+    key_columns = meta.get("key_columns") or []
+    if not isinstance(parameters, dict) or not isinstance(key_columns, list):
+        raise SuiteFileError(f"{origin}: meta.parameters must be an object and meta.key_columns a list")
+    expectations = tuple(_check_entry(origin, i, entry) for i, entry in enumerate(entries))
+    for expectation in expectations:
+        missing = [name for name in expectation.parameter_names if name not in parameters]
+        if missing:
+            raise SuiteFileError(
+                f"{origin}: expectation #{expectation.position} ({expectation.label}) uses parameters "
+                f"{missing} that meta.parameters does not declare"
+            )
+    return LoadedSuite(
+        name=expected_name,
+        stage=stage,
+        dataset=dataset,
+        path=origin,
+        key_columns=tuple(key_columns),
+        parameters=parameters,
+        expectations=expectations,
+        document=document,
+    )

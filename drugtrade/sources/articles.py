@@ -1,0 +1,89 @@
+"""Fetch every article a source offers, turning each per-page failure into a rejected row instead
+of an exception, so one bad page never costs the rest of the batch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from drugtrade.registry import ArticleSource
+from drugtrade.sources.discovery import ArticleRef, discover
+from drugtrade.sources.http import FetchError, HttpClient
+
+INLINE_CONTENT_TYPE = "text/html; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    source_id: str
+    url: str  # as discovered
+    final_url: str  # after redirects
+    content: bytes | None  # None when not_modified
+    content_type: str | None
+    encoding: str | None  # declared charset, or None: the extractor sniffs it
+    fetched_at: datetime  # UTC
+    not_modified: bool
+    # What the index said about the article; the extractor may prefer what the page says.
+    title: str | None = None
+    published: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RejectedPage:
+    source_id: str
+    url: str
+    reason: str
+    fetched_at: datetime  # UTC, when the failure happened
+
+
+def fetch_articles(
+    source: ArticleSource, client: HttpClient, *, base_dir: Path, since: date | None = None
+) -> Iterator[FetchedPage | RejectedPage]:
+    """Discover the source's articles and fetch each one (conditionally: an unchanged page comes back
+    with ``not_modified=True`` and no content). HTML the index already carried (WordPress
+    ``content.rendered``) is used as is, without a second request.
+
+    Raises DiscoveryError only when the source's root index cannot be read at all."""
+    for ref in discover(source, client, base_dir=base_dir, since=since):
+        if ref.error is not None:
+            yield RejectedPage(source_id=source.id, url=ref.url, reason=ref.error, fetched_at=datetime.now(UTC))
+        elif ref.inline_html is not None:
+            yield _inline_page(source, ref)
+        else:
+            yield _fetch_page(source, client, ref)
+
+
+def _inline_page(source: ArticleSource, ref: ArticleRef) -> FetchedPage:
+    return FetchedPage(
+        source_id=source.id,
+        url=ref.url,
+        final_url=ref.url,
+        content=(ref.inline_html or "").encode("utf-8"),
+        content_type=INLINE_CONTENT_TYPE,
+        encoding="utf-8",
+        fetched_at=datetime.now(UTC),
+        not_modified=False,
+        title=ref.title,
+        published=ref.published,
+    )
+
+
+def _fetch_page(source: ArticleSource, client: HttpClient, ref: ArticleRef) -> FetchedPage | RejectedPage:
+    try:
+        result = client.fetch(ref.url, conditional=True)
+    except FetchError as exc:
+        return RejectedPage(source_id=source.id, url=ref.url, reason=exc.reason, fetched_at=datetime.now(UTC))
+    return FetchedPage(
+        source_id=source.id,
+        url=ref.url,
+        final_url=result.final_url,
+        content=result.content,
+        content_type=result.content_type,
+        encoding=result.encoding,
+        fetched_at=result.fetched_at,
+        not_modified=result.not_modified,
+        title=ref.title,
+        published=ref.published,
+    )

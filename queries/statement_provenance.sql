@@ -1,0 +1,14 @@
+-- Every quote traced back to the exact passage: the article URL, when it was retrieved, and the
+-- character offsets of the quote in the article body.
+select
+    statements.speaker,
+    statements.quote,
+    articles.url,
+    statements.retrieved_at,
+    statements.start_offset,
+    statements.end_offset,
+    substr(articles.body, statements.start_offset + 1, statements.end_offset - statements.start_offset) = statements.quote
+        as offsets_match_body
+from fct_statements as statements
+inner join dim_article as articles on statements.article_key = articles.article_key
+order by articles.url, statements.start_offset
