@@ -85,6 +85,23 @@ def _summary(args: argparse.Namespace) -> int:
     return print_summary(args.warehouse)
 
 
+def _register_docs(subparsers: argparse._SubParsersAction) -> None:
+    docs = subparsers.add_parser("docs", help="generate the dbt docs site (catalog of every model and column)")
+    docs.set_defaults(handler=_docs)
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from drugtrade.config import load_settings
+    from drugtrade.warehouse.dbt import run_dbt
+
+    settings = load_settings()
+    run_dbt(settings, ["docs", "generate"])
+    print(f"dbt docs written to {settings.warehouse_dir / 'build' / 'dbt-target'} (index.html); "
+          f"serve with: .venv/bin/dbt docs serve --project-dir dbt_project --profiles-dir dbt_project "
+          f"--target-path {settings.warehouse_dir / 'build' / 'dbt-target'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="drugtrade", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -92,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     _register_run(subparsers)
     _register_query(subparsers)
     _register_summary(subparsers)
+    _register_docs(subparsers)
     from drugtrade.extract.cli import register as register_extract
     from drugtrade.stats.cli import register as register_stats
 

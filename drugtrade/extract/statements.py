@@ -235,7 +235,15 @@ def _speaker_from_chain_text(ctx: _Context, text: str, offset: int) -> _Speaker 
 
 def _speaker_ending(ctx: _Context, text: str, offset: int, paragraph: int) -> _Speaker | None:
     """The speaker phrase that ends ``text`` (the words right before a speech verb)."""
-    text = re.sub(r",[^,\"“”]{1,150},\s*$", " ", text)  # drop an appositive: "X, a spokesman for Y,"
+    appositive = re.search(r",\s*(?P<inner>[^,\"“”]{1,150}),\s*$", text)
+    if appositive:
+        # "The observatory's director, Paula Hincapié," names the speaker inside the commas;
+        # "X, a spokesman for Y," describes the speaker before them
+        inner = appositive.group("inner").strip()
+        named = ctx.people.resolve(inner) if inner[:1].isupper() else None
+        if named is not None:
+            return _person(named)
+        text = text[: appositive.start()]
     text = re.sub(r"\s+$", "", text)
     if not text:
         return None

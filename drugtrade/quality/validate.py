@@ -157,7 +157,7 @@ def _error_outcome(expectation: SuiteExpectation, errors: list[str], config: dic
         "success": False,
         "expectation_config": config,
         "result": {},
-        "exception_info": {"raised_exception": True, "exception_message": message, "exception_traceback": None},
+        "exception_info": {"raised_exception": True, "exception_message": message, "exception_traceback": message},
     }
     return _Outcome(outcome, gx_result)
 

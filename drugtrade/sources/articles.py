@@ -48,7 +48,9 @@ def fetch_articles(
     Raises DiscoveryError only when the source's root index cannot be read at all."""
     for ref in discover(source, client, base_dir=base_dir, since=since):
         if ref.error is not None:
-            yield RejectedPage(source_id=source.id, url=ref.url, reason=ref.error, fetched_at=datetime.now(UTC))
+            yield RejectedPage(
+                source_id=source.id, url=ref.url, reason=ref.error, fetched_at=datetime.now(UTC)
+            )
         elif ref.inline_html is not None:
             yield _inline_page(source, ref)
         else:

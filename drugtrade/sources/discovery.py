@@ -227,7 +227,9 @@ def _feed(context: _Context) -> Iterator[ArticleRef]:
     for position, (element, reader) in enumerate(entries, start=1):
         ref = reader(element, base, inline)
         if ref is None:
-            yield ArticleRef(url=f"{url}#item-{position}", error=f"feed entry {position} of {url} has no link")
+            yield ArticleRef(
+                url=f"{url}#item-{position}", error=f"feed entry {position} of {url} has no link"
+            )
         elif _is_recent(ref.published, context.since):
             yield ref
 
@@ -237,7 +239,9 @@ def _rss_item(item: ET.Element, base: str, inline: bool) -> ArticleRef | None:
     if not link:
         for guid in _children(item, "guid"):
             text = (guid.text or "").strip()
-            if guid.get("isPermaLink", "true").lower() != "false" and text.startswith(("http://", "https://")):
+            if guid.get("isPermaLink", "true").lower() != "false" and text.startswith(
+                ("http://", "https://")
+            ):
                 link = text
     if not link:
         return None
@@ -290,16 +294,24 @@ def _wordpress_page(context: _Context, url: str, page: int) -> tuple[FetchResult
     except ValueError as exc:
         raise context.fail(url, f"WordPress posts page {page} is not valid JSON: {exc}") from exc
     if not isinstance(posts, list):
-        raise context.fail(url, f"WordPress posts page {page}: expected a JSON list, got {type(posts).__name__}")
+        raise context.fail(
+            url, f"WordPress posts page {page}: expected a JSON list, got {type(posts).__name__}"
+        )
     return result, posts
 
 
 def _wordpress(context: _Context) -> Iterator[ArticleRef]:
     endpoint = _wordpress_endpoint(context.source.location.strip())
     limit = context.source.max_articles
-    per_page = int(context.option("per_page", min(limit or 20, 100)))
+    raw_per_page = context.option("per_page", min(limit or 20, 100))
+    try:
+        per_page = int(raw_per_page)
+    except (TypeError, ValueError):
+        per_page = 0
     if not 1 <= per_page <= 100:
-        raise context.fail(endpoint, f"per_page must be between 1 and 100 (WordPress's limit), got {per_page}")
+        raise context.fail(
+            endpoint, f"per_page must be between 1 and 100 (WordPress's limit), got {raw_per_page!r}"
+        )
     query: dict[str, str | int] = {"per_page": per_page, "orderby": "date", "order": "desc"}
     if context.since is not None:
         query["after"] = f"{context.since.isoformat()}T00:00:00"
@@ -325,14 +337,18 @@ def _wordpress(context: _Context) -> Iterator[ArticleRef]:
                 yield ref
         header = result.headers.get("x-wp-totalpages", "")
         total_pages = int(header) if header.isdigit() else None
-        if (total_pages is not None and page >= total_pages) or (total_pages is None and len(posts) < per_page):
+        if (total_pages is not None and page >= total_pages) or (
+            total_pages is None and len(posts) < per_page
+        ):
             return
 
 
 def _wordpress_post(page_url: str, position: int, post: Any) -> ArticleRef:
     link = post.get("link") if isinstance(post, dict) else None
     if not isinstance(link, str) or not link.startswith(("http://", "https://")):
-        return ArticleRef(url=f"{page_url}#post-{position}", error=f"post {position} of {page_url} has no link")
+        return ArticleRef(
+            url=f"{page_url}#post-{position}", error=f"post {position} of {page_url} has no link"
+        )
 
     def rendered(name: str) -> str | None:
         value = post.get(name)
@@ -402,7 +418,9 @@ def _walk_sitemap(context: _Context, url: str, *, depth: int, visited: set[str])
             if child_url in visited or not _is_recent(lastmod, context.since):
                 continue
             if depth + 1 > MAX_SITEMAP_DEPTH:
-                yield ArticleRef(url=child_url, error=f"sitemap nesting deeper than {MAX_SITEMAP_DEPTH} at {url}")
+                yield ArticleRef(
+                    url=child_url, error=f"sitemap nesting deeper than {MAX_SITEMAP_DEPTH} at {url}"
+                )
                 continue
             yield from _walk_sitemap(context, child_url, depth=depth + 1, visited=visited)
     elif kind == "urlset":
@@ -421,7 +439,9 @@ def _walk_sitemap(context: _Context, url: str, *, depth: int, visited: set[str])
                 published=parse_date(_child_text(news[0], "publication_date")) if news else None,
             )
     else:
-        error = context.fail(url, f"not a sitemap (root element <{kind}>, expected <urlset> or <sitemapindex>)")
+        error = context.fail(
+            url, f"not a sitemap (root element <{kind}>, expected <urlset> or <sitemapindex>)"
+        )
         if depth == 0:
             raise error
         yield ArticleRef(url=url, error=str(error))

@@ -178,7 +178,9 @@ class HttpClient:
         if timeout <= 0 or (connect_timeout is not None and connect_timeout <= 0):
             raise ValueError("timeouts must be positive")
         if retries < 0 or backoff < 0 or min_interval_per_host < 0 or max_retry_after < 0:
-            raise ValueError("retries, backoff, max_retry_after and min_interval_per_host must not be negative")
+            raise ValueError(
+                "retries, backoff, max_retry_after and min_interval_per_host must not be negative"
+            )
         if max_bytes <= 0:
             raise ValueError("max_bytes must be positive")
         self._retries = retries
@@ -190,7 +192,9 @@ class HttpClient:
         self._schemes = frozenset(scheme.lower() for scheme in allowed_schemes)
         self._http = httpx.Client(
             headers={"User-Agent": user_agent, "Accept": DEFAULT_ACCEPT},
-            timeout=httpx.Timeout(timeout, connect=connect_timeout if connect_timeout is not None else timeout),
+            timeout=httpx.Timeout(
+                timeout, connect=connect_timeout if connect_timeout is not None else timeout
+            ),
             follow_redirects=False,  # followed by hand: each hop is rate-limited and scheme-checked
         )
         self._store = _ValidatorStore(Path(state_path)) if state_path is not None else None
@@ -259,7 +263,9 @@ class HttpClient:
                         target = self._redirect_target(url, current, response, attempts)
                         if target in chain:
                             raise FetchError(
-                                url, "redirect loop: " + " -> ".join([*chain, target]), status=status,
+                                url,
+                                "redirect loop: " + " -> ".join([*chain, target]),
+                                status=status,
                                 attempts=attempts,
                             )
                         chain.append(target)
@@ -276,14 +282,19 @@ class HttpClient:
                     if not 200 <= status <= 299:
                         where = "" if current == url else f" (at {current})"
                         raise FetchError(
-                            url, f"HTTP {status} {response.reason_phrase}{where}", status=status, attempts=attempts
+                            url,
+                            f"HTTP {status} {response.reason_phrase}{where}",
+                            status=status,
+                            attempts=attempts,
                         )
                     content = self._read_capped(url, response, attempts)
                     return self._complete(url, current, response, content, attempts)
             except httpx.TimeoutException as exc:
                 raise _Retryable(f"timed out ({type(exc).__name__}) fetching {current}") from exc
             except httpx.TransportError as exc:
-                raise _Retryable(f"connection failed fetching {current}: {type(exc).__name__}: {exc}") from exc
+                raise _Retryable(
+                    f"connection failed fetching {current}: {type(exc).__name__}: {exc}"
+                ) from exc
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 raise FetchError(url, f"{type(exc).__name__}: {exc}", attempts=attempts) from exc
         raise FetchError(
@@ -294,15 +305,19 @@ class HttpClient:
         location = response.headers.get("location")
         if not location:
             raise FetchError(
-                url, f"HTTP {response.status_code} redirect from {current} has no Location header",
-                status=response.status_code, attempts=attempts,
+                url,
+                f"HTTP {response.status_code} redirect from {current} has no Location header",
+                status=response.status_code,
+                attempts=attempts,
             )
         target = urljoin(current, location.strip())
         scheme = urlsplit(target).scheme.lower()
         if scheme not in _REDIRECT_SCHEMES or scheme not in self._schemes:
             raise FetchError(
-                url, f"redirect from {current} to {target}: scheme {scheme!r} is not allowed for redirects",
-                status=response.status_code, attempts=attempts,
+                url,
+                f"redirect from {current} to {target}: scheme {scheme!r} is not allowed for redirects",
+                status=response.status_code,
+                attempts=attempts,
             )
         return target
 
@@ -310,8 +325,10 @@ class HttpClient:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self._max_bytes:
             raise FetchError(
-                url, f"too large: Content-Length {declared} bytes exceeds the cap of {self._max_bytes} bytes",
-                status=response.status_code, attempts=attempts,
+                url,
+                f"too large: Content-Length {declared} bytes exceeds the cap of {self._max_bytes} bytes",
+                status=response.status_code,
+                attempts=attempts,
             )
         body = bytearray()
         # iter_bytes yields decoded bytes, so the cap also stops a compression bomb.
@@ -319,8 +336,10 @@ class HttpClient:
             body += chunk
             if len(body) > self._max_bytes:
                 raise FetchError(
-                    url, f"too large: body exceeds the cap of {self._max_bytes} bytes (download aborted)",
-                    status=response.status_code, attempts=attempts,
+                    url,
+                    f"too large: body exceeds the cap of {self._max_bytes} bytes (download aborted)",
+                    status=response.status_code,
+                    attempts=attempts,
                 )
         return bytes(body)
 

@@ -134,7 +134,9 @@ def _handler(state: LocalServer) -> type[BaseHTTPRequestHandler]:
                 if self.headers.get("If-Modified-Since") == LAST_MODIFIED:
                     self.send(304)
                 else:
-                    self.send(200, b"lastmod body", {"Content-Type": "text/plain", "Last-Modified": LAST_MODIFIED})
+                    self.send(
+                        200, b"lastmod body", {"Content-Type": "text/plain", "Last-Modified": LAST_MODIFIED}
+                    )
             elif segments[0] == "big":
                 self.send(200, b"x" * int(query["size"]), {"Content-Type": "application/octet-stream"})
             elif segments[0] == "big-unannounced":
@@ -169,7 +171,10 @@ def _handler(state: LocalServer) -> type[BaseHTTPRequestHandler]:
             if self.headers.get("If-None-Match") == etag:
                 self.send(304, headers={"ETag": etag})
                 return
-            headers = {"Content-Type": CONTENT_TYPES.get(file.suffix, "application/octet-stream"), "ETag": etag}
+            headers = {
+                "Content-Type": CONTENT_TYPES.get(file.suffix, "application/octet-stream"),
+                "ETag": etag,
+            }
             self.send(200, body, {**headers, **(extra or {})})
 
     return Handler

@@ -20,7 +20,9 @@ SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 
 
 def _source(kind: str, location: str, **options: object) -> ArticleSource:
-    return ArticleSource(id=f"test-{kind}", kind=kind, location=location, publisher="Fictional", options=options)
+    return ArticleSource(
+        id=f"test-{kind}", kind=kind, location=location, publisher="Fictional", options=options
+    )
 
 
 def test_a_404_page_is_rejected_and_the_rest_come_through(
@@ -50,7 +52,9 @@ def test_a_second_run_gets_not_modified_pages_without_bodies(
 ) -> None:
     source = _source("rss", server.url("/fixtures/feed.rss"))
     list(fetch_articles(source, client, base_dir=tmp_path))
-    second = [page for page in fetch_articles(source, client, base_dir=tmp_path) if isinstance(page, FetchedPage)]
+    second = [
+        page for page in fetch_articles(source, client, base_dir=tmp_path) if isinstance(page, FetchedPage)
+    ]
     assert [(page.not_modified, page.content) for page in second] == [(True, None), (True, None)]
     article_hits = server.hits_to("/fixtures/article1.html")
     assert len(article_hits) == 2 and "if-none-match" in article_hits[1].headers
@@ -73,7 +77,9 @@ def test_wordpress_content_is_used_without_fetching_the_pages(
 def test_a_broken_child_sitemap_is_rejected_not_raised(
     server: LocalServer, client: HttpClient, tmp_path: Path
 ) -> None:
-    source = _source("sitemap", server.url("/fixtures/sitemap_index.xml"), include=r"sitemap_missing|article[12]")
+    source = _source(
+        "sitemap", server.url("/fixtures/sitemap_index.xml"), include=r"sitemap_missing|article[12]"
+    )
     pages = list(fetch_articles(source, client, base_dir=tmp_path))
     assert [type(page).__name__ for page in pages] == ["FetchedPage", "FetchedPage", "RejectedPage"]
     assert pages[2].url == server.url("/fixtures/sitemap_missing.xml")

@@ -29,7 +29,9 @@ def _source(kind: str, location: str, max_articles: int | None = None, **options
     )
 
 
-def _refs(source: ArticleSource, client: HttpClient, tmp_path: Path, since: date | None = None) -> list[ArticleRef]:
+def _refs(
+    source: ArticleSource, client: HttpClient, tmp_path: Path, since: date | None = None
+) -> list[ArticleRef]:
     return list(discover(source, client, base_dir=tmp_path, since=since))
 
 
@@ -68,7 +70,9 @@ def test_rss_since_and_max_articles(server: LocalServer, client: HttpClient, tmp
 
 
 def test_rss_inline_content_option(server: LocalServer, client: HttpClient, tmp_path: Path) -> None:
-    refs = _good(_refs(_source("rss", server.url("/fixtures/feed.rss"), inline_content=True), client, tmp_path))
+    refs = _good(
+        _refs(_source("rss", server.url("/fixtures/feed.rss"), inline_content=True), client, tmp_path)
+    )
     assert refs[0].inline_html == "<p>Full text of the first synthetic article.</p>"
     assert refs[1].inline_html is None  # that item carries no content:encoded
 
@@ -82,11 +86,15 @@ def test_atom_entries(server: LocalServer, client: HttpClient, tmp_path: Path) -
     assert one.inline_html == "<p>Inline text of bulletin one.</p>"
     assert two.url == server.url("/fixtures/article2.html")  # relative href resolved against the feed
     assert two.published == datetime(2024, 11, 30, 23, 0, tzinfo=UTC)  # falls back to updated
-    since = _refs(_source("atom", server.url("/fixtures/feed.atom")), client, tmp_path, since=date(2025, 1, 1))
+    since = _refs(
+        _source("atom", server.url("/fixtures/feed.atom")), client, tmp_path, since=date(2025, 1, 1)
+    )
     assert [ref.url for ref in since] == [one.url]
 
 
-def test_malformed_feed_names_the_source_and_url(server: LocalServer, client: HttpClient, tmp_path: Path) -> None:
+def test_malformed_feed_names_the_source_and_url(
+    server: LocalServer, client: HttpClient, tmp_path: Path
+) -> None:
     url = server.url("/fixtures/malformed.rss")
     with pytest.raises(DiscoveryError) as caught:
         _refs(_source("rss", url), client, tmp_path)
@@ -104,7 +112,9 @@ def test_xml_entity_declarations_are_refused(server: LocalServer, client: HttpCl
         _refs(_source("rss", server.url("/fixtures/entities.rss")), client, tmp_path)
 
 
-def test_unreachable_feed_is_a_discovery_error(server: LocalServer, client: HttpClient, tmp_path: Path) -> None:
+def test_unreachable_feed_is_a_discovery_error(
+    server: LocalServer, client: HttpClient, tmp_path: Path
+) -> None:
     url = server.url("/fixtures/no-such-feed.rss")
     with pytest.raises(DiscoveryError, match="cannot fetch the feed: HTTP 404") as caught:
         _refs(_source("rss", url), client, tmp_path)
@@ -112,20 +122,24 @@ def test_unreachable_feed_is_a_discovery_error(server: LocalServer, client: Http
 
 
 def test_a_feed_given_as_a_local_path(client: HttpClient, tmp_path: Path) -> None:
-    feed = (Path(__file__).resolve().parents[1] / "fixtures" / "http" / "feed.atom").read_text(encoding="utf-8")
+    feed = (Path(__file__).resolve().parents[1] / "fixtures" / "http" / "feed.atom").read_text(
+        encoding="utf-8"
+    )
     (tmp_path / "feeds").mkdir()
     (tmp_path / "feeds" / "local.atom").write_text(feed.replace("{{BASE}}", "https://example.org"), "utf-8")
     refs = _refs(_source("atom", "feeds/local.atom"), client, tmp_path)
     assert [ref.url for ref in refs] == [
         "https://example.org/fixtures/article1.html",
-        (tmp_path / "fixtures" / "article2.html").as_uri(),  # relative link resolved against the file
+        "file:///fixtures/article2.html",  # a root-relative href resolves against the feed file URL
     ]
 
 
 # -- WordPress --------------------------------------------------------------------------------------
 
 
-def test_wordpress_two_pages_with_inline_html(server: LocalServer, client: HttpClient, tmp_path: Path) -> None:
+def test_wordpress_two_pages_with_inline_html(
+    server: LocalServer, client: HttpClient, tmp_path: Path
+) -> None:
     refs = _refs(_source("wordpress", server.url("/"), per_page=2), client, tmp_path)
     assert [ref.url for ref in refs] == [
         server.url("/blog/record-inspection-week/"),
@@ -143,18 +157,25 @@ def test_wordpress_two_pages_with_inline_html(server: LocalServer, client: HttpC
 
 def test_wordpress_since_is_sent_and_applied(server: LocalServer, client: HttpClient, tmp_path: Path) -> None:
     refs = _refs(_source("wordpress", server.url(""), per_page=2), client, tmp_path, since=date(2025, 1, 1))
-    assert [ref.url for ref in refs] == [server.url("/blog/record-inspection-week/"), server.url("/blog/patrol-budget/")]
+    assert [ref.url for ref in refs] == [
+        server.url("/blog/record-inspection-week/"),
+        server.url("/blog/patrol-budget/"),
+    ]
     first_request = parse_qs(urlsplit(server.hits_to("/wp-json/")[0].path).query)
     assert first_request["after"] == ["2025-01-01T00:00:00"]
 
 
-def test_wordpress_stops_paginating_at_max_articles(server: LocalServer, client: HttpClient, tmp_path: Path) -> None:
+def test_wordpress_stops_paginating_at_max_articles(
+    server: LocalServer, client: HttpClient, tmp_path: Path
+) -> None:
     refs = _refs(_source("wordpress", server.url("/"), max_articles=2), client, tmp_path)
     assert len(refs) == 2
     assert len(server.hits_to("/wp-json/")) == 1
 
 
-def test_wordpress_root_failure_names_the_source(server: LocalServer, client: HttpClient, tmp_path: Path) -> None:
+def test_wordpress_root_failure_names_the_source(
+    server: LocalServer, client: HttpClient, tmp_path: Path
+) -> None:
     with pytest.raises(DiscoveryError, match="'test-wordpress'.*posts page 1.*HTTP 404"):
         _refs(_source("wordpress", server.url("/no-wordpress-here")), client, tmp_path)
 
@@ -182,7 +203,11 @@ def test_sitemap_index_to_urlsets(server: LocalServer, client: HttpClient, tmp_p
 def test_sitemap_since_prunes_old_child_sitemaps_and_urls(
     server: LocalServer, client: HttpClient, tmp_path: Path
 ) -> None:
-    refs = _good(_refs(_source("sitemap", server.url("/fixtures/sitemap_index.xml")), client, tmp_path, date(2025, 1, 1)))
+    refs = _good(
+        _refs(
+            _source("sitemap", server.url("/fixtures/sitemap_index.xml")), client, tmp_path, date(2025, 1, 1)
+        )
+    )
     assert [ref.url for ref in refs] == [
         server.url("/fixtures/article1.html"),
         server.url("/fixtures/article2.html"),
@@ -197,7 +222,10 @@ def test_gzipped_sitemap_and_include_filter(server: LocalServer, client: HttpCli
     packed = tmp_path / "sitemap.xml.gz"
     packed.write_bytes(gzip.compress(xml))
     refs = _refs(_source("sitemap", packed.as_uri(), include=r"/fixtures/article\d\.html$"), client, tmp_path)
-    assert [ref.url for ref in refs] == [server.url("/fixtures/article1.html"), server.url("/fixtures/article2.html")]
+    assert [ref.url for ref in refs] == [
+        server.url("/fixtures/article1.html"),
+        server.url("/fixtures/article2.html"),
+    ]
 
 
 def test_not_a_sitemap(server: LocalServer, client: HttpClient, tmp_path: Path) -> None:

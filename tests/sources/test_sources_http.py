@@ -57,7 +57,9 @@ def test_200_returns_bytes_type_and_identifies_the_project(server: LocalServer, 
     assert "drugtrade" in user_agent and "+https://" in user_agent
 
 
-def test_404_is_not_retried_and_the_error_names_url_and_status(server: LocalServer, client: HttpClient) -> None:
+def test_404_is_not_retried_and_the_error_names_url_and_status(
+    server: LocalServer, client: HttpClient
+) -> None:
     url = server.url("/status/404")
     with pytest.raises(FetchError) as caught:
         client.fetch(url)
@@ -251,7 +253,11 @@ def test_rate_limit_holds_across_threads(server: LocalServer, tmp_path: Path) ->
 
 @pytest.mark.parametrize(
     ("url", "scheme"),
-    [("ftp://example.org/file.txt", "ftp"), ("javascript:alert(1)", "javascript"), ("data:text/html,hi", "data")],
+    [
+        ("ftp://example.org/file.txt", "ftp"),
+        ("javascript:alert(1)", "javascript"),
+        ("data:text/html,hi", "data"),
+    ],
 )
 def test_schemes_outside_the_allow_list_are_refused(client: HttpClient, url: str, scheme: str) -> None:
     with pytest.raises(FetchError, match=f"scheme '{scheme}' is not allowed"):
@@ -259,7 +265,10 @@ def test_schemes_outside_the_allow_list_are_refused(client: HttpClient, url: str
 
 
 def test_a_narrower_allow_list_refuses_plain_http(server: LocalServer, tmp_path: Path) -> None:
-    with _fast(tmp_path, allowed_schemes=("https",)) as http, pytest.raises(FetchError, match="'http' is not"):
+    with (
+        _fast(tmp_path, allowed_schemes=("https",)) as http,
+        pytest.raises(FetchError, match="'http' is not"),
+    ):
         http.fetch(server.url("/ok"))
     assert server.hits == []
 

@@ -1,0 +1,143 @@
+"""Main-content extraction on the bundled sample pages, the real article and broken inputs."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pytest
+from conftest import REAL_ARTICLE, SAMPLES
+
+from drugtrade.extract.content import ExtractedArticle, ExtractionError, extract_article
+
+LEAKS = ["SEE ALSO", "Read more", "Prev", "Next", "Home", "Subscribe", "Related", "©", "Privacy", "Share this",
+         "You may also like", "More from", "Recommended"]
+
+
+def _sample(name: str) -> ExtractedArticle:
+    path = SAMPLES / name
+    return extract_article(path.read_bytes(), url=path.as_uri(), content_type="text/html")
+
+
+def test_every_sample_page_yields_a_clean_article() -> None:
+    pages = sorted(SAMPLES.glob("*.html"))
+    assert 4 <= len(pages) <= 6
+    for page in pages:
+        article = extract_article(page.read_bytes(), url=page.as_uri())
+        assert article.title and article.published_date and article.canonical_url and article.language == "en"
+        for leak in LEAKS:
+            assert leak not in article.body, f"{page.name}: {leak!r} leaked into the body"
+        assert "\n\n" in article.body
+        assert article.title not in article.body  # the headline is metadata, not a paragraph
+
+
+def test_metadata_comes_from_head_tags_and_json_ld() -> None:
+    article = _sample("2025-03-12-guayaquil-port-seizure.html")
+    assert article.title == "Ecuador's navy seizes 2.3 tons of cocaine in Guayaquil container"
+    assert article.author == "Lucía Benavides Ortega"
+    assert article.published_date == date(2025, 3, 12)
+    assert article.canonical_url == "https://andes-isthmus-monitor.example/2025/03/12/guayaquil-port-seizure"
+    assert article.body.startswith("Ecuadorian naval inspectors seized 2.3 tons of cocaine")
+
+
+def test_pull_quote_is_not_repeated_in_the_body() -> None:
+    article = _sample("2025-04-02-colombia-coca-survey.html")
+    assert article.body.count("We tried fumigation for twenty years") == 1
+    assert article.body.endswith("Where the state arrived with roads and credit, coca fell.\"")
+
+
+def test_canonical_url_loses_tracking_parameters() -> None:
+    article = _sample("2025-06-15-panama-money-laundering.html")
+    assert article.canonical_url == "https://andes-isthmus-monitor.example/2025/06/15/panama-free-zone-laundering"
+
+
+@pytest.mark.parametrize(
+    ("name", "names"),
+    [
+        ("2025-05-20-sonora-fentanyl-lab.html", ["José Ángel Peña Muñoz", "Begoña Ibáñez", "“We found a factory"]),
+        ("2025-07-08-bolivia-yungas-eradication.html", ["Óscar Gutiérrez Quispe", "Nilda Mamani Condori"]),
+    ],
+)
+def test_non_utf8_pages_decode_with_their_declared_charset(name: str, names: list[str]) -> None:
+    raw = (SAMPLES / name).read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    article = extract_article(raw, url=f"https://example.test/{name}")
+    for expected in names:
+        assert expected in article.body
+
+
+def test_charset_from_the_http_header_wins_over_sniffing() -> None:
+    body = "<html><head><title>t</title></head><body><article><p>" + "Señor Peña habló del decomiso. " * 12
+    raw = (body + "</p></article></body></html>").encode("cp1252")
+    article = extract_article(raw, url="https://example.test/a", content_type="text/html; charset=windows-1252")
+    assert "Señor Peña habló" in article.body
+
+
+def test_plain_text_goes_through_the_same_paragraph_filter() -> None:
+    text = (
+        "Police seize cocaine in port\n\n"
+        "Police seized two tons of cocaine in the port on Monday, officials said, in a sizeable operation.\n\n"
+        "SEE ALSO: Port News and Profiles\n\n"
+        "The cargo was hidden among crates of bananas bound for Europe, investigators said later.\n\n"
+        "  • 1\n  • 2\n  • 3\nPrev Next\n\n"
+        "Another story title\n\nAnother story title\n\nA teaser blurb about another story entirely...\n"
+    )
+    article = extract_article(text, url="file:///tmp/a.txt", content_type="text/plain")
+    assert article.title == "Police seize cocaine in port"
+    assert article.body == (
+        "Police seized two tons of cocaine in the port on Monday, officials said, in a sizeable operation.\n\n"
+        "The cargo was hidden among crates of bananas bound for Europe, investigators said later."
+    )
+
+
+def test_real_article_loses_teasers_see_also_pagination_and_pull_quote(real_article_bytes: bytes) -> None:
+    article = extract_article(real_article_bytes, url=REAL_ARTICLE.as_uri())
+    body = article.body
+    assert "SEE ALSO" not in body
+    assert "Prev Next" not in body and "• 1" not in body
+    assert "Honduras" not in body and "Venezuela Prisons" not in body and "BACRIM" not in body
+    assert " - US Secretary of State Rex Tillerson" not in body  # the pull quote line
+    assert body.startswith("The United States government says")
+    assert body.rstrip().endswith("despite the rhetorical nods toward more progressive strategies.")
+    assert article.language == "en"
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (b"", "empty page"),
+        (b"   \n\t ", "empty page"),
+        (b"%PDF-1.7\n%binary", "binary"),
+        (b"<html>\x00\x00\x00</html>", "binary"),
+        (b"<html><body><article><p>" + b"Police seized cocaine. " * 40, "truncated"),
+        (("Decomiso de cocaína en el puerto " * 10).encode() + "Ñ".encode()[:1], "truncated"),
+        (b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "no article"),
+        (b"Too short to be an article.", "no article"),
+    ],
+)
+def test_bad_pages_raise_an_error_naming_the_url_and_the_reason(content: bytes, kind: str) -> None:
+    with pytest.raises(ExtractionError) as raised:
+        extract_article(content, url="https://example.test/broken")
+    assert raised.value.kind == kind
+    assert "https://example.test/broken" in str(raised.value) and kind in str(raised.value)
+
+
+def test_binary_content_type_and_size_limit() -> None:
+    with pytest.raises(ExtractionError, match="binary"):
+        extract_article(b"<html></html>", url="u", content_type="image/png")
+    with pytest.raises(ExtractionError, match="too large"):
+        extract_article(b"<p>x</p>" * 100, url="u", max_bytes=100)
+
+
+def test_undecodable_bytes() -> None:
+    # random bytes (seeded, so the test is stable): no declared, UTF-8 or sniffed charset reads them
+    raw = random.Random(0).randbytes(3000).replace(b"\x00", b"\x01")
+    with pytest.raises(ExtractionError) as raised:
+        extract_article(raw, url="https://example.test/garbage")
+    assert raised.value.kind == "undecodable"
+    assert "https://example.test/garbage" in str(raised.value)
+
+
+def test_extraction_error_is_a_value_error() -> None:
+    assert issubclass(ExtractionError, ValueError)

@@ -1,0 +1,264 @@
+"""One test per attribution pattern, plus the invariants every statement keeps."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import REAL_ARTICLE
+
+from drugtrade.extract.content import extract_article
+from drugtrade.extract.statements import Statement, extract_statements
+
+
+def pairs(body: str) -> list[tuple[str | None, str]]:
+    return [(s.speaker, s.quote) for s in extract_statements(body)]
+
+
+def one(body: str) -> Statement:
+    found = extract_statements(body)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_quote_comma_name_said() -> None:
+    body = 'Interior Minister Ana Ruiz Soto visited the port.\n\n"We will inspect every container," Ruiz said.'
+    statement = one(body)
+    assert (statement.speaker, statement.quote) == ("Ana Ruiz Soto", "We will inspect every container,")
+    assert statement.speaker_role == "Interior Minister"
+    assert statement.attribution == "quote-speaker-verb"
+
+
+def test_said_title_name_after_the_quote() -> None:
+    body = '"The routes have moved east," said Colombian Defense Minister Pedro Sánchez Suárez, speaking in Bogotá.'
+    statement = one(body)
+    assert statement.speaker == "Pedro Sánchez Suárez"
+    assert statement.speaker_role == "Defense Minister"
+    assert statement.speaker_country == "COL"
+
+
+def test_name_said_colon() -> None:
+    body = 'Mexico\'s Security Secretary Rosa Icela Beltrán said: "The border is a shared problem and a shared task."'
+    statement = one(body)
+    assert statement.speaker == "Rosa Icela Beltrán"
+    assert statement.speaker_country == "MEX"
+    assert statement.attribution == "speaker-verb-colon"
+
+
+def test_split_quote_continues_in_the_same_paragraph() -> None:
+    body = '"We found the laboratory at dawn," police chief Raúl Vega said. "It was still warm."'
+    assert pairs(body) == [("Raúl Vega", "We found the laboratory at dawn,"), ("Raúl Vega", "It was still warm.")]
+
+
+def test_pronoun_resolves_to_the_last_person_named() -> None:
+    body = (
+        'US Secretary of State Rex Tillerson spoke in Mexico City.\n\n'
+        '"We are the market," Tillerson said.\n\n'
+        '"We must own this problem," he added.'
+    )
+    assert pairs(body) == [("Rex Tillerson", "We are the market,"), ("Rex Tillerson", "We must own this problem,")]
+    assert extract_statements(body)[1].speaker_country == "USA"
+
+
+def test_partial_quotes_in_reported_speech_and_coordination() -> None:
+    body = (
+        "Prosecutor Laura Méndez charged the men on Friday. Rather, she went on to affirm that the case required "
+        '"following the money to the banks" and "closing the companies that move it."'
+    )
+    assert pairs(body) == [
+        ("Laura Méndez", "following the money to the banks"),
+        ("Laura Méndez", "closing the companies that move it."),
+    ]
+
+
+def test_participial_stating() -> None:
+    body = (
+        'Guatemalan Foreign Minister Carlos Ramiro Martínez met his counterpart, stating, '
+        '"Cooperation is the only route that works."'
+    )
+    statement = one(body)
+    assert statement.speaker == "Carlos Ramiro Martínez"
+    assert statement.attribution == "participial"
+
+
+def test_possessive_surname_reference_gives_role_and_country() -> None:
+    body = (
+        "Mexican Foreign Relations Secretary Luis Videgaray Caso arrived on Tuesday.\n\n"
+        'Mexico\'s Videgaray echoed the point, stating, "We need to overcome the blame game."'
+    )
+    statement = one(body)
+    assert statement.speaker == "Luis Videgaray Caso"
+    assert statement.speaker_role == "Foreign Relations Secretary"
+    assert statement.speaker_country == "MEX"
+
+
+def test_spanish_names_with_two_surnames_and_first_surname_reference() -> None:
+    body = (
+        "Interior Secretary Miguel Ángel Osorio Chong met the governors.\n\n"
+        '"The states must do their part," Osorio Chong said.\n\n'
+        'Osorio added: "Nobody can do this alone."'
+    )
+    assert pairs(body) == [
+        ("Miguel Ángel Osorio Chong", "The states must do their part,"),
+        ("Miguel Ángel Osorio Chong", "Nobody can do this alone."),
+    ]
+
+
+def test_organisations_speak() -> None:
+    body = (
+        "A report published by the Andean Crop Observatory counted more coca than ever.\n\n"
+        '"Each hectare now yields more cocaine," the report said.\n\n'
+        "Colombia's Ministry of Defense disagreed in a statement. "
+        '"Seizures reached a record," the ministry said.'
+    )
+    found = extract_statements(body)
+    assert [(s.speaker, s.quote) for s in found] == [
+        ("Andean Crop Observatory", "Each hectare now yields more cocaine,"),
+        ("Ministry of Defense", "Seizures reached a record,"),
+    ]
+    assert found[1].speaker_country == "COL"
+
+
+def test_scare_quotes_are_not_statements() -> None:
+    body = (
+        'The president kept referring to Colombia\'s production of "cocoa" during the meeting. '
+        'Years of the "war on drugs" have not obtained the results that were promised.'
+    )
+    assert extract_statements(body) == []
+
+
+def test_unattributed_quote_is_kept_without_a_speaker() -> None:
+    body = (
+        '"The river gives us everything and the river takes everything."\n\n'
+        "The phrase is painted on a school wall in Puerto Leguízamo."
+    )
+    statement = one(body)
+    assert statement.speaker is None
+    assert statement.attribution == "unattributed"
+
+
+def test_unnamed_speaker_is_none_and_pronoun_after_unnamed_person_is_not_guessed() -> None:
+    body = (
+        'Police commander Julio Rivas said the patrols would continue.\n\n'
+        'A farmer who asked not to be named said prices had fallen. "Nobody buys at the legal market," he said.\n\n'
+        '"If you write my name, I cannot come back here," one boatman said.'
+    )
+    assert pairs(body) == [
+        (None, "Nobody buys at the legal market,"),
+        (None, "If you write my name, I cannot come back here,"),
+    ]
+
+
+def test_curly_and_nested_quotes() -> None:
+    body = (
+        "Public Security Minister Lorena Campos Ugalde spoke to reporters.\n\n"
+        "“One trafficker wrote, ‘the port is sleeping, send everything,’ and he was right,” Campos said."
+    )
+    statement = one(body)
+    assert statement.speaker == "Lorena Campos Ugalde"
+    assert statement.quote == "One trafficker wrote, ‘the port is sleeping, send everything,’ and he was right,"
+
+
+def test_quote_spanning_paragraphs() -> None:
+    body = (
+        "Psychiatrist Carolina Vélez Arango described a night shift.\n\n"
+        '"The patients arrive in groups, usually after midnight.\n\n'
+        '"We treat the symptoms we can see," Vélez said.'
+    )
+    assert pairs(body) == [
+        ("Carolina Vélez Arango", "The patients arrive in groups, usually after midnight."),
+        ("Carolina Vélez Arango", "We treat the symptoms we can see,"),
+    ]
+    assert extract_statements(body)[0].attribution == "continuation"
+
+
+def test_two_speakers_in_one_paragraph() -> None:
+    body = (
+        "Dominican Defense Minister Rafael Peña Guzmán argued for joint patrols, saying "
+        '"a speedboat does not stop at a line on a map," while Jamaican National Security Minister '
+        'Andrew Bailey said that "sovereignty is not a technicality we can set aside."'
+    )
+    assert pairs(body) == [
+        ("Rafael Peña Guzmán", "a speedboat does not stop at a line on a map,"),
+        ("Andrew Bailey", "sovereignty is not a technicality we can set aside."),
+    ]
+
+
+def test_follow_on_paragraph_continues_the_last_speaker() -> None:
+    body = (
+        'Health Secretary Mauricio Lopera opened two clinics. "Prevention has to reach the schools," he said.\n\n'
+        '"We are also training pharmacists to recognise an overdose."'
+    )
+    assert pairs(body)[1] == ("Mauricio Lopera", "We are also training pharmacists to recognise an overdose.")
+    assert extract_statements(body)[1].attribution == "follow-on-paragraph"
+
+
+def test_repeated_quote_and_pull_quote_count_once() -> None:
+    body = (
+        'Colonel Héctor Maradiaga Zelaya spoke at the base. "Every strip we destroy costs them a month," '
+        "Maradiaga said.\n\n"
+        '"Every strip we destroy costs them a month" - Héctor Maradiaga Zelaya\n\n'
+        'Analysts said the army was right to focus on "every strip we destroy costs them a month."'
+    )
+    assert pairs(body) == [("Héctor Maradiaga Zelaya", "Every strip we destroy costs them a month,")]
+
+
+def test_missing_closing_quote_ends_at_the_paragraph() -> None:
+    body = (
+        '"We need judges," Alba Castellanos, a spokeswoman for a merchants\' association, said. '
+        '"Without them the arrests lead nowhere.\n\nCastellanos said shopkeepers paid twice.'
+    )
+    assert pairs(body) == [("Alba Castellanos", "We need judges,"), ("Alba Castellanos", "Without them the arrests lead nowhere.")]
+
+
+def test_according_to() -> None:
+    body = 'According to federal police superintendent Renata Lins, "They sold access to the ship, not the drug."'
+    assert pairs(body) == [("Renata Lins", "They sold access to the ship, not the drug.")]
+
+
+def test_acronym_organisation_and_unnamed_spokesman() -> None:
+    body = (
+        '"Go-fast boats reach the islands in a single night," the DEA said in a statement.\n\n'
+        'A spokesman for the Regional Security System said the organisation was "reviewing its deployment."'
+    )
+    assert pairs(body) == [
+        ("DEA", "Go-fast boats reach the islands in a single night,"),
+        (None, "reviewing its deployment."),
+    ]
+
+
+def test_offsets_index_the_body_and_topics_come_from_the_taxonomy() -> None:
+    body = (
+        'Bolivian Vice Minister Óscar Gutiérrez Quispe spoke in La Paz. "We are removing the coca that feeds '
+        'the laboratories," Gutiérrez said about the eradication campaign.'
+    )
+    statement = one(body)
+    assert body[statement.start : statement.end] == statement.quote
+    assert "eradication" in statement.topics and "production" in statement.topics
+
+
+def test_no_quotes_no_statements() -> None:
+    assert extract_statements("") == []
+    assert extract_statements("Police seized two tons of cocaine.") == []
+
+
+def test_real_article_statements(real_article_bytes: bytes) -> None:
+    body = extract_article(real_article_bytes, url=REAL_ARTICLE.as_uri()).body
+    found = extract_statements(body)
+    for statement in found:
+        assert body[statement.start : statement.end] == statement.quote
+    speakers = [s.speaker for s in found]
+    assert speakers.count("Rex Tillerson") == 5
+    assert speakers.count("Luis Videgaray Caso") == 2
+    assert speakers.count("Donald Trump") == 2
+    assert speakers.count("Juan Manuel Santos") == 1
+    assert len(found) == 10  # scare quotes and repeated phrases are not counted
+    roles = {s.speaker: (s.speaker_role, s.speaker_country) for s in found}
+    assert roles["Rex Tillerson"] == ("Secretary of State", "USA")
+    assert roles["Juan Manuel Santos"] == ("President", "COL")
+    assert roles["Luis Videgaray Caso"] == ("Foreign Relations Secretary", "MEX")
+
+
+@pytest.mark.parametrize("quote_marks", [('"', '"'), ("“", "”"), ("«", "»")])
+def test_quote_mark_styles(quote_marks: tuple[str, str]) -> None:
+    left, right = quote_marks
+    body = f"{left}We will not negotiate with traffickers,{right} Senator Marta Lucía Ramírez said."
+    assert pairs(body) == [("Marta Lucía Ramírez", "We will not negotiate with traffickers,")]

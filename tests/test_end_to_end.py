@@ -1,0 +1,176 @@
+"""The whole pipeline for real: Airflow DAG runs (`airflow dags test` on SQLite), dbt builds on
+DuckDB, GX validations, publication; into a temporary warehouse.
+
+One module-scoped run serves several tests; a second run of the same day checks idempotency,
+and a deliberately broken raw batch checks that the quality gate stops the marts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from drugtrade import lake
+from drugtrade.schemas import OBSERVATIONS
+
+pytestmark = pytest.mark.slow
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DAY = "2026-11-27"
+
+
+def _drugtrade(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    executable = Path(sys.executable).with_name("drugtrade")
+    return subprocess.run([str(executable), *args], env=env, capture_output=True, text=True, check=False,
+                          cwd=PROJECT_ROOT, timeout=1800)
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory):
+    root = tmp_path_factory.mktemp("e2e")
+    warehouse = root / "warehouse"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DRUGTRADE_", "AIRFLOW"))}
+    env["DRUGTRADE_WAREHOUSE"] = str(warehouse)
+    args = ("run", "--date", DAY, "--warehouse", str(warehouse), "--airflow-home", str(root / "airflow"))
+    first = _drugtrade(*args, env=env)
+    assert first.returncode == 0, f"pipeline failed:\n{first.stdout}\n{first.stderr}"
+    return {"root": root, "warehouse": warehouse, "env": env, "args": args, "output": first.stdout}
+
+
+def _serving(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(warehouse / "serving" / "drugtrade.duckdb"), read_only=True)
+
+
+def _counts(warehouse: Path) -> dict[str, int]:
+    with _serving(warehouse) as connection:
+        return {
+            table: connection.execute(f"select count(*) from {table}").fetchone()[0]
+            for table in ("fct_statements", "fct_seizures", "fct_production", "fct_article_facts",
+                          "dim_article", "bridge_statement_topics")
+        }
+
+
+def test_summary_names_fact_tables_quality_and_warehouse(pipeline):
+    output = pipeline["output"]
+    for expected in ("fct_statements", "fct_seizures", "fct_production", "raw", "staging", "marts",
+                     "serving/drugtrade.duckdb", "drugtrade query"):
+        assert expected in output, f"{expected!r} missing from the run summary:\n{output}"
+    assert "FAILED" not in output
+
+
+def test_fact_tables_are_filled(pipeline):
+    counts = _counts(pipeline["warehouse"])
+    assert counts["fct_statements"] >= 10
+    assert counts["fct_production"] >= 100
+    # CBP nationwide (10,092 rows) + air and marine (1,772) + UNODC annual seizures (~50,000)
+    assert counts["fct_seizures"] > 60_000
+    assert counts["dim_article"] >= 4
+
+
+def test_known_figure_colombia_2016_coca(pipeline):
+    """UNODC World Drug Report 2022, annex table 6.1.1: Colombia 2016, 146,000 ha; the US
+    government's estimate for the same year, 188,000 ha, is kept beside it."""
+    with _serving(pipeline["warehouse"]) as connection:
+        rows = connection.execute(
+            "select estimator, value, unit from fct_production where country_iso3 = 'COL' and year = 2016 "
+            "and measure = 'cultivation' order by value"
+        ).fetchall()
+    assert ("UNODC", 146000.0, "ha") in rows
+    assert any(estimator.startswith("US government") and value == 188000.0 for estimator, value, _ in rows)
+
+
+def test_statements_trace_back_to_the_exact_passage(pipeline):
+    with _serving(pipeline["warehouse"]) as connection:
+        mismatches = connection.execute(
+            "select count(*) from fct_statements s join dim_article a using (article_key) "
+            "where substr(a.body, s.start_offset + 1, s.end_offset - s.start_offset) <> s.quote"
+        ).fetchone()[0]
+        missing_provenance = connection.execute(
+            "select count(*) from fct_statements where url is null or retrieved_at is null or content_hash is null"
+        ).fetchone()[0]
+    assert mismatches == 0
+    assert missing_provenance == 0
+
+
+def test_quality_results_are_in_the_warehouse(pipeline):
+    with _serving(pipeline["warehouse"]) as connection:
+        stages = dict(connection.execute(
+            "select stage, count(*) from dq_results group by stage").fetchall())
+        critical_failures = connection.execute(
+            "select count(*) from dq_results where not success and severity = 'critical'").fetchone()[0]
+    assert {"raw", "staging", "marts"} <= set(stages)
+    assert critical_failures == 0
+
+
+@pytest.mark.parametrize("query", sorted((PROJECT_ROOT / "queries").glob("*.sql")), ids=lambda p: p.stem)
+def test_example_queries_run(pipeline, query):
+    with _serving(pipeline["warehouse"]) as connection:
+        rows = connection.execute(query.read_text()).fetchall()
+    assert rows, f"{query.name} returned no rows"
+
+
+def test_sqlalchemy_read_only_connection_like_superset(pipeline):
+    import sqlalchemy
+
+    url = f"duckdb:///{pipeline['warehouse'] / 'serving' / 'drugtrade.duckdb'}"
+    engine = sqlalchemy.create_engine(url, connect_args={"read_only": True})
+    with engine.connect() as connection:
+        value = connection.execute(sqlalchemy.text(
+            "select max(value) from fct_production where country_iso3 = 'COL' and year = 2016 "
+            "and measure = 'cultivation' and estimator = 'UNODC'")).scalar()
+    engine.dispose()
+    assert value == 146000.0
+
+
+def test_rerun_of_the_same_day_is_idempotent(pipeline):
+    warehouse = pipeline["warehouse"]
+    before = _counts(warehouse)
+    lake_before = {p: p.stat().st_mtime_ns for p in lake.dataset_files(warehouse / "lake", "observations")}
+    again = _drugtrade(*pipeline["args"], env=pipeline["env"])
+    assert again.returncode == 0, again.stderr
+    assert _counts(warehouse) == before
+    lake_after = {p: p.stat().st_mtime_ns for p in lake.dataset_files(warehouse / "lake", "observations")}
+    assert lake_after == lake_before, "re-loading the same statistical files must not rewrite the lake"
+
+
+def test_broken_raw_batch_stops_the_run_before_the_marts(pipeline):
+    """A batch that bypassed the parsers' rules (negative kg, an ISO code that does not exist)
+    fails the raw gate; dbt never rebuilds the marts and readers keep the last good warehouse."""
+    warehouse = pipeline["warehouse"]
+    serving = warehouse / "serving" / "drugtrade.duckdb"
+    serving_before = (serving.stat().st_ino, serving.stat().st_mtime_ns)
+    build_before = (warehouse / "build" / "drugtrade.duckdb").stat().st_mtime_ns
+    now = dt.datetime.now(dt.UTC)
+    bad = pa.Table.from_pylist(
+        [
+            {
+                "observation_id": f"broken-{i}", "source_id": "broken-source", "family": "cbp_nationwide",
+                "file_name": "broken.csv", "file_sha256": "0" * 64, "sheet": None, "source_row": i,
+                "retrieved_at": now, "period_start": dt.date(2020, 1, 1), "period_end": dt.date(2020, 1, 31),
+                "period_label": "FY2020 JAN", "is_partial_period": False, "fiscal_year": 2020,
+                "country": "XXX" if i == 2 else "USA", "country_label": None, "area": None, "component": None,
+                "region": None, "drug": "cocaine", "drug_label": "Cocaine", "measure": "seized_quantity",
+                "value": -5.0 if i == 1 else 10.0, "unit": "kg", "value_as_published": None,
+                "unit_as_published": None, "estimator": "CBP", "notes": None,
+            }
+            for i in range(1, 4)
+        ],
+        schema=OBSERVATIONS,
+    )
+    lake.write_partition(warehouse / "lake", "observations", {"source_id": "broken-source", "release": "0" * 16}, [bad])
+    failed = _drugtrade(*pipeline["args"], "--dags", "transform", env=pipeline["env"])
+    assert failed.returncode != 0
+    assert "validate_raw__observations" in failed.stderr
+    assert "QualityGateError" in failed.stderr
+    assert (serving.stat().st_ino, serving.stat().st_mtime_ns) == serving_before, "serving copy changed"
+    assert (warehouse / "build" / "drugtrade.duckdb").stat().st_mtime_ns == build_before, "marts were rebuilt"
+    with _serving(warehouse) as connection:
+        assert connection.execute(
+            "select count(*) from fct_seizures where source_id = 'broken-source'").fetchone()[0] == 0
