@@ -79,8 +79,17 @@ def _demonyms() -> dict[str, str]:
     return {d: pycountry.countries.lookup(name).alpha_3 for d, name in DEMONYMS.items()}
 
 
+@cache
+def _folded_names() -> dict[str, str]:
+    return {name.casefold(): code for name, code in _names().items()}
+
+
+@cache
 def country_code(label: str) -> str | None:
-    """ISO3 for a country name, short form or demonym, or None."""
+    """ISO3 for a country name, short form or demonym, or None.
+
+    Codes are not accepted as names: "DE" or "Co" in prose are not Germany or Colombia.
+    """
     label = label.strip()
     if label.endswith(("'s", "’s")):
         label = label[:-2]
@@ -91,10 +100,7 @@ def country_code(label: str) -> str | None:
     singular = label[:-1] if label.endswith("s") else label  # "Colombians"
     if singular in _demonyms():
         return _demonyms()[singular]
-    try:
-        return pycountry.countries.lookup(label).alpha_3
-    except LookupError:
-        return None
+    return _folded_names().get(label.casefold()) if len(label) > 3 else None
 
 
 @cache

@@ -29,11 +29,8 @@ from drugtrade.extract.lexicon import (
     is_capitalised,
 )
 
-_MONTHS_AND_DAYS = {w for w in STOP_CAPITALISED if w.endswith(("day", "ber", "uary", "ch", "il", "une", "uly", "ust"))}
 _LOWER_STOP = frozenset(
-    """the a an his her their its our my your this that these those of in on at by with from to and or but
-    while when who which whose said says told added noted stated after before for as than was were is are be been
-    has have had""".split()
+    ["the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "that", "these", "those", "of", "in", "on", "at", "by", "with", "from", "to", "and", "or", "but", "while", "when", "who", "which", "whose", "said", "says", "told", "added", "noted", "stated", "after", "before", "for", "as", "than", "was", "were", "is", "are", "be", "been", "has", "have", "had"]
 )
 _SPEECH = SPEECH_VERBS_FINITE | SPEECH_PARTICIPLES | SPEECH_VERBS_BASE
 
@@ -138,9 +135,7 @@ class NameParse:
 
 def parse_chain(text: str, chain: Chain) -> NameParse:
     tokens = list(chain.tokens)
-    while tokens and tokens[0].text.lower() in STOP_CAPITALISED and not (
-        tokens[0].text in TITLE_ABBREVIATIONS
-    ):
+    while tokens and tokens[0].text.lower() in STOP_CAPITALISED and tokens[0].text not in TITLE_ABBREVIATIONS:
         tokens.pop(0)
     country = None
     while tokens:
@@ -157,6 +152,19 @@ def parse_chain(text: str, chain: Chain) -> NameParse:
         del tokens[:width]
     if not tokens:
         return NameParse(country, None, (), False, None)
+    # "Luis Videgaray Caso of Mexico's Foreign Ministry": a person followed by "of" + affiliation;
+    # "Secretary of Homeland Security John Kelly": a role with "of" inside. Try each cut at of/for.
+    for cut in [i for i, t in enumerate(tokens) if t.text in {"of", "for"}]:
+        head = tokens[:cut]
+        if any(t.base.lower() in ORG_HEADS for t in head):
+            break
+        parse = _parse_tokens(text, head, country)
+        if parse.name:
+            return parse
+    return _parse_tokens(text, tokens, country)
+
+
+def _parse_tokens(text: str, tokens: list[Token], country: str | None) -> NameParse:
     words_lower = [t.base.lower() for t in tokens]
     if any(w in ORG_HEADS for w in words_lower):
         org = text[tokens[0].start : tokens[-1].end]
@@ -180,11 +188,7 @@ def parse_chain(text: str, chain: Chain) -> NameParse:
             name.append(token)
         else:
             break
-    role = None
-    if last_role >= 0:
-        first_role = 0
-        role = text[tokens[first_role].start : tokens[last_role].end]
-        role = re.sub(r"\.(?=\s)", ".", role)
+    role = text[tokens[0].start : tokens[last_role].end] if last_role >= 0 else None
     return NameParse(country, role, tuple(name), False, None)
 
 
@@ -406,7 +410,7 @@ def _split_country(role: str) -> tuple[str | None, str | None]:
 
 
 def _is_sub_name(short: str, long: str) -> bool:
-    a, b = short.split(), long.split()
+    a, b = short.casefold().split(), long.casefold().split()
     if len(a) >= len(b):
         return False
     return any(b[i : i + len(a)] == a for i in range(1, len(b) - len(a) + 1))

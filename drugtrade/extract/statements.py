@@ -28,14 +28,13 @@ from dataclasses import dataclass
 
 from drugtrade.extract.lexicon import (
     DOCUMENT_NOUNS,
-    is_acronym,
     ORG_NOUNS,
-    PRONOUNS,
     ROLE_NOUNS,
     SPEECH_PARTICIPLES,
     SPEECH_VERBS_BASE,
     SPEECH_VERBS_FINITE,
     WEAK_VERBS,
+    is_acronym,
 )
 from drugtrade.extract.people import PeopleIndex, Person, build_people, chains, parse_chain
 from drugtrade.extract.quotes import Paragraph, QuoteSpan, find_quotes, paragraphs
@@ -255,6 +254,11 @@ def _speaker_ending(ctx: _Context, text: str, offset: int, paragraph: int) -> _S
     if _GENERIC_PLURALS.search(tail):
         return _UNKNOWN
     org = _DOC_OR_ORG.search(tail)
+    # "Security Minister Pablo Cocciarini of Santa Fe province": the name before an affiliation
+    affiliation = re.search(r"(?<=[a-zà-ÿ])\s+(?:of|from|at|in)\s+[^,\"“”]{1,60}$", tail)
+    if affiliation and not re.search(r"[A-Z][\w'’.-]*$", tail):
+        tail = tail[: affiliation.start()]
+        text = text[: len(text) - len(affiliation.group(0))]
     chain_match = re.search(r"(?:[A-Z][\w'’.-]*|de|del|la|y|da|dos|of)(?:\s+(?:[A-Z][\w'’.-]*|de|del|la|y|da|dos|of))*$", tail)
     if chain_match and chain_match.group(0)[0].isupper():
         # the chain may be preceded by a lower-case role phrase; take the chain only
@@ -378,8 +382,6 @@ def _pre_attribution(ctx: _Context, span: QuoteSpan, pre: str, pre_start: int) -
     if match and match.group("verb").lower() not in WEAK_VERBS:
         subject_text = match.group("subj")
         speaker = _speaker_ending(ctx, subject_text, pre_start + match.start("subj"), span.paragraph)
-        if speaker is None and not subject_text.strip():
-            speaker = None
         if speaker is not None:
             return _Attribution(speaker, "speaker-verb-colon", True)
     match = _ACCORDING.search(pre)
@@ -401,8 +403,6 @@ def _pre_attribution(ctx: _Context, span: QuoteSpan, pre: str, pre_start: int) -
             speaker = _sentence_subject(ctx, sentence_start, span.open_mark, span.paragraph)
         else:
             speaker = _speaker_ending(ctx, before_clean, pre_start, span.paragraph)
-            if speaker is None and before_clean.strip() == "" and pre_start > sentence_start:
-                speaker = None
         if speaker is not None:
             return _Attribution(speaker, "reported-speech", False)
     return None

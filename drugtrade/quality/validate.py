@@ -75,6 +75,9 @@ class _Folded:
             self.config = result.expectation_config.to_json_dict()
         error = _exception_message(result)
         if error is not None:
+            absent = [c for c in self.expectation.columns if c not in frame.columns]
+            if absent:
+                error = f"column {absent} is not in the batch"
             self.all_succeeded = False
             if error not in self.errors:
                 self.errors.append(error)
@@ -339,12 +342,14 @@ def validate_loaded_suite(
                     keys.add(table)
             for expectation in extremes:
                 column = expectation.kwargs["column"]
-                if column not in chunk.frame.columns or not len(chunk.frame):
+                if column not in chunk.frame.columns:
                     continue
                 series = chunk.frame[column]
                 dtypes[column] = series.dtype
                 target = maxima if expectation.type == "expect_column_max_to_be_between" else minima
-                target.setdefault(column, []).append(series.max() if target is maxima else series.min())
+                values = target.setdefault(column, [])
+                if len(series):
+                    values.append(series.max() if target is maxima else series.min())
 
         first_empty: Chunk | None = None
         for chunk in iter_chunks(batches, chunk_rows):

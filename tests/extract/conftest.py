@@ -1,15 +1,9 @@
-"""Paths shared by the extraction tests."""
+"""Fixtures of the extraction tests."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-SAMPLES = REPO / "sources" / "articles" / "sample-news"
-SHARED = REPO / ".." / "shared"
-REAL_ARTICLE = SHARED / "samples" / "articles" / "insightcrime-us-security-strategy-2017.txt"
+from extract_testpaths import REAL_ARTICLE
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SAMPLES
+from extract_testpaths import REPO, SAMPLES
 
 from drugtrade.extract.cli import main, register
 

@@ -6,7 +6,7 @@ import random
 from datetime import date
 
 import pytest
-from conftest import REAL_ARTICLE, SAMPLES
+from extract_testpaths import REAL_ARTICLE, SAMPLES
 
 from drugtrade.extract.content import ExtractedArticle, ExtractionError, extract_article
 

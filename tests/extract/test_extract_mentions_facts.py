@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import SAMPLES
+from extract_testpaths import SAMPLES
 
 from drugtrade.extract.content import extract_article
 from drugtrade.extract.facts import extract_facts

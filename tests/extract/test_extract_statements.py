@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import REAL_ARTICLE
+from extract_testpaths import REAL_ARTICLE
 
 from drugtrade.extract.content import extract_article
 from drugtrade.extract.statements import Statement, extract_statements

@@ -91,7 +91,7 @@ def test_newer_release_with_fytd_crlf_and_bad_rows():
         7: "missing value (blank cell) in 'Count of Event'",
         8: "non-numeric value 'abc' in 'Sum Qty (lbs)'",
         9: "unreadable month 'FOO'",
-        10: "year out of range: 1889 (1900..%d)" % (date.today().year + 1),
+        10: f"year out of range: 1889 (1900..{date.today().year + 1})",
         11: "malformed row: 8 fields, expected 9",
         12: "non-integer count '1.5' in 'Count of Event'",
     }

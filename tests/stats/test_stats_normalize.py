@@ -10,8 +10,19 @@ import pycountry
 import pytest
 from stats_helpers import REPO, real_file
 
-from drugtrade.normalize.countries import FORMER_AND_USER_ASSIGNED, OVERRIDES, resolve_country, split_footnotes
-from drugtrade.normalize.countries_seed import M49_REGION_OF, SEED_PATH, build_rows, read_m49_subregions, render
+from drugtrade.normalize.countries import (
+    FORMER_AND_USER_ASSIGNED,
+    OVERRIDES,
+    resolve_country,
+    split_footnotes,
+)
+from drugtrade.normalize.countries_seed import (
+    M49_REGION_OF,
+    SEED_PATH,
+    build_rows,
+    read_m49_subregions,
+    render,
+)
 from drugtrade.normalize.drugs import TABLE_CATEGORIES, normalize_drug_label
 from drugtrade.normalize.numbers import Missing, NotANumber, parse_number
 from drugtrade.normalize.units import UnknownUnit, canonical_unit, convert, factor, to_measure_unit
