@@ -44,20 +44,45 @@ class FormerCountry:
 # sources/statistics/README.md). The countries seed includes these rows, so no observation points
 # at a code the country dimension lacks.
 FORMER_AND_USER_ASSIGNED: tuple[FormerCountry, ...] = (
-    FormerCountry("ANT", "AN", "Netherlands Antilles", "Americas", "Caribbean",
-                  "ISO 3166-1 until 2010 (ISO 3166-3 ANHH); UNODC seizures use ANT"),
-    FormerCountry("CSK", "CS", "Czechoslovakia", "Europe", "Eastern Europe",
-                  "ISO 3166-1 until 1993 (ISO 3166-3 CSHH)"),
-    FormerCountry("DDR", "DD", "German Democratic Republic", "Europe", "Western Europe",
-                  "ISO 3166-1 until 1990 (ISO 3166-3 DDDE)"),
-    FormerCountry("SCG", "CS", "Serbia and Montenegro", "Europe", "Southern Europe",
-                  "ISO 3166-1 until 2006 (ISO 3166-3 CSXX)"),
-    FormerCountry("SUN", "SU", "USSR", "Europe", "Eastern Europe",
-                  "ISO 3166-1 until 1992 (ISO 3166-3 SUHH)"),
-    FormerCountry("YUG", "YU", "Yugoslavia", "Europe", "Southern Europe",
-                  "ISO 3166-1 until 2003 (ISO 3166-3 YUCS)"),
-    FormerCountry("XKX", "XK", "Kosovo", "Europe", "Southern Europe",
-                  "user-assigned code (ISO 3166 reserves X..) used by the EU, IMF and World Bank"),
+    FormerCountry(
+        "ANT",
+        "AN",
+        "Netherlands Antilles",
+        "Americas",
+        "Caribbean",
+        "ISO 3166-1 until 2010 (ISO 3166-3 ANHH); UNODC seizures use ANT",
+    ),
+    FormerCountry(
+        "CSK", "CS", "Czechoslovakia", "Europe", "Eastern Europe", "ISO 3166-1 until 1993 (ISO 3166-3 CSHH)"
+    ),
+    FormerCountry(
+        "DDR",
+        "DD",
+        "German Democratic Republic",
+        "Europe",
+        "Western Europe",
+        "ISO 3166-1 until 1990 (ISO 3166-3 DDDE)",
+    ),
+    FormerCountry(
+        "SCG",
+        "CS",
+        "Serbia and Montenegro",
+        "Europe",
+        "Southern Europe",
+        "ISO 3166-1 until 2006 (ISO 3166-3 CSXX)",
+    ),
+    FormerCountry("SUN", "SU", "USSR", "Europe", "Eastern Europe", "ISO 3166-1 until 1992 (ISO 3166-3 SUHH)"),
+    FormerCountry(
+        "YUG", "YU", "Yugoslavia", "Europe", "Southern Europe", "ISO 3166-1 until 2003 (ISO 3166-3 YUCS)"
+    ),
+    FormerCountry(
+        "XKX",
+        "XK",
+        "Kosovo",
+        "Europe",
+        "Southern Europe",
+        "user-assigned code (ISO 3166 reserves X..) used by the EU, IMF and World Bank",
+    ),
 )
 
 # UN spellings that neither pycountry nor the inversion rule reach. Keys are folded (see _fold).
@@ -118,7 +143,9 @@ def _name_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for country in pycountry.countries:
         names = [country.name]
-        names += [getattr(country, attr) for attr in ("official_name", "common_name") if hasattr(country, attr)]
+        names += [
+            getattr(country, attr) for attr in ("official_name", "common_name") if hasattr(country, attr)
+        ]
         for name in list(names):
             names += _inversions(name)
         for name in names:
@@ -169,14 +196,4 @@ def resolve_country(label: str | None, code: str | None = None) -> str | None:
         comma_form = f"{bracketed.group(1)}, {bracketed.group(2)}"
         if comma_form in index:
             return index[comma_form]
-    return None
-
-
-def country_name(iso3: str) -> str | None:
-    country = pycountry.countries.get(alpha_3=iso3)
-    if country is not None:
-        return getattr(country, "common_name", None) or country.name
-    for former in FORMER_AND_USER_ASSIGNED:
-        if former.iso3 == iso3:
-            return former.name
     return None

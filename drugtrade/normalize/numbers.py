@@ -9,7 +9,9 @@ from decimal import Decimal
 
 # Markers publishers use for "no figure". They are not observations (a figure that does not
 # exist), and not parse failures either: callers quarantine them with a "missing value" reason.
-MISSING_MARKERS = frozenset({"", "..", ". .", "...", "…", "-", "–", "—", "n.a.", "n/a", "na", "null", "none", "nan"})
+MISSING_MARKERS = frozenset(
+    {"", "..", ". .", "...", "…", "-", "–", "—", "n.a.", "n/a", "na", "null", "none", "nan"}
+)
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:([,\u00a0\u202f ])\d{3})(?:\1\d{3})*(?:\.\d+)?$")
 _PLAIN = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
@@ -25,10 +27,6 @@ class Missing:
 
     def describe(self) -> str:
         return f"missing value ({self.marker!r})" if self.marker else "missing value (blank cell)"
-
-
-def is_missing_marker(text: str) -> bool:
-    return text.strip().lower() in MISSING_MARKERS
 
 
 def parse_number(cell: object) -> Decimal | Missing:

@@ -39,7 +39,15 @@ _PARSERS: dict[str, Callable[[FileContext], Iterator[Record]]] = {
     estimates.FAMILY: estimates.parse,
 }
 
-__all__ = ["FAMILIES", "ParseBatch", "UnknownFileFamily", "detect_family", "file_sha256", "iter_parse", "parse_file"]
+__all__ = [
+    "FAMILIES",
+    "ParseBatch",
+    "UnknownFileFamily",
+    "detect_family",
+    "file_sha256",
+    "iter_parse",
+    "parse_file",
+]
 
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -61,15 +69,18 @@ def detect_family(path: Path) -> str:
         try:
             tables = unodc_annex.read_tables(path, strict=False)
         except Exception as error:  # a zip that is not a workbook, a damaged workbook
-            raise UnknownFileFamily(f"{path.name}: a zip file that cannot be read as a workbook: {error}") from error
+            raise UnknownFileFamily(
+                f"{path.name}: a zip file that cannot be read as a workbook: {error}"
+            ) from error
         if tables:
             return unodc_annex.FAMILY
         raise UnknownFileFamily(
             f"{path.name}: no parser for this workbook (looking for a title naming cultivation, eradication or "
-            f"production of a drug above a header row of years); {unodc_annex.workbook_outline(path)}")
+            f"production of a drug above a header row of years); {unodc_annex.workbook_outline(path)}"
+        )
     try:
         header = read_header(path)
-    except (UnicodeDecodeError, ValueError) as error:
+    except ValueError as error:
         raise UnknownFileFamily(f"{path.name}: neither a workbook nor UTF-8 CSV text: {error}") from error
     columns = {normalize_column(name) for name in header}
     family = cbp.family_of(columns, header)
@@ -90,8 +101,9 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _context(path: Path, source_id: str, family: str | None, retrieved_at: datetime | None,
-             estimator: str | None) -> FileContext:
+def _context(
+    path: Path, source_id: str, family: str | None, retrieved_at: datetime | None, estimator: str | None
+) -> FileContext:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no file at {path}")
@@ -137,5 +149,13 @@ def parse_file(
     batch_rows: int = 100_000,
 ) -> ParseBatch:
     """The whole file in one batch: for small files and tests."""
-    return concat(iter_parse(path, source_id=source_id, family=family, retrieved_at=retrieved_at,
-                             estimator=estimator, batch_rows=batch_rows))
+    return concat(
+        iter_parse(
+            path,
+            source_id=source_id,
+            family=family,
+            retrieved_at=retrieved_at,
+            estimator=estimator,
+            batch_rows=batch_rows,
+        )
+    )

@@ -19,8 +19,18 @@ from pathlib import Path
 
 HEADER = "FY,Month (abbv),Component,Region,Land Filter,Area of Responsibility,Drug Type,Count of Event,Sum Qty (lbs)"
 MONTHS = ("OCT", "NOV", "DEC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP")
-DRUGS = ("Cocaine", "Ecstasy", "Fentanyl", "Heroin", "Ketamine", "Khat (Catha Edulis)", "Lsd", "Marijuana",
-         "Methamphetamine", "Other Drugs**")
+DRUGS = (
+    "Cocaine",
+    "Ecstasy",
+    "Fentanyl",
+    "Heroin",
+    "Ketamine",
+    "Khat (Catha Edulis)",
+    "Lsd",
+    "Marijuana",
+    "Methamphetamine",
+    "Other Drugs**",
+)
 AREAS = (
     ("Office of Field Operations", "Southwest Border", "Land Only", "SAN DIEGO FIELD OFFICE"),
     ("Office of Field Operations", "Coastal/Interior", "Other", "NEW YORK FIELD OFFICE"),
@@ -68,7 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         size = path.stat().st_size
     print(f"file: {args.rows:,} rows, {size / 1e6:.1f} MB (written in {written:.1f} s)")
-    print(f"iter_parse: {elapsed:.1f} s, {args.rows / elapsed:,.0f} rows/s, {batches} batches of {args.batch_rows:,}")
+    print(
+        f"iter_parse: {elapsed:.1f} s, {args.rows / elapsed:,.0f} rows/s, {batches} batches of {args.batch_rows:,}"
+    )
     print(f"rows read {read:,}, observations {observations:,}, quarantined {quarantined:,}")
     print(f"peak RSS: {peak / 1024:.0f} MiB (before parsing: {rss_before / 1024:.0f} MiB)")
     return 0 if read == args.rows else 1

@@ -101,7 +101,9 @@ def parse(ctx: FileContext) -> Iterator[Record]:
     index = column_index(header, ctx.path, ctx.family, wanted)
     quantity = quantity_column(header)
     if quantity is None:
-        raise UnknownFileFamily(f"{ctx.path.name}: not a {ctx.family} file: no 'Sum Qty (<unit>)' column; header seen: {header}")
+        raise UnknownFileFamily(
+            f"{ctx.path.name}: not a {ctx.family} file: no 'Sum Qty (<unit>)' column; header seen: {header}"
+        )
     normalized = {normalize_column(name): i for i, name in reversed(list(enumerate(header)))}
     optional = {key: normalized.get(name) for key, name in _OPTIONAL.items()}
     i_fy, i_month, i_drug, i_count, i_area = (index[k] for k in ("fy", "month", "drug", "count", "area"))
@@ -115,7 +117,12 @@ def parse(ctx: FileContext) -> Iterator[Record]:
 
     estimator = ctx.estimator or "CBP"
     source_id, sha, family, file_name, retrieved_at = (
-        ctx.source_id, ctx.file_sha256, ctx.family, ctx.file_name, ctx.retrieved_at)
+        ctx.source_id,
+        ctx.file_sha256,
+        ctx.family,
+        ctx.file_name,
+        ctx.retrieved_at,
+    )
     periods: dict[tuple[str, str], Period | str] = {}
     drugs: dict[str, str | None] = {}
     components: dict[str, str] = {}
@@ -125,8 +132,9 @@ def parse(ctx: FileContext) -> Iterator[Record]:
 
     for line, row in iter_records(ctx.path):
         if len(row) != width:
-            yield quarantine_row(ctx, None, line, raw_cells(header, row),
-                                 f"malformed row: {len(row)} fields, expected {width}")
+            yield quarantine_row(
+                ctx, None, line, raw_cells(header, row), f"malformed row: {len(row)} fields, expected {width}"
+            )
             continue
         fy_label, month_label = row[i_fy], row[i_month]
         period = periods.get((fy_label, month_label))
@@ -145,11 +153,15 @@ def parse(ctx: FileContext) -> Iterator[Record]:
         else:
             drug = drugs[drug_label] = normalize_drug_label(drug_label)
         if drug is None:
-            yield quarantine_row(ctx, None, line, raw_cells(header, row), f"unknown drug label {drug_label!r}")
+            yield quarantine_row(
+                ctx, None, line, raw_cells(header, row), f"unknown drug label {drug_label!r}"
+            )
             continue
         area = row[i_area].strip()
         if not area:
-            yield quarantine_row(ctx, None, line, raw_cells(header, row), f"missing value in {header[i_area]!r}")
+            yield quarantine_row(
+                ctx, None, line, raw_cells(header, row), f"missing value in {header[i_area]!r}"
+            )
             continue
         count_text, qty_text = row[i_count].strip(), row[i_qty].strip()
         count = _count(count_text, count_name)
@@ -157,18 +169,24 @@ def parse(ctx: FileContext) -> Iterator[Record]:
             yield quarantine_row(ctx, None, line, raw_cells(header, row), count)
             continue
         if to_kg is None:
-            yield quarantine_row(ctx, None, line, raw_cells(header, row), f"unknown unit {qty_unit!r} in {qty_name!r}")
+            yield quarantine_row(
+                ctx, None, line, raw_cells(header, row), f"unknown unit {qty_unit!r} in {qty_name!r}"
+            )
             continue
         try:
             qty = parse_number(qty_text)
         except NotANumber:
-            yield quarantine_row(ctx, None, line, raw_cells(header, row), f"non-numeric value {qty_text!r} in {qty_name!r}")
+            yield quarantine_row(
+                ctx, None, line, raw_cells(header, row), f"non-numeric value {qty_text!r} in {qty_name!r}"
+            )
             continue
         if isinstance(qty, Missing):
             yield quarantine_row(ctx, None, line, raw_cells(header, row), f"{qty.describe()} in {qty_name!r}")
             continue
         if qty < 0:
-            yield quarantine_row(ctx, None, line, raw_cells(header, row), f"negative value {qty_text!r} in {qty_name!r}")
+            yield quarantine_row(
+                ctx, None, line, raw_cells(header, row), f"negative value {qty_text!r} in {qty_name!r}"
+            )
             continue
 
         component_label = row[i_component].strip() if i_component is not None else ""
@@ -181,13 +199,47 @@ def parse(ctx: FileContext) -> Iterator[Record]:
         if land not in notes_cache:
             notes = notes_cache[land] = f"land filter: {land}" if land else None
         common = (
-            source_id, family, file_name, sha, None, line, retrieved_at,
-            period.start, period.end, period.label, period.is_partial, period.fiscal_year,
-            CBP_COUNTRY, None, area, component or None, region or None, drug, drug_label,
+            source_id,
+            family,
+            file_name,
+            sha,
+            None,
+            line,
+            retrieved_at,
+            period.start,
+            period.end,
+            period.label,
+            period.is_partial,
+            period.fiscal_year,
+            CBP_COUNTRY,
+            None,
+            area,
+            component or None,
+            region or None,
+            drug,
+            drug_label,
         )
         yield (
-            Observation(ids(line, "seized_quantity"), *common,
-                        "seized_quantity", scale(qty, to_kg), "kg", qty_text, qty_unit, estimator, notes),
-            Observation(ids(line, "seizure_events"), *common,
-                        "seizure_events", float(count), "count", count_text, "count", estimator, notes),
+            Observation(
+                ids(line, "seized_quantity"),
+                *common,
+                "seized_quantity",
+                scale(qty, to_kg),
+                "kg",
+                qty_text,
+                qty_unit,
+                estimator,
+                notes,
+            ),
+            Observation(
+                ids(line, "seizure_events"),
+                *common,
+                "seizure_events",
+                float(count),
+                "count",
+                count_text,
+                "count",
+                estimator,
+                notes,
+            ),
         )

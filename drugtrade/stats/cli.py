@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -47,12 +48,29 @@ def run_parse(path: Path, family: str | None, source_id: str | None, out: TextIO
     except UnknownFileFamily as error:
         err.write(f"error: {error}\n")
         return 2
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): not an error of the file. Point stdout at devnull so
+        # the interpreter's final flush does not raise again.
+        if out is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (OSError, ValueError) as error:
         err.write(f"error: {path}: {error}\n")
         return 1
     out.flush()
-    err.write(json.dumps({"summary": {"file": str(path), "rows_read": read, "rows_loaded": loaded,
-                                      "rows_quarantined": quarantined}}) + "\n")
+    err.write(
+        json.dumps(
+            {
+                "summary": {
+                    "file": str(path),
+                    "rows_read": read,
+                    "rows_loaded": loaded,
+                    "rows_quarantined": quarantined,
+                }
+            }
+        )
+        + "\n"
+    )
     return 0
 
 
@@ -66,7 +84,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("path", type=Path, help="CSV or XLSX file as published")
     parser.add_argument("--family", choices=FAMILIES, help="skip detection and read the file as this family")
     parser.add_argument("--source-id", help="source id recorded on every row (default: the file name stem)")
-    parser.set_defaults(handler=lambda args: run_parse(args.path, args.family, args.source_id, sys.stdout, sys.stderr))
+    parser.set_defaults(
+        handler=lambda args: run_parse(args.path, args.family, args.source_id, sys.stdout, sys.stderr)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

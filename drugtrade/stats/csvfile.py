@@ -18,10 +18,15 @@ def normalize_column(name: str) -> str:
 
 def read_header(path: Path) -> list[str]:
     """The first non-empty record of a CSV file, as published (BOM removed)."""
-    with _open(path) as handle:
-        for row in csv.reader(handle):
-            if any(cell.strip() for cell in row):
-                return row
+    try:
+        with _open(path) as handle:
+            for row in csv.reader(handle):
+                if any(cell.strip() for cell in row):
+                    return row
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path.name}: not UTF-8 text: {error}") from error
+    except csv.Error as error:
+        raise ValueError(f"{path.name}: unreadable CSV header: {error}") from error
     return []
 
 
@@ -53,7 +58,9 @@ def iter_records(path: Path) -> Iterator[tuple[int, list[str]]]:
             raise ValueError(f"{path.name}: unreadable CSV at line {reader.line_num}: {error}") from error
 
 
-def column_index(header: list[str], path: Path, family: str, wanted: dict[str, tuple[str, ...]]) -> dict[str, int]:
+def column_index(
+    header: list[str], path: Path, family: str, wanted: dict[str, tuple[str, ...]]
+) -> dict[str, int]:
     """Position of each wanted column, found by any of its (normalised) names.
 
     Raises UnknownFileFamily naming the file, the family and the header seen when one is missing.
@@ -79,5 +86,5 @@ def raw_cells(header: list[str], row: list[str]) -> dict[str, object]:
     """The record as a JSON-able dict: header -> cell, extra cells under ``_extra``."""
     raw: dict[str, object] = dict(zip(header, row, strict=False))
     if len(row) > len(header):
-        raw["_extra"] = row[len(header):]
+        raw["_extra"] = row[len(header) :]
     return raw

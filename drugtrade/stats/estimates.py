@@ -27,7 +27,9 @@ from drugtrade.stats.records import FileContext, Observation, ObservationIds, Re
 
 FAMILY = "production_estimates"
 
-_COLUMNS = {name: (name,) for name in ("country", "iso3", "year", "drug", "measure", "value", "unit", "estimator")}
+_COLUMNS = {
+    name: (name,) for name in ("country", "iso3", "year", "drug", "measure", "value", "unit", "estimator")
+}
 _NOTE_COLUMNS = (
     ("source", "source"),
     ("source_url_or_doc", "doc"),
@@ -52,8 +54,9 @@ def parse(ctx: FileContext) -> Iterator[Record]:
 
     for line, row in iter_records(ctx.path):
         if len(row) != width:
-            yield quarantine_row(ctx, None, line, raw_cells(header, row),
-                                 f"malformed row: {len(row)} fields, expected {width}")
+            yield quarantine_row(
+                ctx, None, line, raw_cells(header, row), f"malformed row: {len(row)} fields, expected {width}"
+            )
             continue
         cell = {key: row[i].strip() for key, i in index.items()}
 
@@ -112,9 +115,31 @@ def parse(ctx: FileContext) -> Iterator[Record]:
         yield (
             Observation(
                 ids(line, measure),
-                ctx.source_id, ctx.family, ctx.file_name, ctx.file_sha256, None, line, ctx.retrieved_at,
-                period.start, period.end, period.label, False, None,
-                country, label or None, None, None, None, drug, cell["drug"],
-                measure, scale(value, to_unit), target, cell["value"], cell["unit"], estimator, notes or None,
+                ctx.source_id,
+                ctx.family,
+                ctx.file_name,
+                ctx.file_sha256,
+                None,
+                line,
+                ctx.retrieved_at,
+                period.start,
+                period.end,
+                period.label,
+                False,
+                None,
+                country,
+                label or None,
+                None,
+                None,
+                None,
+                drug,
+                cell["drug"],
+                measure,
+                scale(value, to_unit),
+                target,
+                cell["value"],
+                cell["unit"],
+                estimator,
+                notes or None,
             ),
         )

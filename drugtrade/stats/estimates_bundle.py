@@ -22,8 +22,19 @@ SHARED_DATA = REPO / ".." / "shared" / "data"
 OUTPUT = REPO / "sources" / "statistics" / "coca_estimates.csv"
 
 COLUMNS = (
-    "country", "iso3", "year", "drug", "measure", "value", "unit", "estimator",
-    "measure_as_published", "source", "source_url_or_doc", "notes", "derived_from",
+    "country",
+    "iso3",
+    "year",
+    "drug",
+    "measure",
+    "value",
+    "unit",
+    "estimator",
+    "measure_as_published",
+    "source",
+    "source_url_or_doc",
+    "notes",
+    "derived_from",
 )
 
 # (file, value column, drug, measure, unit)
@@ -39,26 +50,39 @@ def build(data_dir: Path) -> list[dict[str, str]]:
         path = data_dir / file_name
         with path.open(encoding="utf-8", newline="") as handle:
             reader = csv.DictReader(handle)
-            expected = {"country", "iso3", "year", value_column, "estimator", "source", "source_url_or_doc", "notes"}
+            expected = {
+                "country",
+                "iso3",
+                "year",
+                value_column,
+                "estimator",
+                "source",
+                "source_url_or_doc",
+                "notes",
+            }
             missing = expected - set(reader.fieldnames or ())
             if missing:
-                raise ValueError(f"{path}: missing columns {sorted(missing)}; header seen: {reader.fieldnames}")
+                raise ValueError(
+                    f"{path}: missing columns {sorted(missing)}; header seen: {reader.fieldnames}"
+                )
             for record in reader:
-                rows.append({
-                    "country": record["country"],
-                    "iso3": record["iso3"],
-                    "year": record["year"],
-                    "drug": drug,
-                    "measure": measure,
-                    "value": record[value_column],
-                    "unit": unit,
-                    "estimator": record["estimator"],
-                    "measure_as_published": record.get("measure", ""),
-                    "source": record["source"],
-                    "source_url_or_doc": record["source_url_or_doc"],
-                    "notes": record["notes"],
-                    "derived_from": f"shared/data/{file_name}:{reader.line_num}",
-                })
+                rows.append(
+                    {
+                        "country": record["country"],
+                        "iso3": record["iso3"],
+                        "year": record["year"],
+                        "drug": drug,
+                        "measure": measure,
+                        "value": record[value_column],
+                        "unit": unit,
+                        "estimator": record["estimator"],
+                        "measure_as_published": record.get("measure", ""),
+                        "source": record["source"],
+                        "source_url_or_doc": record["source_url_or_doc"],
+                        "notes": record["notes"],
+                        "derived_from": f"shared/data/{file_name}:{reader.line_num}",
+                    }
+                )
     return rows
 
 

@@ -89,7 +89,12 @@ Record = tuple[Observation, ...] | QuarantineRow
 
 
 def observation_id(
-    source_id: str, file_sha256: str, sheet: str | None, source_row: int, measure: str, column: str | None = None
+    source_id: str,
+    file_sha256: str,
+    sheet: str | None,
+    source_row: int,
+    measure: str,
+    column: str | None = None,
 ) -> str:
     """Stable id of a figure: the same file parsed again gives the same ids.
 
@@ -115,7 +120,9 @@ class ObservationIds:
         return digest.hexdigest()[:32]
 
 
-def quarantine_row(ctx: FileContext, sheet: str | None, source_row: int, raw: dict[str, object], reason: str) -> QuarantineRow:
+def quarantine_row(
+    ctx: FileContext, sheet: str | None, source_row: int, raw: dict[str, object], reason: str
+) -> QuarantineRow:
     return QuarantineRow(
         source_id=ctx.source_id,
         family=ctx.family,

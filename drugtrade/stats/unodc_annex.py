@@ -46,12 +46,18 @@ from drugtrade.vocab import drug_terms
 FAMILY = "unodc_annex"
 
 # Order matters: an eradication title may also say "cultivation".
-_MEASURE_WORDS = (("eradicat", "eradication"), ("cultivat", "cultivation"), ("production", "potential_production"))
+_MEASURE_WORDS = (
+    ("eradicat", "eradication"),
+    ("cultivat", "cultivation"),
+    ("production", "potential_production"),
+)
 _YEAR_TEXT = re.compile(r"^\s*(\d{4})(?:\s*([a-z](?:\s*,\s*[a-z])*))?\s*$")
 _NOTES_START = re.compile(r"^\s*(?:sources?|notes?)\s*[:.]|^\s*[a-z]\)\s", re.IGNORECASE)
 _FOOTNOTE_LINE = re.compile(r"^\s*([a-z])\)\s*(.*\S)?\s*$")
 _AGGREGATE = re.compile(r"^(?:total|sub-?total|world|global)\b|\btotal$", re.IGNORECASE)
-_LABEL_HEADER = re.compile(r"^(?:country|countries|country or territory|country/territory|region)\b", re.IGNORECASE)
+_LABEL_HEADER = re.compile(
+    r"^(?:country|countries|country or territory|country/territory|region)\b", re.IGNORECASE
+)
 _UNIT_HEADER = re.compile(r"^units?\b", re.IGNORECASE)
 _SOURCE_YEAR_HEADER = re.compile(r"^sources?\s+(?:for\s+)?(\d{4})$", re.IGNORECASE)
 _VALUE_FOOTNOTE = re.compile(r"^(.*\d)\s*([a-z])$")
@@ -180,10 +186,12 @@ def _footnotes(rows: list[tuple[object, ...]]) -> dict[str, str]:
     return notes
 
 
-def _table(sheet: str, rows: list[tuple[object, ...]], formulas: dict[tuple[int, int], str], path: Path,
-           strict: bool) -> AnnexTable | None:
+def _table(
+    sheet: str, rows: list[tuple[object, ...]], formulas: dict[tuple[int, int], str], path: Path, strict: bool
+) -> AnnexTable | None:
     header_at = next(
-        (i for i, cells in enumerate(rows) if sum(_year_of(c) is not None for c in cells) >= 2), None)
+        (i for i, cells in enumerate(rows) if sum(_year_of(c) is not None for c in cells) >= 2), None
+    )
     if header_at is None:
         return None
     header = rows[header_at]
@@ -197,7 +205,8 @@ def _table(sheet: str, rows: list[tuple[object, ...]], formulas: dict[tuple[int,
         what = "measure (cultivation, eradication or production)" if measure is None else "drug"
         raise UnknownFileFamily(
             f"{path.name}: sheet {sheet!r}: cannot tell the {what} from the title {title!r}; "
-            f"header row {header_at + 1}: {[c for c in header if c is not None]}")
+            f"header row {header_at + 1}: {[c for c in header if c is not None]}"
+        )
 
     years: list[YearColumn] = []
     unit_col: int | None = None
@@ -236,19 +245,34 @@ def _table(sheet: str, rows: list[tuple[object, ...]], formulas: dict[tuple[int,
         named = {unit_col, *source_year_cols.values(), *(i for i, _ in attribute_cols)}
         first_year = min(y.index for y in years)
         label_col = next(
-            (i for i in range(first_year) if i not in named
-             and any(i < len(cells) and _text(cells[i]) for _, cells in body)),
+            (
+                i
+                for i in range(first_year)
+                if i not in named and any(i < len(cells) and _text(cells[i]) for _, cells in body)
+            ),
             None,
         )
         if label_col is None:
             raise UnknownFileFamily(
                 f"{path.name}: sheet {sheet!r}: no country label column left of the years in rows "
-                f"{header_at + 2}..{notes_at}")
+                f"{header_at + 2}..{notes_at}"
+            )
     return AnnexTable(
-        sheet=sheet, title=above[0] if above else "", measure=measure, drug=drug[0], drug_label=drug[1], unit_label=_unit_label(title),
-        header_row=header_at + 1, years=years, label_col=label_col, unit_col=unit_col,
-        source_year_cols=source_year_cols, attribute_cols=attribute_cols, rows=body,
-        footnotes=_footnotes(rows[notes_at:]), formulas=formulas,
+        sheet=sheet,
+        title=above[0] if above else "",
+        measure=measure,
+        drug=drug[0],
+        drug_label=drug[1],
+        unit_label=_unit_label(title),
+        header_row=header_at + 1,
+        years=years,
+        label_col=label_col,
+        unit_col=unit_col,
+        source_year_cols=source_year_cols,
+        attribute_cols=attribute_cols,
+        rows=body,
+        footnotes=_footnotes(rows[notes_at:]),
+        formulas=formulas,
     )
 
 
@@ -315,8 +339,10 @@ def _value(cell: object) -> tuple[Decimal | Missing, tuple[str, ...]]:
 def parse(ctx: FileContext) -> Iterator[Record]:
     tables = read_tables(ctx.path)
     if not tables:
-        raise UnknownFileFamily(f"{ctx.path.name}: not a {FAMILY} workbook: no sheet has a header row of years; "
-                                f"{workbook_outline(ctx.path)}")
+        raise UnknownFileFamily(
+            f"{ctx.path.name}: not a {FAMILY} workbook: no sheet has a header row of years; "
+            f"{workbook_outline(ctx.path)}"
+        )
     estimator = ctx.estimator or "UNODC"
     for table in tables:
         yield from _parse_table(ctx, table, estimator)
@@ -327,13 +353,16 @@ def _parse_table(ctx: FileContext, table: AnnexTable, estimator: str) -> Iterato
     ids = ObservationIds(ctx.source_id, ctx.file_sha256, table.sheet)
     for row_number, cells in table.rows:
         label_cell = _cell(cells, table.label_col)
-        label_raw = label_cell if isinstance(label_cell, str) else (None if label_cell is None else str(label_cell))
+        label_raw = (
+            label_cell if isinstance(label_cell, str) else (None if label_cell is None else str(label_cell))
+        )
         label, letters = split_footnotes(label_raw or "")
         year_cells = [_cell(cells, y.index) for y in table.years]
         has_figures = any(
             (c is not None and not (isinstance(c, str) and not c.strip()))
             or (row_number, y.index) in table.formulas
-            for c, y in zip(year_cells, table.years, strict=True))
+            for c, y in zip(year_cells, table.years, strict=True)
+        )
         aggregate = bool(label) and _AGGREGATE.search(label) is not None
         country = resolve_country(label) if label and not aggregate else None
         if not has_figures and (country is None or aggregate):
@@ -345,8 +374,14 @@ def _parse_table(ctx: FileContext, table: AnnexTable, estimator: str) -> Iterato
         row_notes += [f"{name}: {value}" for name, value in attributes.items() if value not in (None, "")]
 
         for column, cell in zip(table.years, year_cells, strict=True):
-            raw = {"sheet": table.sheet, "cell": f"{column.letter}{row_number}", "label": label_raw,
-                   "year": column.year, "value": cell, **attributes}
+            raw = {
+                "sheet": table.sheet,
+                "cell": f"{column.letter}{row_number}",
+                "label": label_raw,
+                "year": column.year,
+                "value": cell,
+                **attributes,
+            }
             formula = table.formulas.get((row_number, column.index))
             if formula is not None:
                 raw["formula"] = formula
@@ -376,7 +411,9 @@ def _parse_table(ctx: FileContext, table: AnnexTable, estimator: str) -> Iterato
                 yield reject(str(error))
                 continue
             if isinstance(value, Missing):
-                yield reject("missing value (formula without a cached value)" if formula else value.describe())
+                yield reject(
+                    "missing value (formula without a cached value)" if formula else value.describe()
+                )
                 continue
             if value < 0:
                 yield reject(f"negative value {cell!r}")
@@ -388,7 +425,10 @@ def _parse_table(ctx: FileContext, table: AnnexTable, estimator: str) -> Iterato
                 continue
 
             notes = list(row_notes)
-            notes += [table.footnotes.get(letter, f"footnote {letter}") for letter in (*column.footnotes, *value_letters)]
+            notes += [
+                table.footnotes.get(letter, f"footnote {letter}")
+                for letter in (*column.footnotes, *value_letters)
+            ]
             source_col = table.source_year_cols.get(column.year)
             source = _cell(cells, source_col)
             if source not in (None, ""):
@@ -397,11 +437,31 @@ def _parse_table(ctx: FileContext, table: AnnexTable, estimator: str) -> Iterato
             yield (
                 Observation(
                     ids(row_number, table.measure, column.letter),
-                    ctx.source_id, ctx.family, ctx.file_name, ctx.file_sha256, table.sheet, row_number,
-                    ctx.retrieved_at, period.start, period.end, period.label, False, None,
-                    country, label_raw, None, None, None, table.drug, table.drug_label,
-                    table.measure, scale(value, to_unit), target_unit,
-                    cell.strip() if isinstance(cell, str) else str(cell), unit_label, estimator,
+                    ctx.source_id,
+                    ctx.family,
+                    ctx.file_name,
+                    ctx.file_sha256,
+                    table.sheet,
+                    row_number,
+                    ctx.retrieved_at,
+                    period.start,
+                    period.end,
+                    period.label,
+                    False,
+                    None,
+                    country,
+                    label_raw,
+                    None,
+                    None,
+                    None,
+                    table.drug,
+                    table.drug_label,
+                    table.measure,
+                    scale(value, to_unit),
+                    target_unit,
+                    cell.strip() if isinstance(cell, str) else str(cell),
+                    unit_label,
+                    estimator,
                     "; ".join(dict.fromkeys(notes)) or None,
                 ),
             )

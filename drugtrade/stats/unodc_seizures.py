@@ -43,11 +43,17 @@ def parse(ctx: FileContext) -> Iterator[Record]:
     header = read_header(ctx.path)
     index = column_index(header, ctx.path, FAMILY, _COLUMNS)
     i_region, i_country, i_iso, i_drug, i_year, i_kg = (
-        index[k] for k in ("region", "country", "iso", "drug", "year", "kg"))
+        index[k] for k in ("region", "country", "iso", "drug", "year", "kg")
+    )
     kg_name = header[i_kg]
     estimator = ctx.estimator or "UNODC"
     source_id, sha, family, file_name, retrieved_at = (
-        ctx.source_id, ctx.file_sha256, ctx.family, ctx.file_name, ctx.retrieved_at)
+        ctx.source_id,
+        ctx.file_sha256,
+        ctx.family,
+        ctx.file_name,
+        ctx.retrieved_at,
+    )
     countries: dict[tuple[str, str], str | None] = {}
     drugs: dict[str, str | None] = {}
     periods: dict[str, Period | str] = {}
@@ -56,8 +62,9 @@ def parse(ctx: FileContext) -> Iterator[Record]:
 
     for line, row in iter_records(ctx.path):
         if len(row) != width:
-            yield quarantine_row(ctx, None, line, raw_cells(header, row),
-                                 f"malformed row: {len(row)} fields, expected {width}")
+            yield quarantine_row(
+                ctx, None, line, raw_cells(header, row), f"malformed row: {len(row)} fields, expected {width}"
+            )
             continue
         country_label, code = row[i_country].strip(), row[i_iso].strip()
         key = (country_label, code)
@@ -65,8 +72,13 @@ def parse(ctx: FileContext) -> Iterator[Record]:
             countries[key] = resolve_country(country_label, code)
         country = countries[key]
         if country is None:
-            yield quarantine_row(ctx, None, line, raw_cells(header, row),
-                                 f"country not found: {country_label!r} (ISO Code {code!r})")
+            yield quarantine_row(
+                ctx,
+                None,
+                line,
+                raw_cells(header, row),
+                f"country not found: {country_label!r} (ISO Code {code!r})",
+            )
             continue
         year_text = row[i_year].strip()
         period = periods.get(year_text)
@@ -84,25 +96,54 @@ def parse(ctx: FileContext) -> Iterator[Record]:
             drugs[drug_label] = normalize_drug_label(drug_label)
         drug = drugs[drug_label]
         if drug is None:
-            yield quarantine_row(ctx, None, line, raw_cells(header, row), f"unknown drug label {drug_label!r}")
+            yield quarantine_row(
+                ctx, None, line, raw_cells(header, row), f"unknown drug label {drug_label!r}"
+            )
             continue
         kg_text = row[i_kg].strip()
         try:
             kg = parse_number(kg_text)
         except NotANumber:
-            yield quarantine_row(ctx, None, line, raw_cells(header, row), f"non-numeric value {kg_text!r} in {kg_name!r}")
+            yield quarantine_row(
+                ctx, None, line, raw_cells(header, row), f"non-numeric value {kg_text!r} in {kg_name!r}"
+            )
             continue
         if isinstance(kg, Missing):
             yield quarantine_row(ctx, None, line, raw_cells(header, row), f"{kg.describe()} in {kg_name!r}")
             continue
         if kg < 0:
-            yield quarantine_row(ctx, None, line, raw_cells(header, row), f"negative value {kg_text!r} in {kg_name!r}")
+            yield quarantine_row(
+                ctx, None, line, raw_cells(header, row), f"negative value {kg_text!r} in {kg_name!r}"
+            )
             continue
         yield (
             Observation(
-                ids(line, MEASURE), source_id, family, file_name, sha, None, line,
-                retrieved_at, period.start, period.end, period.label, False, None,
-                country, country_label, None, None, row[i_region].strip() or None, drug, drug_label,
-                MEASURE, float(kg), "kg", kg_text, "kg", estimator, None,
+                ids(line, MEASURE),
+                source_id,
+                family,
+                file_name,
+                sha,
+                None,
+                line,
+                retrieved_at,
+                period.start,
+                period.end,
+                period.label,
+                False,
+                None,
+                country,
+                country_label,
+                None,
+                None,
+                row[i_region].strip() or None,
+                drug,
+                drug_label,
+                MEASURE,
+                float(kg),
+                "kg",
+                kg_text,
+                "kg",
+                estimator,
+                None,
             ),
         )

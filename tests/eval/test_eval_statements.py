@@ -12,6 +12,7 @@ from drugtrade.extract.evaluate import SHARED_DIR, Score, evaluate, format_score
 ARTICLES = Path(__file__).resolve().parent / "articles"
 PRECISION_TARGET = 0.95
 RECALL_TARGET = 0.90
+F1_TARGET = 2 * PRECISION_TARGET * RECALL_TARGET / (PRECISION_TARGET + RECALL_TARGET)
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +36,7 @@ def test_overall_precision_and_recall_meet_the_targets(score: Score) -> None:
     assert score.scored >= 12
     assert score.precision >= PRECISION_TARGET, format_score(score, verbose=True)
     assert score.recall >= RECALL_TARGET, format_score(score, verbose=True)
+    assert score.f1 >= F1_TARGET, format_score(score, verbose=True)
 
 
 @pytest.mark.parametrize("split", ["heldout", "heldout2"])

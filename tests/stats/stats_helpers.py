@@ -85,8 +85,11 @@ def write_workbook(path: Path, sheets: dict[str, Sequence[Sequence[object]]]) ->
     return path
 
 
-def cultivation_rows(years: Sequence[object], table: dict[str, Sequence[object]],
-                     title: str = "Global illicit cultivation of coca bush, 2009-2020 (hectares)") -> list[list[object]]:
+def cultivation_rows(
+    years: Sequence[object],
+    table: dict[str, Sequence[object]],
+    title: str = "Global illicit cultivation of coca bush, 2009-2020 (hectares)",
+) -> list[list[object]]:
     """Rows laid out like WDR annex 6.1.1: title, blank, header of years from column B, blank,
     padded and footnoted country labels, a Total row of formulas, sources and footnotes."""
     rows: list[list[object]] = [[title], [], [None, *years], []]
@@ -94,10 +97,20 @@ def cultivation_rows(years: Sequence[object], table: dict[str, Sequence[object]]
     for label, values in table.items():
         rows.append([label, *values])
     last = len(rows)
-    rows.append(["  Total", *[f"=SUM({openpyxl.utils.get_column_letter(c)}{first}:"
-                              f"{openpyxl.utils.get_column_letter(c)}{last})" for c in range(2, len(years) + 2)]])
+    rows.append(
+        [
+            "  Total",
+            *[
+                f"=SUM({openpyxl.utils.get_column_letter(c)}{first}:"
+                f"{openpyxl.utils.get_column_letter(c)}{last})"
+                for c in range(2, len(years) + 2)
+            ],
+        ]
+    )
     rows.append([])
-    rows.append(["Sources: national illicit crop monitoring systems supported by UNODC.\nNote: area concepts differ."])
+    rows.append(
+        ["Sources: national illicit crop monitoring systems supported by UNODC.\nNote: area concepts differ."]
+    )
     rows.append(["a)  Net area on 31 December.\n"])
     rows.append(["b) Figures represent the area under coca cultivation as interpreted on satellite imagery."])
     return rows

@@ -33,7 +33,13 @@ EXPECTED_FAMILY = {
 def test_row_types_follow_the_lake_schemas():
     assert list(Observation._fields) == OBSERVATIONS.names
     assert list(QuarantineRow._fields) == QUARANTINE.names
-    assert FAMILIES == ("unodc_annex", "unodc_seizures", "cbp_nationwide", "cbp_air_marine", "production_estimates")
+    assert FAMILIES == (
+        "unodc_annex",
+        "unodc_seizures",
+        "cbp_nationwide",
+        "cbp_air_marine",
+        "production_estimates",
+    )
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_FAMILY))
@@ -98,7 +104,8 @@ def test_ids_are_stable_and_provenance_is_recorded(tmp_path: Path):
     assert row["retrieved_at"] == when
     other_source = parse_file(path, source_id="cbp-mirror", retrieved_at=when)
     assert not set(other_source.observations.column("observation_id").to_pylist()) & set(
-        first.observations.column("observation_id").to_pylist())
+        first.observations.column("observation_id").to_pylist()
+    )
 
 
 def test_retrieved_at_defaults_to_the_file_mtime(tmp_path: Path):
@@ -106,8 +113,12 @@ def test_retrieved_at_defaults_to_the_file_mtime(tmp_path: Path):
     path.write_bytes((FIXTURES / "cbp_nationwide_fy25_fy26.csv").read_bytes())
     os.utime(path, (1_700_000_000, 1_700_000_000))
     batch = parse_file(path, source_id="x")
-    assert set(batch.observations.column("retrieved_at").to_pylist()) == {datetime.fromtimestamp(1_700_000_000, UTC)}
-    assert set(batch.quarantine.column("retrieved_at").to_pylist()) == {datetime.fromtimestamp(1_700_000_000, UTC)}
+    assert set(batch.observations.column("retrieved_at").to_pylist()) == {
+        datetime.fromtimestamp(1_700_000_000, UTC)
+    }
+    assert set(batch.quarantine.column("retrieved_at").to_pylist()) == {
+        datetime.fromtimestamp(1_700_000_000, UTC)
+    }
     with pytest.raises(ValueError, match="timezone-aware"):
         parse_file(path, source_id="x", retrieved_at=datetime(2025, 1, 1))
 
@@ -124,7 +135,11 @@ def test_empty_file_reports_zero_rows(tmp_path: Path):
     path.write_text("Region,country,ISO Code,Drug Group,Drug,Year,KG Equivalent\r\n", encoding="utf-8")
     batches = list(iter_parse(path, source_id="x"))
     assert len(batches) == 1 and isinstance(batches[0], ParseBatch)
-    assert (batches[0].rows_read, batches[0].observations.num_rows, batches[0].quarantine.num_rows) == (0, 0, 0)
+    assert (batches[0].rows_read, batches[0].observations.num_rows, batches[0].quarantine.num_rows) == (
+        0,
+        0,
+        0,
+    )
 
 
 def test_parse_command_writes_json_lines():
@@ -133,10 +148,24 @@ def test_parse_command_writes_json_lines():
     assert code == 0
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert len(rows) == 8  # 4 loaded rows x 2 measures
-    required = {"family", "period_start", "period_end", "country", "drug", "measure", "value", "unit", "estimator",
-                "source_row"}
+    required = {
+        "family",
+        "period_start",
+        "period_end",
+        "country",
+        "drug",
+        "measure",
+        "value",
+        "unit",
+        "estimator",
+        "source_row",
+    }
     assert required <= set(rows[0])
-    assert (rows[0]["period_start"], rows[0]["family"], rows[0]["source_id"]) == ("2025-10-01", "cbp_nationwide", "cbp")
+    assert (rows[0]["period_start"], rows[0]["family"], rows[0]["source_id"]) == (
+        "2025-10-01",
+        "cbp_nationwide",
+        "cbp",
+    )
     errors = [json.loads(line) for line in err.getvalue().splitlines()]
     assert [e["reason"] for e in errors[:-1]][0] == "unknown drug label 'Xylazine'"
     assert errors[0]["raw"]["Drug Type"] == "Xylazine"
@@ -149,7 +178,10 @@ def test_parse_command_refuses_an_unknown_file_with_exit_2(tmp_path: Path):
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "drugtrade.stats.cli", "parse", str(path)],
-        capture_output=True, text=True, cwd=REPO, check=False,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
     )
     assert result.returncode == 2
     assert result.stdout == ""
@@ -159,8 +191,21 @@ def test_parse_command_refuses_an_unknown_file_with_exit_2(tmp_path: Path):
 def test_parse_command_as_a_module_on_a_workbook():
     path = real_file("6.1.2_-_Eradication_of_coca_bush.xlsx")
     result = subprocess.run(
-        [sys.executable, "-m", "drugtrade.stats.cli", "parse", str(path), "--source-id", "wdr", "--family", "unodc_annex"],
-        capture_output=True, text=True, cwd=REPO, check=False,
+        [
+            sys.executable,
+            "-m",
+            "drugtrade.stats.cli",
+            "parse",
+            str(path),
+            "--source-id",
+            "wdr",
+            "--family",
+            "unodc_annex",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]

@@ -36,14 +36,25 @@ def test_real_nationwide_file():
     assert quantity["value"] == float(Decimal("8.3799469484296") * LB)
     assert quantity["value"] == pytest.approx(3.801080, abs=0.0005)  # to the gram
     assert (quantity["unit"], quantity["value_as_published"], quantity["unit_as_published"]) == (
-        "kg", "8.3799469484296", "lbs")
+        "kg",
+        "8.3799469484296",
+        "lbs",
+    )
     assert (events["value"], events["unit"]) == (3.0, "count")
     assert quantity["observation_id"] != events["observation_id"]
     for obs in (quantity, events):
         assert (obs["period_start"], obs["period_end"]) == (date(2019, 4, 1), date(2019, 4, 30))
-        assert (obs["period_label"], obs["fiscal_year"], obs["is_partial_period"]) == ("FY2019 APR", 2019, False)
+        assert (obs["period_label"], obs["fiscal_year"], obs["is_partial_period"]) == (
+            "FY2019 APR",
+            2019,
+            False,
+        )
         assert (obs["country"], obs["area"], obs["component"], obs["region"]) == (
-            "USA", "ATLANTA FIELD OFFICE", "OFO", "Coastal/Interior")
+            "USA",
+            "ATLANTA FIELD OFFICE",
+            "OFO",
+            "Coastal/Interior",
+        )
         assert (obs["drug"], obs["drug_label"], obs["estimator"]) == ("ecstasy", "Ecstasy", "CBP")
 
     # Line 2114: 2019,OCT,...: October of FY2019 is October 2018.
@@ -100,14 +111,21 @@ def test_newer_release_with_fytd_crlf_and_bad_rows():
 
     fytd = _row(batch, 2)["seized_quantity"]
     assert (fytd["period_start"], fytd["period_end"]) == (date(2025, 10, 1), date(2025, 10, 31))
-    assert (fytd["fiscal_year"], fytd["is_partial_period"], fytd["period_label"]) == (2026, True, "FY2026 (FYTD) OCT")
+    assert (fytd["fiscal_year"], fytd["is_partial_period"], fytd["period_label"]) == (
+        2026,
+        True,
+        "FY2026 (FYTD) OCT",
+    )
     assert fytd["value"] == float(100 * LB)
     thousands = _row(batch, 3)
     assert thousands["seized_quantity"]["value"] == float(Decimal("1234.5") * LB)
     assert thousands["seized_quantity"]["component"] == "USBP"
     september = _row(batch, 4)["seized_quantity"]
     assert (september["period_start"], september["fiscal_year"], september["is_partial_period"]) == (
-        date(2025, 9, 1), 2025, False)
+        date(2025, 9, 1),
+        2025,
+        False,
+    )
     assert september["drug"] == "other drugs"
     zero = _row(batch, 13)
     assert zero["seized_quantity"]["value"] == 0.0 and zero["seizure_events"]["value"] == 0.0
@@ -130,7 +148,9 @@ def test_unknown_quantity_unit_quarantines_every_row(tmp_path: Path):
     path.write_text(
         "FY,Month (abbv),Component,Region,Land Filter,Branch,Drug Type,Count of Event,Sum Qty (stones)\r\n"
         "2021,MAY,Air and Marine Operations,Coastal/Interior,Other,Miami Air And Marine Branch,Cocaine,1,2\r\n",
-        encoding="utf-8", newline="")
+        encoding="utf-8",
+        newline="",
+    )
     batch = parse_file(path, source_id="x")
     assert detect_family(path) == "cbp_air_marine"
     assert batch.quarantine.column("reason").to_pylist() == ["unknown unit 'stones' in 'Sum Qty (stones)'"]
@@ -142,10 +162,15 @@ def test_kilogram_release_and_explicit_family_with_wrong_columns(tmp_path: Path)
     path.write_text(
         "FY,Month (abbv),Component,Region,Land Filter,Area of Responsibility,Drug Type,Count of Event,Sum Qty (kg)\n"
         "FY2024,Sept,Office of Field Operations,Northern Border,Other,DETROIT FIELD OFFICE,LSD,1,0.25\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     when = datetime(2024, 11, 2, 9, 30, tzinfo=UTC)
     obs = parse_file(path, source_id="x", retrieved_at=when, estimator="CBP OFO").observations.to_pylist()
     assert obs[0]["value"] == 0.25 and obs[0]["unit_as_published"] == "kg"
-    assert (obs[0]["period_start"], obs[0]["estimator"], obs[0]["retrieved_at"]) == (date(2024, 9, 1), "CBP OFO", when)
+    assert (obs[0]["period_start"], obs[0]["estimator"], obs[0]["retrieved_at"]) == (
+        date(2024, 9, 1),
+        "CBP OFO",
+        when,
+    )
     with pytest.raises(UnknownFileFamily, match=r"not a cbp_air_marine file: missing column\(s\) 'branch'"):
         list(iter_parse(path, source_id="x", family="cbp_air_marine"))

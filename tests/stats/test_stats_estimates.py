@@ -27,7 +27,8 @@ def test_both_estimators_kept_for_colombia_2016():
     assert batch.rows_read == csv_data_rows(ESTIMATES)
     assert_accounted(batch)
     cultivation = [
-        r for r in batch.observations.to_pylist()
+        r
+        for r in batch.observations.to_pylist()
         if (r["country"], r["period_label"], r["measure"]) == ("COL", "2016", "cultivation")
     ]
     by_estimator: dict[str, list[float]] = {}
@@ -46,7 +47,8 @@ def test_production_figures_and_aggregates():
     batch = parse_file(ESTIMATES, source_id="coca_estimates")
     production = {
         (r["country"], r["period_label"], r["estimator"], r["value"])
-        for r in batch.observations.to_pylist() if r["measure"] == "potential_production"
+        for r in batch.observations.to_pylist()
+        if r["measure"] == "potential_production"
     }
     assert ("COL", "2016", "US government (ONDCP/INCSR/CIA)", 710.0) in production
     assert ("COL", "2016", "US government (ONDCP/INCSR/CIA)", 772.0) in production  # revision kept
@@ -57,14 +59,32 @@ def test_production_figures_and_aggregates():
 
 def test_rules_on_bad_rows(tmp_path: Path):
     path = tmp_path / "estimates.csv"
-    good = dict(country="Peru", iso3="PER", year="2021", drug="coca bush", measure="cultivation", value="80681",
-                unit="ha", estimator="UNODC", measure_as_published="", source="UNODC Peru survey",
-                source_url_or_doc="https://example.org/peru", notes="", derived_from="")
+    good = dict(
+        country="Peru",
+        iso3="PER",
+        year="2021",
+        drug="coca bush",
+        measure="cultivation",
+        value="80681",
+        unit="ha",
+        estimator="UNODC",
+        measure_as_published="",
+        source="UNODC Peru survey",
+        source_url_or_doc="https://example.org/peru",
+        notes="",
+        derived_from="",
+    )
     rows = [
         good,
         {**good, "unit": "acres", "value": "100"},
-        {**good, "measure": "potential_production", "drug": "cocaine", "unit": "metric tons", "value": "785",
-         "estimator": ""},
+        {
+            **good,
+            "measure": "potential_production",
+            "drug": "cocaine",
+            "unit": "metric tons",
+            "value": "785",
+            "estimator": "",
+        },
         {**good, "measure": "yield"},
         {**good, "iso3": "XXX"},
         {**good, "iso3": "", "country": "Andean region total"},
@@ -83,7 +103,11 @@ def test_rules_on_bad_rows(tmp_path: Path):
     loaded = {r["source_row"]: r for r in batch.observations.to_pylist()}
     assert loaded[2]["value"] == 80681.0 and loaded[2]["estimator"] == "UNODC"  # the column wins
     assert loaded[3]["value"] == pytest.approx(40.468564224) and loaded[3]["unit"] == "ha"
-    assert (loaded[4]["value"], loaded[4]["unit"], loaded[4]["estimator"]) == (785.0, "t", "US government (ONDCP)")
+    assert (loaded[4]["value"], loaded[4]["unit"], loaded[4]["estimator"]) == (
+        785.0,
+        "t",
+        "US government (ONDCP)",
+    )
     reasons = {r["source_row"]: r["reason"] for r in batch.quarantine.to_pylist()}
     assert reasons == {
         5: "unknown measure 'yield'",

@@ -105,7 +105,8 @@ def test_exact_unit_conversions():
     assert to_measure_unit("3", "Tonnes", "potential_production") == (3.0, "t")
     # One rounding only: the float is the nearest double to the exact product.
     assert to_measure_unit("8.3799469484296", "lb", "seized_quantity")[0] == float(
-        Decimal("8.3799469484296") * Decimal("0.45359237"))
+        Decimal("8.3799469484296") * Decimal("0.45359237")
+    )
 
 
 @pytest.mark.parametrize("unit", ["tons", "stones", "ounces", "", "kg/ha"])
@@ -153,11 +154,30 @@ def test_every_published_drug_label_maps_except_not_available():
         labels = {row["Drug"] for row in csv.DictReader(handle)}
     unmapped = {label for label in labels if normalize_drug_label(label) is None}
     assert unmapped == {"Not available"}
-    cbp = ["Cocaine", "Ecstasy", "Fentanyl", "Heroin", "Ketamine", "Khat (Catha Edulis)", "Lsd", "Marijuana",
-           "Methamphetamine", "Other Drugs**"]
+    cbp = [
+        "Cocaine",
+        "Ecstasy",
+        "Fentanyl",
+        "Heroin",
+        "Ketamine",
+        "Khat (Catha Edulis)",
+        "Lsd",
+        "Marijuana",
+        "Methamphetamine",
+        "Other Drugs**",
+    ]
     assert [normalize_drug_label(label) for label in cbp] == [
-        "cocaine", "ecstasy", "fentanyl", "heroin", "ketamine", "khat", "lsd", "marijuana", "methamphetamine",
-        "other drugs"]
+        "cocaine",
+        "ecstasy",
+        "fentanyl",
+        "heroin",
+        "ketamine",
+        "khat",
+        "lsd",
+        "marijuana",
+        "methamphetamine",
+        "other drugs",
+    ]
     assert normalize_drug_label("Cocaine (base, paste and salts)") == "cocaine"
     assert normalize_drug_label("Coca paste/cocaine base") == "coca paste"
 

@@ -53,8 +53,14 @@ def test_real_cultivation_counts_and_total_row():
     assert batch.quarantine.num_rows == 12
     assert set(batch.quarantine.column("reason").to_pylist()) == {"aggregate row"}
     total_2009 = json.loads(batch.quarantine.column("raw")[0].as_py())
-    assert total_2009 == {"sheet": "6_1_1", "cell": "B8", "label": "  Total", "year": 2009, "value": 163800,
-                          "formula": "=SUM(B5:B7)"}
+    assert total_2009 == {
+        "sheet": "6_1_1",
+        "cell": "B8",
+        "label": "  Total",
+        "year": 2009,
+        "value": 163800,
+        "formula": "=SUM(B5:B7)",
+    }
     assert_accounted(batch)
 
 
@@ -77,12 +83,15 @@ def test_detects_annex_from_the_title_not_the_file_name(tmp_path: Path):
     renamed = tmp_path / "download (3).xlsx"
     renamed.write_bytes(real_file(ERADICATION).read_bytes())
     assert detect_family(renamed) == "unodc_annex"
-    assert parse_file(renamed, source_id="x").observations.column("measure").unique().to_pylist() == ["eradication"]
+    assert parse_file(renamed, source_id="x").observations.column("measure").unique().to_pylist() == [
+        "eradication"
+    ]
 
 
 def _quirky_release(path: Path, years: list[object], colombia: list[object]) -> Path:
     table = {
-        "  Bolivia (Plurinational State of) ": [30900, 31000, "..", 25300, 23000][: len(years)] + [1] * (len(years) - 5),
+        "  Bolivia (Plurinational State of) ": [30900, 31000, "..", 25300, 23000][: len(years)]
+        + [1] * (len(years) - 5),
         "  Colombia a": colombia,
         "  Peru b": [59900, ". .", 62500, 60400, 49800][: len(years)] + [2] * (len(years) - 5),
     }
@@ -106,19 +115,30 @@ def test_fixture_with_the_published_quirks(tmp_path: Path):
     assert figures[("COL", 2011)]["notes"] == "a) Net area on 31 December."
     assert ("BOL", 2011) not in figures and ("PER", 2010) not in figures
     # The Total row's formulas have no cached value (openpyxl computes nothing): still counted.
-    total = next(json.loads(row["raw"]) for row in batch.quarantine.to_pylist() if row["reason"] == "aggregate row")
-    assert total == {"sheet": "6_1_1", "cell": "B8", "label": "  Total", "year": 2009, "value": None,
-                     "formula": "=SUM(B5:B7)"}
+    total = next(
+        json.loads(row["raw"]) for row in batch.quarantine.to_pylist() if row["reason"] == "aggregate row"
+    )
+    assert total == {
+        "sheet": "6_1_1",
+        "cell": "B8",
+        "label": "  Total",
+        "year": 2009,
+        "value": None,
+        "formula": "=SUM(B5:B7)",
+    }
     assert_accounted(batch)
 
 
 def test_new_release_with_one_more_year_and_a_revised_cell(tmp_path: Path):
     """The same code reads next year's annex: one more year column, one revised figure."""
     years = [2009, 2010, 2011, 2012, 2013]
-    old = parse_file(_quirky_release(tmp_path / "2022.xlsx", years, [73000, 62000, 64000, 48000, 48000]),
-                     source_id="annex")
-    new = parse_file(_quirky_release(tmp_path / "2023.xlsx", [*years, 2014], [73000, 62000, 64000, 48000, 47500, 69000]),
-                     source_id="annex")
+    old = parse_file(
+        _quirky_release(tmp_path / "2022.xlsx", years, [73000, 62000, 64000, 48000, 48000]), source_id="annex"
+    )
+    new = parse_file(
+        _quirky_release(tmp_path / "2023.xlsx", [*years, 2014], [73000, 62000, 64000, 48000, 47500, 69000]),
+        source_id="annex",
+    )
     assert new.rows_read == old.rows_read + 4  # one more cell per data row
     before, after = _figures(old), _figures(new)
     assert after[("COL", 2014)]["value"] == 69000.0

@@ -28,11 +28,26 @@ def test_real_file_counts_and_cells():
     rows = {r["source_row"]: r for r in batch.observations.to_pylist()}
     # Line 43262: Americas,Colombia,COL,Cocaine-type,Cocaine salts,2016,362414.9
     colombia = rows[43262]
-    assert (colombia["country"], colombia["country_label"], colombia["region"]) == ("COL", "Colombia", "Americas")
-    assert (colombia["drug"], colombia["drug_label"], colombia["measure"]) == ("cocaine", "Cocaine salts", "seized_quantity")
-    assert (colombia["value"], colombia["unit"], colombia["value_as_published"]) == (362414.9, "kg", "362414.9")
+    assert (colombia["country"], colombia["country_label"], colombia["region"]) == (
+        "COL",
+        "Colombia",
+        "Americas",
+    )
+    assert (colombia["drug"], colombia["drug_label"], colombia["measure"]) == (
+        "cocaine",
+        "Cocaine salts",
+        "seized_quantity",
+    )
+    assert (colombia["value"], colombia["unit"], colombia["value_as_published"]) == (
+        362414.9,
+        "kg",
+        "362414.9",
+    )
     assert (colombia["period_start"], colombia["period_end"], colombia["period_label"]) == (
-        date(2016, 1, 1), date(2016, 12, 31), "2016")
+        date(2016, 1, 1),
+        date(2016, 12, 31),
+        "2016",
+    )
     assert colombia["estimator"] == "UNODC" and colombia["sheet"] is None
     # Line 43257: scientific notation as published.
     assert rows[43257]["value"] == 6.11e-05 and rows[43257]["drug"] == "lsd"
@@ -45,8 +60,11 @@ def test_real_file_counts_and_cells():
 def test_real_file_odd_country_codes():
     batch = parse_file(real_file(SEIZURES), source_id="unodc_seizures")
     by_label = {}
-    for label, code in zip(batch.observations.column("country_label").to_pylist(),
-                           batch.observations.column("country").to_pylist(), strict=True):
+    for label, code in zip(
+        batch.observations.column("country_label").to_pylist(),
+        batch.observations.column("country").to_pylist(),
+        strict=True,
+    ):
         by_label.setdefault(label, set()).add(code)
     assert by_label["Netherlands Antilles"] == {"ANT"}  # former ISO 3166-1 code, kept
     assert by_label["USSR"] == {"SUN"}  # published as NULL

@@ -1,0 +1,184 @@
+"""The suite files: their contract with the lake schema, their format, and marts validated
+straight from DuckDB record batches."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import great_expectations as gx
+import pytest
+from factories import NOW, observations
+
+from drugtrade.quality import SuiteFileError, load_suite, validate_batches
+from drugtrade.quality.frames import gx_type_name
+from drugtrade.quality.parameters import ParameterInputs, resolve_parameters
+from drugtrade.schemas import DATASETS
+
+REPO = Path(__file__).resolve().parents[2]
+SEEDS = REPO / "dbt_project" / "seeds"
+
+
+@pytest.mark.parametrize("dataset", sorted(DATASETS))
+def test_raw_suite_matches_the_lake_schema(suites_dir: Path, dataset: str) -> None:
+    schema = DATASETS[dataset]
+    suite = load_suite(suites_dir, "raw", dataset)
+    by_type: dict[str, list[dict]] = {}
+    for expectation in suite.expectations:
+        by_type.setdefault(expectation.type, []).append(expectation.kwargs)
+    column_sets = by_type["expect_table_columns_to_match_set"]
+    assert column_sets == [{"column_set": schema.names, "exact_match": True}]
+    types = {kw["column"]: kw["type_"] for kw in by_type["expect_column_values_to_be_of_type"]}
+    assert types == {field.name: gx_type_name(field.type) for field in schema}
+    not_null = {kw["column"] for kw in by_type["expect_column_values_to_not_be_null"]}
+    assert not_null == {field.name for field in schema if not field.nullable}
+    assert suite.of_kind(*{e.kind for e in suite.expectations})  # every expectation was classified
+
+
+def test_every_suite_file_is_a_gx_suite_whose_parameters_resolve(suites_dir: Path) -> None:
+    files = sorted(suites_dir.glob("*/*.json"))
+    assert {p.parent.name for p in files} >= {"raw", "marts"}
+    for path in files:
+        document = json.loads(path.read_text())
+        suite = gx.ExpectationSuite(**document)
+        assert len(suite.expectations) == len(document["expectations"]), path
+        loaded = load_suite(suites_dir, path.parent.name, path.stem)
+        inputs = ParameterInputs(NOW, SEEDS, lambda: 100)
+        resolved = resolve_parameters(loaded.parameters, inputs, loaded.name)
+        assert set(resolved) == set(loaded.parameters), path
+
+
+def test_drug_value_set_is_read_from_the_seed_when_validating(tmp_path: Path, suites_dir: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEEDS / "countries.csv", seeds / "countries.csv")
+    with (SEEDS / "drug_vocabulary.csv").open(newline="") as source, (seeds / "drug_vocabulary.csv").open("w", newline="") as target:
+        reader = csv.DictReader(source)
+        writer = csv.DictWriter(target, fieldnames=reader.fieldnames or [])
+        writer.writeheader()
+        writer.writerows(row for row in reader if row["drug"] != "fentanyl")
+    report = validate_batches(
+        "raw", "observations", [observations(8)], run_id="seed-run", suites_dir=suites_dir,
+        reference_time=NOW, seeds_dir=seeds,
+    )
+    drug = next(o for o in report.outcomes if o.expectation == "expect_column_values_to_be_in_set(drug)")
+    assert not drug.success and drug.unexpected_count == 6  # rows 1,2,3,5,6,7 are fentanyl
+    assert {s["drug"] for s in drug.unexpected_sample} == {"fentanyl"}
+
+
+def _write_suite(root: Path, expectations: list[dict], parameters: dict | None = None) -> Path:
+    path = root / "raw" / "observations.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {"name": "raw.observations", "meta": {"key_columns": ["observation_id"], "parameters": parameters or {}},
+                "expectations": expectations}
+    path.write_text(json.dumps(document))
+    return path
+
+
+def _entry(type_: str, severity: str | None = "critical", **kwargs) -> dict:
+    meta = {"why": "because"} | ({"severity": severity} if severity else {})
+    return {"type": type_, "kwargs": kwargs, "meta": meta}
+
+
+@pytest.mark.parametrize(
+    ("entry", "parameters", "message"),
+    [
+        (_entry("expect_column_values_to_not_be_null", severity=None, column="value"), None, "meta.severity"),
+        (_entry("expect_column_values_to_not_be_null", severity="fatal", column="value"), None, "meta.severity"),
+        (_entry("expect_column_mean_to_be_between", column="value", min_value=0), None, "chunk by chunk"),
+        (_entry("expect_column_values_to_be_between", column="value", min_value={"$PARAMETER": "floor"}), None,
+         "does not declare"),
+        (_entry("expect_column_values_to_be_in_set", column="drug"), None, "GX rejects it"),
+    ],
+)
+def test_malformed_suite_fails_loudly_naming_file_and_entry(tmp_path: Path, entry, parameters, message) -> None:
+    path = _write_suite(tmp_path, [entry], parameters)
+    with pytest.raises(SuiteFileError, match=message) as raised:
+        load_suite(tmp_path, "raw", "observations")
+    assert str(path) in str(raised.value) and "#0" in str(raised.value)
+
+
+def test_missing_suite_is_an_error_naming_the_path(tmp_path: Path) -> None:
+    with pytest.raises(SuiteFileError, match="staging/stg_nothing.json"):
+        validate_batches("staging", "stg_nothing", [observations(1)], run_id="r", suites_dir=tmp_path)
+
+
+def test_an_expectation_gx_cannot_evaluate_counts_as_a_critical_failure(tmp_path: Path) -> None:
+    _write_suite(tmp_path, [_entry("expect_column_values_to_be_between", severity="warning", column="value",
+                                   min_value="2020-01-01")])
+    report = validate_batches("raw", "observations", [observations(4)], run_id="r", suites_dir=tmp_path)
+    [outcome] = report.outcomes
+    assert (outcome.success, outcome.severity) == (False, "critical")
+    assert outcome.observed_value.startswith("could not be evaluated (declared warning)")
+    assert not report.success
+
+
+DIM_DATE_SQL = """
+    select cast(strftime(d, '%Y%m%d') as integer) as date_key, cast(d as date) as date,
+           year(d) as year, month(d) as month,
+           year(d) + case when month(d) >= 10 then 1 else 0 end as fiscal_year
+    from generate_series(date '1970-01-01', date '2035-12-31', interval 1 day) as spine(d)
+"""
+
+
+def test_mart_validated_from_duckdb_record_batches(tmp_path: Path, suites_dir: Path) -> None:
+    with duckdb.connect(str(tmp_path / "build.duckdb")) as connection:
+        connection.execute(f"create table dim_date as {DIM_DATE_SQL}")
+        good = validate_batches(
+            "marts", "dim_date", connection.execute("select * from dim_date").fetch_record_batch(10_000),
+            run_id="marts-run", suites_dir=suites_dir, reference_time=NOW,
+        )
+        assert good.success and not good.failed_warnings(), good.summary_text()
+        assert (good.rows_validated, good.chunks) == (24106, 3)
+        # 2000-01-01 (in the second chunk) repeated as the very last row (in the third chunk).
+        shifted = validate_batches(
+            "marts", "dim_date",
+            connection.execute(
+                "select * exclude (part) from ("
+                "  select *, 0 as part from dim_date where date_key < 20351231 union all "
+                "  select *, 1 as part from dim_date where date_key = 20000101"
+                ") order by part, date_key"
+            ).fetch_record_batch(10_000),
+            run_id="marts-run-2", suites_dir=suites_dir, reference_time=NOW,
+        )
+    failed = {o.expectation: o for o in shifted.failed_critical()}
+    assert set(failed) == {"expect_column_values_to_be_unique(date_key)", "expect_column_values_to_be_unique(date)"}
+    assert failed["expect_column_values_to_be_unique(date_key)"].unexpected_sample == [
+        {"date_key": 20000101, "occurrences": 2}
+    ]
+
+
+MART_SQL = {
+    "fct_production": """
+        select md5('p' || i) as production_key, md5('COL') as country_key, 20200101 + i as date_key,
+               md5('coca bush') as drug_key, md5('unodc') as source_key, 2020 as year, 'COL' as country_iso3,
+               'cultivation' as measure, 1000.0 * i as value, 'ha' as unit, 'UNODC' as estimator
+        from range(3) as t(i)""",
+    "fct_seizures": """
+        select md5('s' || i) as seizure_key, md5('USA') as country_key, 20221001 as date_key,
+               md5('cocaine') as drug_key, md5('cbp') as source_key, date '2022-10-01' as period_start,
+               date '2022-10-31' as period_end, 'USA' as country_iso3, 'San Diego Field Office' as area,
+               'cocaine' as drug, 12.5 * i as quantity_kg, cast(i as bigint) as events, 'extra' as component
+        from range(3) as t(i)""",
+    "fct_statements": """
+        select md5('q' || i) as statement_key, md5('a') as article_key,
+               case when i = 0 then null else md5('person') end as person_key, 20260227 as date_key,
+               md5('MEX') as country_key, 'a placeholder quote' as quote, 10 as start_offset,
+               29 as end_offset, case when i = 0 then null else 'A. Person' end as speaker
+        from range(3) as t(i)""",
+    "dim_country": """
+        select md5(iso3) as country_key, iso3, name, region, subregion
+        from read_csv('{seeds}/countries.csv', all_varchar = true)
+        union all select md5('UNK'), 'UNK', 'Unknown', null, null""",
+}
+
+
+@pytest.mark.parametrize("model", sorted(MART_SQL))
+def test_mart_suite_accepts_a_plausible_table(suites_dir: Path, model: str) -> None:
+    with duckdb.connect() as connection:
+        reader = connection.execute(MART_SQL[model].format(seeds=SEEDS)).fetch_record_batch(1000)
+        report = validate_batches("marts", model, reader, run_id="marts", suites_dir=suites_dir, reference_time=NOW)
+    assert report.success and not report.failed_warnings(), report.summary_text()
