@@ -39,7 +39,9 @@ _PAGER_TOKEN = re.compile(
 )
 _PAGER_KEY = re.compile(r"^(\d{1,3}|prev(ious)?|next|older|newer)$", re.IGNORECASE)
 # "quoted text - Speaker Name" on a paragraph of its own: the typographic form of a pull quote.
-_PULL_QUOTE = re.compile(r"^\s*[\"“”«]?(?P<quote>.+?)[\"“”»]?\s+[-–—―]\s*(?P<who>[A-ZÀ-Ý][^.!?\"“”]{2,90})\s*$")
+_PULL_QUOTE = re.compile(
+    r"^\s*[\"“”«]?(?P<quote>.+?)[\"“”»]?\s+[-–—―]\s*(?P<who>[A-ZÀ-Ý][^.!?\"“”]{2,90})\s*$"
+)
 
 
 def _norm(text: str) -> str:

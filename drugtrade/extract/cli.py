@@ -44,21 +44,37 @@ def _articles(paths: list[Path], errors: list[dict[str, str]]) -> Iterator[tuple
 def _statement_rows(path: Path, article: ExtractedArticle) -> Iterator[dict[str, Any]]:
     for s in extract_statements(article.body):
         yield {
-            "path": str(path), "speaker": s.speaker, "quote": s.quote, "start": s.start, "end": s.end,
-            "speaker_role": s.speaker_role, "speaker_country": s.speaker_country,
-            "attribution": s.attribution, "topics": list(s.topics),
+            "path": str(path),
+            "speaker": s.speaker,
+            "quote": s.quote,
+            "start": s.start,
+            "end": s.end,
+            "speaker_role": s.speaker_role,
+            "speaker_country": s.speaker_country,
+            "attribution": s.attribution,
+            "topics": list(s.topics),
         }
 
 
 def _fact_rows(path: Path, article: ExtractedArticle) -> Iterator[dict[str, Any]]:
     for f in extract_facts(article.body, article.published_date):
         yield {
-            "path": str(path), "kind": f.kind, "value": f.value, "unit": f.unit, "drug": f.drug,
-            "country": f.country, "year": f.year, "text": f.text, "start": f.start, "end": f.end,
+            "path": str(path),
+            "kind": f.kind,
+            "value": f.value,
+            "unit": f.unit,
+            "drug": f.drug,
+            "country": f.country,
+            "year": f.year,
+            "text": f.text,
+            "start": f.start,
+            "end": f.end,
         }
 
 
-def _run(rows: Callable[[Path, ExtractedArticle], Iterator[dict[str, Any]]]) -> Callable[[argparse.Namespace], int]:
+def _run(
+    rows: Callable[[Path, ExtractedArticle], Iterator[dict[str, Any]]],
+) -> Callable[[argparse.Namespace], int]:
     def command(args: argparse.Namespace) -> int:
         errors: list[dict[str, str]] = []
         for path, article in _articles(args.paths, errors):
@@ -73,16 +89,24 @@ def _run(rows: Callable[[Path, ExtractedArticle], Iterator[dict[str, Any]]]) -> 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``statements`` and ``facts`` commands to a parent parser's subparsers."""
-    statements = subparsers.add_parser("statements", help="quotations and their speakers, one JSON object per line")
-    statements.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="HTML or plain-text article files")
+    statements = subparsers.add_parser(
+        "statements", help="quotations and their speakers, one JSON object per line"
+    )
+    statements.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="HTML or plain-text article files"
+    )
     statements.set_defaults(func=_run(_statement_rows))
-    facts = subparsers.add_parser("facts", help="seizure, cultivation and production figures, one JSON object per line")
+    facts = subparsers.add_parser(
+        "facts", help="seizure, cultivation and production figures, one JSON object per line"
+    )
     facts.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="HTML or plain-text article files")
     facts.set_defaults(func=_run(_fact_rows))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m drugtrade.extract.cli", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m drugtrade.extract.cli", description=__doc__.splitlines()[0]
+    )
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     return args.func(args)

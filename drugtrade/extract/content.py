@@ -114,7 +114,9 @@ def _clean_url(url: str | None, base: str) -> str | None:
     parts = urlsplit(absolute)
     if parts.scheme not in {"http", "https"}:
         return None
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k)])
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k)]
+    )
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", query, ""))
 
 
@@ -164,7 +166,9 @@ def _head_metadata(tree: lxml.html.HtmlElement, url: str) -> _HeadMetadata:
     def meta(*names: str) -> str | None:
         for name in names:
             for attr in ("property", "name", "http-equiv", "itemprop"):
-                values = tree.xpath(f"//meta[translate(@{attr},'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')='{name}']/@content")
+                values = tree.xpath(
+                    f"//meta[translate(@{attr},'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')='{name}']/@content"
+                )
                 if values and values[0].strip():
                     return values[0].strip()
         return None
@@ -176,7 +180,13 @@ def _head_metadata(tree: lxml.html.HtmlElement, url: str) -> _HeadMetadata:
     if isinstance(main_entity, dict):
         main_entity = main_entity.get("@id")
     canonical = next(
-        (c for c in (_clean_url(u, url) for u in [*(links[:1]), meta("og:url"), main_entity, ld_first.get("url")]) if c),
+        (
+            c
+            for c in (
+                _clean_url(u, url) for u in [*(links[:1]), meta("og:url"), main_entity, ld_first.get("url")]
+            )
+            if c
+        ),
         None,
     )
     html_lang = tree.xpath("/html/@lang") or tree.xpath("//html/@lang")
@@ -185,7 +195,9 @@ def _head_metadata(tree: lxml.html.HtmlElement, url: str) -> _HeadMetadata:
         or meta("content-language", "og:locale")
         or (ld_first.get("inLanguage") if isinstance(ld_first.get("inLanguage"), str) else None)
     )
-    ld_language = primary_subtag(ld_first.get("inLanguage")) if isinstance(ld_first.get("inLanguage"), str) else None
+    ld_language = (
+        primary_subtag(ld_first.get("inLanguage")) if isinstance(ld_first.get("inLanguage"), str) else None
+    )
     published = _parse_date(
         (ld_first.get("datePublished") if isinstance(ld_first.get("datePublished"), str) else None)
         or meta("article:published_time", "datepublished", "publishdate", "pubdate", "date", "dc.date")
@@ -193,7 +205,9 @@ def _head_metadata(tree: lxml.html.HtmlElement, url: str) -> _HeadMetadata:
     author = _ld_author(ld_first.get("author")) or meta("author", "article:author")
     if author and author.startswith(("http://", "https://")):
         author = None  # article:author is often a profile URL, not a name
-    title = (ld_first.get("headline") if isinstance(ld_first.get("headline"), str) else None) or meta("og:title")
+    title = (ld_first.get("headline") if isinstance(ld_first.get("headline"), str) else None) or meta(
+        "og:title"
+    )
     return _HeadMetadata(canonical, ld_language or language, published, author, title)
 
 
@@ -255,13 +269,21 @@ def _extract_plain(text: str, url: str) -> ExtractedArticle:
     blocks = [re.sub(r"\s*\n\s*", " ", b).strip() for b in re.split(r"\n[ \t\u00a0]*\n", text)]
     blocks = [b for b in blocks if b]
     title = None
-    if len(blocks) > 1 and len(blocks[0].split()) <= 20 and not blocks[0].endswith((".", "!", "?", '"', "”", ":")):
+    if (
+        len(blocks) > 1
+        and len(blocks[0].split()) <= 20
+        and not blocks[0].endswith((".", "!", "?", '"', "”", ":"))
+    ):
         title = blocks[0]
     paragraphs = clean_paragraphs(blocks, title=title)
     body = _body_or_fail(paragraphs, url)
     return ExtractedArticle(
-        title=title, author=None, published_date=None, canonical_url=None,
-        language=_choose_language(None, body), body=body,
+        title=title,
+        author=None,
+        published_date=None,
+        canonical_url=None,
+        language=_choose_language(None, body),
+        body=body,
     )
 
 

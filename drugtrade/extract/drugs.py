@@ -13,9 +13,16 @@ from functools import cache
 
 from drugtrade.vocab import drug_terms
 
-PROSE_AMBIGUOUS = frozenset({"other", "others", "other drugs", "other drugs**", "paste", "crack", "coke", "weed", "base"})
+PROSE_AMBIGUOUS = frozenset(
+    {"other", "others", "other drugs", "other drugs**", "paste", "crack", "coke", "weed", "base"}
+)
 # Crops are measured in hectares; a drug named next to an area is its crop.
-CROP_OF = {"coca leaf": "coca bush", "coca paste": "coca bush", "opium": "opium poppy", "cocaine": "coca bush"}
+CROP_OF = {
+    "coca leaf": "coca bush",
+    "coca paste": "coca bush",
+    "opium": "opium poppy",
+    "cocaine": "coca bush",
+}
 
 
 @dataclass(frozen=True)
@@ -38,5 +45,7 @@ def find_drugs(text: str, start: int = 0, end: int | None = None) -> list[DrugMe
     found = []
     for match in pattern.finditer(text, start, len(text) if end is None else end):
         label = match.group(0)
-        found.append(DrugMention(label, terms[re.sub(r"\s+", " ", label.lower())], match.start(), match.end()))
+        found.append(
+            DrugMention(label, terms[re.sub(r"\s+", " ", label.lower())], match.start(), match.end())
+        )
     return found

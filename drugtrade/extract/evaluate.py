@@ -139,8 +139,12 @@ def score_article(gold_path: Path) -> ArticleScore:
     if article_path is None or not article_path.exists():
         return ArticleScore(name, split, 0, 0, 0, skipped=f"article not found: {article_path}")
     for position, entry in enumerate(gold.get("statements", []), start=1):
-        if "speaker" not in entry or not ({"quote"} <= entry.keys() or {"sha256", "start", "end"} <= entry.keys()):
-            raise GoldFileError(f"{gold_path}: statement #{position} needs speaker and quote (or start, end, sha256)")
+        if "speaker" not in entry or not (
+            {"quote"} <= entry.keys() or {"sha256", "start", "end"} <= entry.keys()
+        ):
+            raise GoldFileError(
+                f"{gold_path}: statement #{position} needs speaker and quote (or start, end, sha256)"
+            )
     article = extract_article(article_path.read_bytes(), url=article_path.resolve().as_uri())
     predicted = extract_statements(article.body)
     unmatched = list(predicted)
@@ -154,7 +158,11 @@ def score_article(gold_path: Path) -> ArticleScore:
             unmatched.remove(hit)
             true_positives += 1
     return ArticleScore(
-        name, split, true_positives, len(unmatched), len(misses),
+        name,
+        split,
+        true_positives,
+        len(unmatched),
+        len(misses),
         misses=tuple(misses),
         spurious=tuple(f"{p.speaker!r}: {p.quote[:70]!r} ({p.attribution})" for p in unmatched),
     )
@@ -194,8 +202,12 @@ def format_score(score: Score, verbose: bool = False) -> str:
             lines += [f"    missed   {m}" for m in a.misses] + [f"    spurious {s}" for s in a.spurious]
     for split in sorted({a.split for a in score.articles}):
         sub = score.subset(split)
-        lines.append(f"{'overall ' + split:42} {'':8} {sub.precision:6.3f} {sub.recall:6.3f} {sub.f1:6.3f}  "
-                     f"({sub.scored} articles)")
-    lines.append(f"{'overall':42} {'':8} {score.precision:6.3f} {score.recall:6.3f} {score.f1:6.3f}  "
-                 f"({score.scored} articles)")
+        lines.append(
+            f"{'overall ' + split:42} {'':8} {sub.precision:6.3f} {sub.recall:6.3f} {sub.f1:6.3f}  "
+            f"({sub.scored} articles)"
+        )
+    lines.append(
+        f"{'overall':42} {'':8} {score.precision:6.3f} {score.recall:6.3f} {score.f1:6.3f}  "
+        f"({score.scored} articles)"
+    )
     return "\n".join(lines)

@@ -28,11 +28,28 @@ from drugtrade.extract.drugs import CROP_OF, find_drugs
 
 _SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
 _MASS_KG = {
-    "metric ton": 1000.0, "metric tonne": 1000.0, "tonne": 1000.0, "ton": 1000.0, "t": 1000.0,
-    "kilogram": 1.0, "kilo": 1.0, "kg": 1.0, "pound": 0.45359237, "lb": 0.45359237, "gram": 0.001, "g": 0.001,
+    "metric ton": 1000.0,
+    "metric tonne": 1000.0,
+    "tonne": 1000.0,
+    "ton": 1000.0,
+    "t": 1000.0,
+    "kilogram": 1.0,
+    "kilo": 1.0,
+    "kg": 1.0,
+    "pound": 0.45359237,
+    "lb": 0.45359237,
+    "gram": 0.001,
+    "g": 0.001,
 }
-_AREA_HA = {"hectare": 1.0, "ha": 1.0, "acre": 0.40468564224, "square kilometre": 100.0,
-            "square kilometer": 100.0, "km2": 100.0, "km²": 100.0}
+_AREA_HA = {
+    "hectare": 1.0,
+    "ha": 1.0,
+    "acre": 0.40468564224,
+    "square kilometre": 100.0,
+    "square kilometer": 100.0,
+    "km2": 100.0,
+    "km²": 100.0,
+}
 _QUANTITY = re.compile(
     r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s*(?P<scale>thousand|million|billion|bn|m)\b)?\s*-?\s*"
@@ -44,7 +61,7 @@ _QUANTITY = re.compile(
 _CUES = {
     "eradication": r"eradicat\w*|destroy\w*|uproot\w*|fumigat\w*|sprayed|cleared|pulled up",
     "seizure": r"seiz\w*|confiscat\w*|intercept\w*|captur\w*|impound\w*|found|discover\w*|haul|bust|recover\w*|"
-               r"netted|caught|stopped",
+    r"netted|caught|stopped",
     "production": r"produc\w*|output|manufactur\w*|yield\w*",
     "cultivation": r"cultivat\w*|planted|grown|growing|crops?|plantations?|under coca|covered|acreage",
 }
@@ -107,7 +124,8 @@ def _clause_bounds(body: str, sentence: tuple[int, int], position: int) -> tuple
 def _country(body: str, clause: tuple[int, int], position: int) -> str | None:
     """The country the clause places the fact in: not a destination or origin ("destined for Brazil")."""
     candidates = [
-        c for c in find_countries(body[clause[0] : clause[1]])
+        c
+        for c in find_countries(body[clause[0] : clause[1]])
         if not _AWAY.search(body[max(0, clause[0] + c.start - 40) : clause[0] + c.start])
     ]
     if not candidates:
@@ -136,19 +154,27 @@ def _kind(sentence: str, offset: int, is_area: bool) -> str | None:
     return None
 
 
-def _year(body: str, sentence: tuple[int, int], start: int, end: int, following: int,
-          published: date | None) -> int | None:
+def _year(
+    body: str, sentence: tuple[int, int], start: int, end: int, following: int, published: date | None
+) -> int | None:
     after = body[end:following]
-    explicit = [(abs(m.start() - start), int(m.group(1))) for m in _YEAR.finditer(body, *sentence)
-                if not (start <= m.start() < end)]
+    explicit = [
+        (abs(m.start() - start), int(m.group(1)))
+        for m in _YEAR.finditer(body, *sentence)
+        if not (start <= m.start() < end)
+    ]
     for pattern, delta in _RELATIVE_YEAR.items():
         if re.search(pattern, after, re.IGNORECASE):
-            if delta == -1 and re.search(r"\ba year (?:earlier|before)\b|\bthe previous year\b", after) and explicit:
+            if (
+                delta == -1
+                and re.search(r"\ba year (?:earlier|before)\b|\bthe previous year\b", after)
+                and explicit
+            ):
                 return min(explicit)[1] - 1
             return published.year + delta if published else None
     if explicit:
         return min(explicit)[1]
-    before = body[sentence[0]:start]
+    before = body[sentence[0] : start]
     for pattern, delta in _RELATIVE_YEAR.items():
         if re.search(pattern, before, re.IGNORECASE) and published:
             return published.year + delta
@@ -162,7 +188,9 @@ def extract_facts(body: str, published_date: date | None = None) -> list[TextFac
         unit = _unit_key(match.group("unit"))
         if unit in {"t", "g", "m"} and not re.search(r"\s+of\b", body[match.end() : match.end() + 4]):
             continue  # bare "t"/"g" only as in "5 t of cocaine"
-        value = float(match.group("num").replace(",", "")) * _SCALE.get((match.group("scale") or "").lower(), 1.0)
+        value = float(match.group("num").replace(",", "")) * _SCALE.get(
+            (match.group("scale") or "").lower(), 1.0
+        )
         is_area = unit in _AREA_HA
         sentence = _sentence_bounds(body, match.start())
         kind = _kind(body[sentence[0] : sentence[1]], match.start() - sentence[0], is_area)
@@ -194,7 +222,16 @@ def extract_facts(body: str, published_date: date | None = None) -> list[TextFac
         following = quantities[index + 1].start() if index + 1 < len(quantities) else sentence[1]
         year = _year(body, sentence, match.start(), match.end(), min(following, sentence[1]), published_date)
         facts.append(
-            TextFact(kind, round(out_value, 6), out_unit, drug, country, year,
-                     body[match.start() : drug_text_end], match.start(), drug_text_end)
+            TextFact(
+                kind,
+                round(out_value, 6),
+                out_unit,
+                drug,
+                country,
+                year,
+                body[match.start() : drug_text_end],
+                match.start(),
+                drug_text_end,
+            )
         )
     return facts

@@ -11,11 +11,19 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from drugtrade.extract.lexicon import word_list
+
 _STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(["the", "of", "and", "to", "in", "is", "that", "for", "it", "with", "was", "on", "as", "by", "at", "from", "this", "be", "are", "have", "has", "said"]),
-    "es": frozenset(["el", "la", "de", "que", "y", "en", "los", "las", "del", "se", "por", "un", "una", "para", "con", "no", "es", "al", "lo", "como", "más", "dijo"]),
-    "pt": frozenset(["o", "a", "de", "que", "e", "do", "da", "em", "os", "as", "um", "uma", "para", "com", "não", "no", "na", "dos", "das", "por", "mais", "disse"]),
-    "fr": frozenset(["le", "la", "les", "de", "des", "et", "en", "un", "une", "du", "est", "que", "qui", "pour", "dans", "pas", "sur", "au", "avec", "il", "a"]),
+    "en": frozenset(
+        word_list("the of and to in is that for it with was on as by at from this be are have has said")
+    ),
+    "es": frozenset(
+        word_list("el la de que y en los las del se por un una para con no es al lo como más dijo")
+    ),
+    "pt": frozenset(
+        word_list("o a de que e do da em os as um uma para com não no na dos das por mais disse")
+    ),
+    "fr": frozenset(word_list("le la les de des et en un une du est que qui pour dans pas sur au avec il a")),
 }
 _WORD = re.compile(r"[a-zà-ÿ]+")
 

@@ -27,10 +27,15 @@ from drugtrade.extract.lexicon import (
     WORD,
     is_acronym,
     is_capitalised,
+    word_list,
 )
 
 _LOWER_STOP = frozenset(
-    ["the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "that", "these", "those", "of", "in", "on", "at", "by", "with", "from", "to", "and", "or", "but", "while", "when", "who", "which", "whose", "said", "says", "told", "added", "noted", "stated", "after", "before", "for", "as", "than", "was", "were", "is", "are", "be", "been", "has", "have", "had"]
+    word_list(
+        """the a an his her their its our my your this that these those of in on at by with from to and or but
+        while when who which whose said says told added noted stated after before for as than was were is
+        are be been has have had"""
+    )
 )
 _SPEECH = SPEECH_VERBS_FINITE | SPEECH_PARTICIPLES | SPEECH_VERBS_BASE
 
@@ -141,9 +146,12 @@ def parse_chain(text: str, chain: Chain) -> NameParse:
     while tokens:
         # the longest run of leading words that names a country: "United States", "Costa Rican"
         width = next(
-            (w for w in range(min(4, len(tokens)), 0, -1)
-             if country_code(text[tokens[0].start : tokens[w - 1].end]) is not None
-             and (w < len(tokens) or tokens[w - 1].possessive or w > 1)),
+            (
+                w
+                for w in range(min(4, len(tokens)), 0, -1)
+                if country_code(text[tokens[0].start : tokens[w - 1].end]) is not None
+                and (w < len(tokens) or tokens[w - 1].possessive or w > 1)
+            ),
             0,
         )
         if not width:
@@ -305,7 +313,9 @@ def _appositive_role_after(text: str, end: int) -> str | None:
 
 
 _UNNAMED = re.compile(
-    r"\b(?i:a|an|one|another)\s+(?:[a-z'’-]+\s+){0,2}?(?P<noun>" + "|".join(sorted(ROLE_NOUNS, key=len, reverse=True)) + r")\b(?!\s*,?\s*[A-Z])",
+    r"\b(?i:a|an|one|another)\s+(?:[a-z'’-]+\s+){0,2}?(?P<noun>"
+    + "|".join(sorted(ROLE_NOUNS, key=len, reverse=True))
+    + r")\b(?!\s*,?\s*[A-Z])",
 )
 
 
@@ -338,13 +348,21 @@ def build_people(text: str) -> PeopleIndex:
         if longer is None:
             kept[name] = full[name]
         elif kept[longer].role is None and full[name].role:
-            kept[longer] = Person(longer, full[name].role, kept[longer].country or full[name].country, kept[longer].start)
+            kept[longer] = Person(
+                longer, full[name].role, kept[longer].country or full[name].country, kept[longer].start
+            )
     # Single-word names with a title ("President Trump") and no full form become people too.
     for parse, role, country, _context in candidates:
-        if len(parse.name) == 1 and role and not any(
-            _alias_key(parse.name[0].base) in map(str.casefold, _aliases(p)) for p in kept.values()
+        if (
+            len(parse.name) == 1
+            and role
+            and not any(
+                _alias_key(parse.name[0].base) in map(str.casefold, _aliases(p)) for p in kept.values()
+            )
         ):
-            kept.setdefault(parse.name[0].base, Person(parse.name[0].base, role, country, parse.name[0].start))
+            kept.setdefault(
+                parse.name[0].base, Person(parse.name[0].base, role, country, parse.name[0].start)
+            )
     people = tuple(sorted(kept.values(), key=lambda p: p.start))
     aliases: dict[str, list[Person]] = {}
     for person in people:
@@ -366,9 +384,13 @@ def build_people(text: str) -> PeopleIndex:
                 last = piece[-1]
                 plural_possessive = text[last.end : last.end + 1] in {"'", "’"}
                 refs.append(
-                    PersonRef(piece[0].start, last.end if not last.possessive else last.end - 2, found[0],
-                              text[piece[0].start : last.end - (2 if last.possessive else 0)],
-                              last.possessive or plural_possessive)
+                    PersonRef(
+                        piece[0].start,
+                        last.end if not last.possessive else last.end - 2,
+                        found[0],
+                        text[piece[0].start : last.end - (2 if last.possessive else 0)],
+                        last.possessive or plural_possessive,
+                    )
                 )
                 break
     for match in _UNNAMED.finditer(text):

@@ -138,10 +138,14 @@ def find_quotes(body: str) -> list[QuoteSpan]:
             start, end = _trim(body, open_mark + 1, end)
             if end <= start:
                 continue
-            continues = open_previous if (k == 0 and starts_with_quote and open_previous is not None) else None
+            continues = (
+                open_previous if (k == 0 and starts_with_quote and open_previous is not None) else None
+            )
             found.append(QuoteSpan(start, end, open_mark, close_mark, para.index, single, continues))
         last = found[-1] if found else None
         open_previous = (
-            len(found) - 1 if last is not None and last.paragraph == para.index and last.close_mark is None else None
+            len(found) - 1
+            if last is not None and last.paragraph == para.index and last.close_mark is None
+            else None
         )
     return found

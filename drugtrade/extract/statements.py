@@ -70,9 +70,11 @@ def _alternation(words: frozenset[str]) -> str:
 _FINITE = _alternation(SPEECH_VERBS_FINITE)
 _PARTICIPLE = _alternation(SPEECH_PARTICIPLES)
 _ANY_VERB = _alternation(SPEECH_VERBS_FINITE | SPEECH_VERBS_BASE | SPEECH_PARTICIPLES)
-_ADVERBS = r"(?:(?:also|later|then|again|once again|further|repeatedly|explicitly|publicly|previously|recently|" \
-    r"simply|only|has|had|have|would|will|did|does|do|went on to|proceeded to|was quick to|" \
+_ADVERBS = (
+    r"(?:(?:also|later|then|again|once again|further|repeatedly|explicitly|publicly|previously|recently|"
+    r"simply|only|has|had|have|would|will|did|does|do|went on to|proceeded to|was quick to|"
     r"once|still|even|never|not|firmly|flatly|quickly)\s+)*"
+)
 _GENERIC_PLURALS = re.compile(
     r"\b(?:critics|residents|officials|police|prosecutors|investigators|analysts|experts|farmers|growers|"
     r"authorities|witnesses|locals|villagers|activists|sources|observers|diplomats|people|others|some|many)\s*$",
@@ -90,13 +92,17 @@ _UNNAMED_END = re.compile(
     re.IGNORECASE,
 )
 _UNNAMED_FOR = re.compile(
-    r"\b(?:a|an|one|another)\s+(?:[\w'’-]+\s+){0,3}?(?:" + _alternation(ROLE_NOUNS) + r")\s+(?:for|of|at|from|with|in)\s+"
+    r"\b(?:a|an|one|another)\s+(?:[\w'’-]+\s+){0,3}?(?:"
+    + _alternation(ROLE_NOUNS)
+    + r")\s+(?:for|of|at|from|with|in)\s+"
     r"[^\"“”]{1,120}$",
     re.IGNORECASE,
 )
 _PRONOUN_END = re.compile(r"\b(he|she|He|She)\s*$")
 _SENTENCE_END = re.compile(r"[.!?](?:[\"”’']+)?\s+(?=[\"“‘'(]?[A-ZÀ-Ý0-9])")
-_ABBREVIATIONS = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Capt|Adm|Sgt|Gov|Sen|Rep|Prof|St|Jr|Sr|U\.S|a\.m|p\.m|No|vs)\.$")
+_ABBREVIATIONS = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Capt|Adm|Sgt|Gov|Sen|Rep|Prof|St|Jr|Sr|U\.S|a\.m|p\.m|No|vs)\.$"
+)
 
 
 def _words(text: str) -> int:
@@ -169,7 +175,8 @@ def _resolve_pronoun(ctx: _Context, position: int, paragraph: int) -> _Speaker:
     """The last person referred to before ``position``, within this and the two previous paragraphs."""
     window_start = ctx.paras[max(0, paragraph - 2)].start
     refs = [
-        r for r in ctx.people.refs_before(position, window_start)
+        r
+        for r in ctx.people.refs_before(position, window_start)
         if not r.possessive and not ctx.inside_quote(r.start)
     ]
     if not refs:
@@ -191,9 +198,14 @@ def _org_from_noun(ctx: _Context, noun: str, position: int) -> _Speaker:
         if matches:
             org = re.sub(r"\s+(?:of|for|and|on|de|del)$", "", matches[-1].group("org"))
             return _Speaker(org)
-        possessive = list(re.finditer(
-            r"(?:the\s+)?(?P<org>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)(?:'s|’s)\s+(?:[a-z-]+\s+){0,2}(?:"
-            + "|".join(DOCUMENT_NOUNS) + r")\b", before))
+        possessive = list(
+            re.finditer(
+                r"(?:the\s+)?(?P<org>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)(?:'s|’s)\s+(?:[a-z-]+\s+){0,2}(?:"
+                + "|".join(DOCUMENT_NOUNS)
+                + r")\b",
+                before,
+            )
+        )
         if possessive:
             return _Speaker(possessive[-1].group("org"))
         return _Speaker(noun_low)
@@ -259,10 +271,14 @@ def _speaker_ending(ctx: _Context, text: str, offset: int, paragraph: int) -> _S
     if affiliation and not re.search(r"[A-Z][\w'’.-]*$", tail):
         tail = tail[: affiliation.start()]
         text = text[: len(text) - len(affiliation.group(0))]
-    chain_match = re.search(r"(?:[A-Z][\w'’.-]*|de|del|la|y|da|dos|of)(?:\s+(?:[A-Z][\w'’.-]*|de|del|la|y|da|dos|of))*$", tail)
+    chain_match = re.search(
+        r"(?:[A-Z][\w'’.-]*|de|del|la|y|da|dos|of)(?:\s+(?:[A-Z][\w'’.-]*|de|del|la|y|da|dos|of))*$", tail
+    )
     if chain_match and chain_match.group(0)[0].isupper():
         # the chain may be preceded by a lower-case role phrase; take the chain only
-        speaker = _speaker_from_chain_text(ctx, chain_match.group(0), offset + len(text) - len(chain_match.group(0)))
+        speaker = _speaker_from_chain_text(
+            ctx, chain_match.group(0), offset + len(text) - len(chain_match.group(0))
+        )
         if speaker is not None:
             return speaker
     if org and not _UNNAMED_END.search(tail):
@@ -277,12 +293,19 @@ def _speaker_starting(ctx: _Context, text: str, offset: int, paragraph: int) -> 
     match = re.match(r"\s*(he|she)\b", text)
     if match:
         return _resolve_pronoun(ctx, offset, paragraph)
-    clause = re.split(r"[,.;:!?\"“”()]|\s(?:who|which|in|at|on|during|after|before|to|of the|while)\s", text, maxsplit=1)[0]
+    clause = re.split(
+        r"[,.;:!?\"“”()]|\s(?:who|which|in|at|on|during|after|before|to|of the|while)\s", text, maxsplit=1
+    )[0]
     clause = clause.strip()
     if not clause:
         return None
-    org = re.match(r"(?:the|its|a|an)\s+(?:[\w'’-]+\s+){0,3}?(?P<noun>" + _alternation(DOCUMENT_NOUNS | ORG_NOUNS) + r")$",
-                   clause, re.IGNORECASE)
+    org = re.match(
+        r"(?:the|its|a|an)\s+(?:[\w'’-]+\s+){0,3}?(?P<noun>"
+        + _alternation(DOCUMENT_NOUNS | ORG_NOUNS)
+        + r")$",
+        clause,
+        re.IGNORECASE,
+    )
     if re.match(r"(?:a|an|one|another)\b", clause, re.IGNORECASE):
         return _UNKNOWN
     if org:
@@ -305,7 +328,8 @@ _POST_SPEAKER_FIRST = re.compile(
     rf"^\s*[,—–-]?\s*(?P<subj>[^\"“”.;:!?]{{1,200}}?)\s+{_ADVERBS}(?P<verb>{_FINITE})\b", re.DOTALL
 )
 _SUBORDINATE = re.compile(
-    r"\s*(?:while|whereas|and|but|as|although|though|when|after|before|because|since|if|whom|which)\b", re.IGNORECASE
+    r"\s*(?:while|whereas|and|but|as|although|though|when|after|before|because|since|if|whom|which)\b",
+    re.IGNORECASE,
 )
 _PULL_ATTRIBUTION = re.compile(r"^\s*[-–—―]\s*(?P<who>[A-ZÀ-Ý][^.!?\"“”]{2,90}?)\s*$")
 
@@ -335,8 +359,10 @@ def _post_attribution(ctx: _Context, span: QuoteSpan, post: str) -> _Attribution
             return _Attribution(speaker, "quote-verb-speaker", True)
     match = _POST_SPEAKER_FIRST.match(post)
     # "..., while X said that" introduces the next quote, not this one
-    if match and not _SUBORDINATE.match(match.group("subj")) and not re.match(
-        r"\s*that\b", post[match.end():]
+    if (
+        match
+        and not _SUBORDINATE.match(match.group("subj"))
+        and not re.match(r"\s*that\b", post[match.end() :])
     ):
         subject = match.group("subj")
         speaker = _speaker_ending(ctx, subject, span.after + match.start("subj"), span.paragraph)
@@ -351,16 +377,18 @@ _PRE_COLON = re.compile(
 )
 _PRE_PARTICIPLE = re.compile(rf"(?:,|\band)\s+(?:{_PARTICIPLE})(?:\s+that)?\s*[:,]?\s*$", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,\"“”]{2,120}?),?\s*$", re.IGNORECASE)
-_REPORTED = re.compile(
-    rf"\b(?P<verb>{_ANY_VERB})\b(?:\s+(?:that|whether|how|it|to|on|of))?", re.IGNORECASE
-)
+_REPORTED = re.compile(rf"\b(?P<verb>{_ANY_VERB})\b(?:\s+(?:that|whether|how|it|to|on|of))?", re.IGNORECASE)
 
 
 def _sentence_subject(ctx: _Context, sentence_start: int, limit: int, paragraph: int) -> _Speaker | None:
     """The first person or organisation the sentence names before ``limit``: its subject."""
     text = ctx.body[sentence_start:limit]
-    lead = re.sub(r"^(?:However|But|And|Rather|Instead|Yet|Meanwhile|Still|Then|Later|Also|For his part|For her part)"
-                  r",?\s+", "", text)
+    lead = re.sub(
+        r"^(?:However|But|And|Rather|Instead|Yet|Meanwhile|Still|Then|Later|Also|For his part|For her part)"
+        r",?\s+",
+        "",
+        text,
+    )
     offset = sentence_start + (len(text) - len(lead))
     pronoun = re.match(r"(He|She|he|she)\b", lead)
     if pronoun:
@@ -371,7 +399,10 @@ def _sentence_subject(ctx: _Context, sentence_start: int, limit: int, paragraph:
             if ref.person is not None and _words(ctx.body[offset : ref.start]) <= 8:
                 return _person(ref.person)
             return _UNKNOWN if ref.person is None else None
-    org = re.match(r"(?:The\s+)?(?P<org>(?:[A-Z][\w'’-]*)(?:\s+(?:[A-Z][\w'’-]*|of|for))*)\s+(?:" + _ANY_VERB + r")\b", lead)
+    org = re.match(
+        r"(?:The\s+)?(?P<org>(?:[A-Z][\w'’-]*)(?:\s+(?:[A-Z][\w'’-]*|of|for))*)\s+(?:" + _ANY_VERB + r")\b",
+        lead,
+    )
     if org:
         return _speaker_from_chain_text(ctx, org.group("org"), offset)
     return None
@@ -399,7 +430,10 @@ def _pre_attribution(ctx: _Context, span: QuoteSpan, pre: str, pre_start: int) -
     for verb in reversed(verbs):
         before = pre[: verb.start()]
         before_clean = re.sub(rf"\b{_ADVERBS}$", "", before)
-        if re.search(r"(?:,|\band|\bbut)\s*$", before_clean) or verb.group("verb").lower() in SPEECH_PARTICIPLES:
+        if (
+            re.search(r"(?:,|\band|\bbut)\s*$", before_clean)
+            or verb.group("verb").lower() in SPEECH_PARTICIPLES
+        ):
             speaker = _sentence_subject(ctx, sentence_start, span.open_mark, span.paragraph)
         else:
             speaker = _speaker_ending(ctx, before_clean, pre_start, span.paragraph)
@@ -416,8 +450,14 @@ def _attribute(ctx: _Context) -> list[_Attribution | None]:
         sentence_start = ctx.sentence_start(span.open_mark)
         pre_start = max(sentence_start, previous.after if previous else para.start)
         pre = ctx.body[pre_start : span.open_mark]
-        following = ctx.spans[k + 1] if k + 1 < len(ctx.spans) and ctx.spans[k + 1].paragraph == span.paragraph else None
-        post_end = min(ctx.sentence_end(span.after - 1), following.open_mark if following else para.end, para.end)
+        following = (
+            ctx.spans[k + 1]
+            if k + 1 < len(ctx.spans) and ctx.spans[k + 1].paragraph == span.paragraph
+            else None
+        )
+        post_end = min(
+            ctx.sentence_end(span.after - 1), following.open_mark if following else para.end, para.end
+        )
         post = ctx.body[span.after : post_end] if span.close_mark is not None else ""
 
         found = _post_attribution(ctx, span, post) or _pre_attribution(ctx, span, pre, pre_start)
@@ -439,7 +479,9 @@ def _attribute(ctx: _Context) -> list[_Attribution | None]:
         group = [span.continues, k]
         while ctx.spans[group[0]].continues is not None:
             group.insert(0, ctx.spans[group[0]].continues)
-        known = next((results[i] for i in group if results[i] is not None and results[i].rule != "continuation"), None)
+        known = next(
+            (results[i] for i in group if results[i] is not None and results[i].rule != "continuation"), None
+        )
         known = known or next((results[i] for i in group if results[i] is not None), None)
         if known is not None:
             for i in group:
@@ -514,6 +556,9 @@ def extract_statements(body: str) -> list[Statement]:
     # a pull quote placed before the passage it repeats: keep the passage, drop the pull quote
     keys = [normalise_quote(s.quote) for s in statements]
     return [
-        s for i, s in enumerate(statements)
-        if not any(j != i and keys[i] in keys[j] and len(keys[j]) > len(keys[i]) for j in range(len(statements)))
+        s
+        for i, s in enumerate(statements)
+        if not any(
+            j != i and keys[i] in keys[j] and len(keys[j]) > len(keys[i]) for j in range(len(statements))
+        )
     ]

@@ -25,9 +25,18 @@ def test_the_set_is_large_enough_and_covers_the_hard_cases() -> None:
     written = [g for g in golds if "article" in g and not g["article"].startswith("../")]
     assert len(written) >= 12
     covered = {c for g in golds for c in g.get("covers", [])}
-    for case in ("nested-quotes", "quote-spanning-paragraphs", "curly-quotes", "straight-quotes",
-                 "spanish-two-surnames", "two-speakers-one-paragraph", "pronoun-added", "unattributed-quote",
-                 "scare-quotes", "pull-quote"):
+    for case in (
+        "nested-quotes",
+        "quote-spanning-paragraphs",
+        "curly-quotes",
+        "straight-quotes",
+        "spanish-two-surnames",
+        "two-speakers-one-paragraph",
+        "pronoun-added",
+        "unattributed-quote",
+        "scare-quotes",
+        "pull-quote",
+    ):
         assert case in covered, case
 
 
@@ -47,7 +56,9 @@ def test_held_out_articles_meet_the_targets(score: Score, split: str) -> None:
 
 
 def test_real_article_gold_stores_no_quote_text(score: Score) -> None:
-    gold = json.loads((ARTICLES / "insightcrime-us-security-strategy-2017.gold.json").read_text(encoding="utf-8"))
+    gold = json.loads(
+        (ARTICLES / "insightcrime-us-security-strategy-2017.gold.json").read_text(encoding="utf-8")
+    )
     assert all(set(s) == {"speaker", "start", "end", "sha256"} for s in gold["statements"])
     real = next(a for a in score.articles if a.name == "insightcrime-us-security-strategy-2017")
     if real.skipped:
@@ -58,8 +69,19 @@ def test_real_article_gold_stores_no_quote_text(score: Score) -> None:
 def test_a_wrong_speaker_counts_as_a_miss_and_a_false_positive(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(
         "Talks on the border\n\nInterior Minister Ana Ruiz Soto and Senator Pablo Mora met in Quito on Monday.\n\n"
-        '"We will inspect every container that leaves the port," Ruiz said.\n', encoding="utf-8")
-    (tmp_path / "a.gold.json").write_text(json.dumps({"article": "a.txt", "statements": [
-        {"speaker": "Pablo Mora", "quote": "We will inspect every container that leaves the port"}]}), encoding="utf-8")
+        '"We will inspect every container that leaves the port," Ruiz said.\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "a.gold.json").write_text(
+        json.dumps(
+            {
+                "article": "a.txt",
+                "statements": [
+                    {"speaker": "Pablo Mora", "quote": "We will inspect every container that leaves the port"}
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     result = evaluate([tmp_path]).articles[0]
     assert (result.true_positives, result.false_positives, result.false_negatives) == (0, 1, 1)

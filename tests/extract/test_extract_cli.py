@@ -32,8 +32,16 @@ def test_facts_command_and_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixt
     out, err = capsys.readouterr()
     rows = [json.loads(line) for line in out.splitlines()]
     assert rows[0] | {"path": None} == {
-        "path": None, "kind": "seizure", "value": 2300.0, "unit": "kg", "drug": "cocaine", "country": "ECU",
-        "year": 2025, "text": "2.3 tons of cocaine", "start": rows[0]["start"], "end": rows[0]["end"],
+        "path": None,
+        "kind": "seizure",
+        "value": 2300.0,
+        "unit": "kg",
+        "drug": "cocaine",
+        "country": "ECU",
+        "year": 2025,
+        "text": "2.3 tons of cocaine",
+        "start": rows[0]["start"],
+        "end": rows[0]["end"],
     }
     error = json.loads(err.splitlines()[0])
     assert error["path"] == str(empty) and error["reason"] == "empty page"
@@ -62,7 +70,10 @@ def test_module_entry_point() -> None:
     page = SAMPLES / "2025-07-08-bolivia-yungas-eradication.html"
     result = subprocess.run(
         [sys.executable, "-m", "drugtrade.extract.cli", "statements", str(page)],
-        cwd=REPO, capture_output=True, text=True, check=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     speakers = [json.loads(line)["speaker"] for line in result.stdout.splitlines()]
     assert speakers == ["Óscar Gutiérrez Quispe", "Nilda Mamani Condori", "Nilda Mamani Condori"]

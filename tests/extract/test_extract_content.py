@@ -10,8 +10,21 @@ from extract_testpaths import REAL_ARTICLE, SAMPLES
 
 from drugtrade.extract.content import ExtractedArticle, ExtractionError, extract_article
 
-LEAKS = ["SEE ALSO", "Read more", "Prev", "Next", "Home", "Subscribe", "Related", "©", "Privacy", "Share this",
-         "You may also like", "More from", "Recommended"]
+LEAKS = [
+    "SEE ALSO",
+    "Read more",
+    "Prev",
+    "Next",
+    "Home",
+    "Subscribe",
+    "Related",
+    "©",
+    "Privacy",
+    "Share this",
+    "You may also like",
+    "More from",
+    "Recommended",
+]
 
 
 def _sample(name: str) -> ExtractedArticle:
@@ -43,18 +56,24 @@ def test_metadata_comes_from_head_tags_and_json_ld() -> None:
 def test_pull_quote_is_not_repeated_in_the_body() -> None:
     article = _sample("2025-04-02-colombia-coca-survey.html")
     assert article.body.count("We tried fumigation for twenty years") == 1
-    assert article.body.endswith("Where the state arrived with roads and credit, coca fell.\"")
+    assert article.body.endswith('Where the state arrived with roads and credit, coca fell."')
 
 
 def test_canonical_url_loses_tracking_parameters() -> None:
     article = _sample("2025-06-15-panama-money-laundering.html")
-    assert article.canonical_url == "https://andes-isthmus-monitor.example/2025/06/15/panama-free-zone-laundering"
+    assert (
+        article.canonical_url
+        == "https://andes-isthmus-monitor.example/2025/06/15/panama-free-zone-laundering"
+    )
 
 
 @pytest.mark.parametrize(
     ("name", "names"),
     [
-        ("2025-05-20-sonora-fentanyl-lab.html", ["José Ángel Peña Muñoz", "Begoña Ibáñez", "“We found a factory"]),
+        (
+            "2025-05-20-sonora-fentanyl-lab.html",
+            ["José Ángel Peña Muñoz", "Begoña Ibáñez", "“We found a factory"],
+        ),
         ("2025-07-08-bolivia-yungas-eradication.html", ["Óscar Gutiérrez Quispe", "Nilda Mamani Condori"]),
     ],
 )
@@ -70,7 +89,9 @@ def test_non_utf8_pages_decode_with_their_declared_charset(name: str, names: lis
 def test_charset_from_the_http_header_wins_over_sniffing() -> None:
     body = "<html><head><title>t</title></head><body><article><p>" + "Señor Peña habló del decomiso. " * 12
     raw = (body + "</p></article></body></html>").encode("cp1252")
-    article = extract_article(raw, url="https://example.test/a", content_type="text/html; charset=windows-1252")
+    article = extract_article(
+        raw, url="https://example.test/a", content_type="text/html; charset=windows-1252"
+    )
     assert "Señor Peña habló" in article.body
 
 

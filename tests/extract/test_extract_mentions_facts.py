@@ -35,8 +35,13 @@ def test_countries_names_demonyms_and_possessives_map_to_iso3() -> None:
     )
     found = [(m.text, m.normalized) for m in extract_mentions(body) if m.kind == "country"]
     assert found == [
-        ("Colombian", "COL"), ("Mexican", "MEX"), ("United States", "USA"), ("Mexico", "MEX"),
-        ("Bolivia", "BOL"), ("U.S.", "USA"), ("Peruvians", "PER"),
+        ("Colombian", "COL"),
+        ("Mexican", "MEX"),
+        ("United States", "USA"),
+        ("Mexico", "MEX"),
+        ("Bolivia", "BOL"),
+        ("U.S.", "USA"),
+        ("Peruvians", "PER"),
     ]
 
 
@@ -58,29 +63,50 @@ def test_mention_offsets_index_the_body() -> None:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        ("Ecuadorian naval inspectors seized 2.3 tons of cocaine in Guayaquil.",
-         ("seizure", 2300.0, "kg", "cocaine", "ECU")),
-        ("Coca cultivation in Colombia reached 146,000 hectares of coca in 2024.",
-         ("cultivation", 146000.0, "ha", "coca bush", "COL")),
-        ("Mexican police seized 5 metric tonnes of methamphetamine at a ranch.",
-         ("seizure", 5000.0, "kg", "methamphetamine", "MEX")),
-        ("Officers in Nogales seized 2,400 lbs of methamphetamine in April.",
-         ("seizure", 2400 * 0.45359237, "kg", "methamphetamine", None)),
-        ("Panamanian agents seized 640 kilos of cocaine from a yacht.",
-         ("seizure", 640.0, "kg", "cocaine", "PAN")),
-        ("Bolivian teams eradicated 9,000 hectares of coca in the Yungas.",
-         ("eradication", 9000.0, "ha", "coca bush", "BOL")),
-        ("Peru could produce 1.5 million kilograms of cocaine a year.",
-         ("production", 1500.0, "t", "cocaine", "PER")),
-        ("Farmers planted 2,000 acres of opium poppy in Guerrero, Mexico.",
-         ("cultivation", 2000 * 0.40468564224, "ha", "opium poppy", "MEX")),
+        (
+            "Ecuadorian naval inspectors seized 2.3 tons of cocaine in Guayaquil.",
+            ("seizure", 2300.0, "kg", "cocaine", "ECU"),
+        ),
+        (
+            "Coca cultivation in Colombia reached 146,000 hectares of coca in 2024.",
+            ("cultivation", 146000.0, "ha", "coca bush", "COL"),
+        ),
+        (
+            "Mexican police seized 5 metric tonnes of methamphetamine at a ranch.",
+            ("seizure", 5000.0, "kg", "methamphetamine", "MEX"),
+        ),
+        (
+            "Officers in Nogales seized 2,400 lbs of methamphetamine in April.",
+            ("seizure", 2400 * 0.45359237, "kg", "methamphetamine", None),
+        ),
+        (
+            "Panamanian agents seized 640 kilos of cocaine from a yacht.",
+            ("seizure", 640.0, "kg", "cocaine", "PAN"),
+        ),
+        (
+            "Bolivian teams eradicated 9,000 hectares of coca in the Yungas.",
+            ("eradication", 9000.0, "ha", "coca bush", "BOL"),
+        ),
+        (
+            "Peru could produce 1.5 million kilograms of cocaine a year.",
+            ("production", 1500.0, "t", "cocaine", "PER"),
+        ),
+        (
+            "Farmers planted 2,000 acres of opium poppy in Guerrero, Mexico.",
+            ("cultivation", 2000 * 0.40468564224, "ha", "opium poppy", "MEX"),
+        ),
     ],
 )
 def test_facts_value_unit_kind_drug_country(sentence: str, expected: tuple) -> None:
     facts = extract_facts(sentence)
     assert len(facts) == 1, facts
     fact = facts[0]
-    assert (fact.kind, fact.unit, fact.drug, fact.country) == (expected[0], expected[2], expected[3], expected[4])
+    assert (fact.kind, fact.unit, fact.drug, fact.country) == (
+        expected[0],
+        expected[2],
+        expected[3],
+        expected[4],
+    )
     assert fact.value == pytest.approx(expected[1])
     assert sentence[fact.start : fact.end] == fact.text
 
@@ -96,11 +122,15 @@ def test_fact_years_explicit_and_relative_to_publication() -> None:
 
 
 def test_numbers_without_a_drug_event_are_not_facts() -> None:
-    body = "The estimated 2.8 million Americans with a substance use disorder weigh 80 kg on average. " \
-           "The truck carried 20 tons of bananas."
+    body = (
+        "The estimated 2.8 million Americans with a substance use disorder weigh 80 kg on average. "
+        "The truck carried 20 tons of bananas."
+    )
     assert extract_facts(body) == []
 
 
 def test_destination_country_is_not_the_fact_country() -> None:
-    facts = extract_facts("Police seized 14 tons of cocaine base, most of it destined for Brazil and Paraguay.")
+    facts = extract_facts(
+        "Police seized 14 tons of cocaine base, most of it destined for Brazil and Paraguay."
+    )
     assert facts[0].country is None

@@ -13,8 +13,15 @@ from drugtrade.extract.topics import TAXONOMY_CSV, TaxonomyError, load_taxonomy,
 
 OFFICIALS_CSV = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "officials.csv"
 REQUIRED_TOPICS = {
-    "demand_reduction", "interdiction", "eradication", "financial_flows", "arms_trafficking",
-    "organised_crime", "production", "international_cooperation", "violence_security",
+    "demand_reduction",
+    "interdiction",
+    "eradication",
+    "financial_flows",
+    "arms_trafficking",
+    "organised_crime",
+    "production",
+    "international_cooperation",
+    "violence_security",
 }
 
 
@@ -31,7 +38,10 @@ def test_taxonomy_seed_has_the_required_topics_and_columns() -> None:
 @pytest.mark.parametrize(
     ("text", "topic"),
     [
-        ("We Americans must own this problem: the seemingly endless demand by addicted users.", "demand_reduction"),
+        (
+            "We Americans must own this problem: the seemingly endless demand by addicted users.",
+            "demand_reduction",
+        ),
         ("stopping the cross-border flow of drugs", "interdiction"),
         ("We tried fumigation for twenty years", "eradication"),
         ("emphasis on cash flow and the flow of weapons", "financial_flows"),
@@ -61,7 +71,13 @@ def test_officials_seed_is_a_valid_type_2_dimension() -> None:
     with OFFICIALS_CSV.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         assert reader.fieldnames == [
-            "person_name", "role", "country_iso3", "affiliation", "valid_from", "valid_to", "source_url"
+            "person_name",
+            "role",
+            "country_iso3",
+            "affiliation",
+            "valid_from",
+            "valid_to",
+            "source_url",
         ]
         rows = list(reader)
     assert len(rows) >= 18
@@ -77,6 +93,9 @@ def test_officials_seed_is_a_valid_type_2_dimension() -> None:
         spans.sort()
         assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
     kelly = sorted((r["valid_from"], r["role"]) for r in rows if r["person_name"] == "John Kelly")
-    assert kelly == [("2017-01-20", "Secretary of Homeland Security"), ("2017-07-31", "White House Chief of Staff")]
+    assert kelly == [
+        ("2017-01-20", "Secretary of Homeland Security"),
+        ("2017-07-31", "White House Chief of Staff"),
+    ]
     tillerson = next(r for r in rows if r["person_name"] == "Rex Tillerson")
     assert (tillerson["valid_from"], tillerson["valid_to"]) == ("2017-02-01", "2018-03-31")

@@ -20,7 +20,9 @@ def one(body: str) -> Statement:
 
 
 def test_quote_comma_name_said() -> None:
-    body = 'Interior Minister Ana Ruiz Soto visited the port.\n\n"We will inspect every container," Ruiz said.'
+    body = (
+        'Interior Minister Ana Ruiz Soto visited the port.\n\n"We will inspect every container," Ruiz said.'
+    )
     statement = one(body)
     assert (statement.speaker, statement.quote) == ("Ana Ruiz Soto", "We will inspect every container,")
     assert statement.speaker_role == "Interior Minister"
@@ -45,16 +47,22 @@ def test_name_said_colon() -> None:
 
 def test_split_quote_continues_in_the_same_paragraph() -> None:
     body = '"We found the laboratory at dawn," police chief Raúl Vega said. "It was still warm."'
-    assert pairs(body) == [("Raúl Vega", "We found the laboratory at dawn,"), ("Raúl Vega", "It was still warm.")]
+    assert pairs(body) == [
+        ("Raúl Vega", "We found the laboratory at dawn,"),
+        ("Raúl Vega", "It was still warm."),
+    ]
 
 
 def test_pronoun_resolves_to_the_last_person_named() -> None:
     body = (
-        'US Secretary of State Rex Tillerson spoke in Mexico City.\n\n'
+        "US Secretary of State Rex Tillerson spoke in Mexico City.\n\n"
         '"We are the market," Tillerson said.\n\n'
         '"We must own this problem," he added.'
     )
-    assert pairs(body) == [("Rex Tillerson", "We are the market,"), ("Rex Tillerson", "We must own this problem,")]
+    assert pairs(body) == [
+        ("Rex Tillerson", "We are the market,"),
+        ("Rex Tillerson", "We must own this problem,"),
+    ]
     assert extract_statements(body)[1].speaker_country == "USA"
 
 
@@ -71,7 +79,7 @@ def test_partial_quotes_in_reported_speech_and_coordination() -> None:
 
 def test_participial_stating() -> None:
     body = (
-        'Guatemalan Foreign Minister Carlos Ramiro Martínez met his counterpart, stating, '
+        "Guatemalan Foreign Minister Carlos Ramiro Martínez met his counterpart, stating, "
         '"Cooperation is the only route that works."'
     )
     statement = one(body)
@@ -137,7 +145,7 @@ def test_unattributed_quote_is_kept_without_a_speaker() -> None:
 
 def test_unnamed_speaker_is_none_and_pronoun_after_unnamed_person_is_not_guessed() -> None:
     body = (
-        'Police commander Julio Rivas said the patrols would continue.\n\n'
+        "Police commander Julio Rivas said the patrols would continue.\n\n"
         'A farmer who asked not to be named said prices had fallen. "Nobody buys at the legal market," he said.\n\n'
         '"If you write my name, I cannot come back here," one boatman said.'
     )
@@ -154,7 +162,9 @@ def test_curly_and_nested_quotes() -> None:
     )
     statement = one(body)
     assert statement.speaker == "Lorena Campos Ugalde"
-    assert statement.quote == "One trafficker wrote, ‘the port is sleeping, send everything,’ and he was right,"
+    assert (
+        statement.quote == "One trafficker wrote, ‘the port is sleeping, send everything,’ and he was right,"
+    )
 
 
 def test_quote_spanning_paragraphs() -> None:
@@ -206,7 +216,10 @@ def test_missing_closing_quote_ends_at_the_paragraph() -> None:
         '"We need judges," Alba Castellanos, a spokeswoman for a merchants\' association, said. '
         '"Without them the arrests lead nowhere.\n\nCastellanos said shopkeepers paid twice.'
     )
-    assert pairs(body) == [("Alba Castellanos", "We need judges,"), ("Alba Castellanos", "Without them the arrests lead nowhere.")]
+    assert pairs(body) == [
+        ("Alba Castellanos", "We need judges,"),
+        ("Alba Castellanos", "Without them the arrests lead nowhere."),
+    ]
 
 
 def test_according_to() -> None:
