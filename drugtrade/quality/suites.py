@@ -100,7 +100,9 @@ class SuiteExpectation:
 
     @property
     def label(self) -> str:
-        return f"{self.type}({', '.join(self.columns)})" if self.columns else self.type
+        label = f"{self.type}({', '.join(self.columns)})" if self.columns else self.type
+        condition = self.kwargs.get("row_condition")
+        return f"{label} where {condition}" if isinstance(condition, str) and condition else label
 
     @property
     def column(self) -> str | None:

@@ -74,13 +74,16 @@ def test_negative_quantity_fails_the_range_expectation_with_the_row(suites_dir: 
         gate(report)
 
 
-def test_unknown_iso3_code_fails_the_value_set(suites_dir: Path) -> None:
-    report = _validate(suites_dir, [_replace(observations(20), "country", 7, "XXX")])
+def test_unknown_iso3_code_and_a_wrong_unit_fail_their_value_sets(suites_dir: Path) -> None:
+    table = _replace(_replace(observations(20), "country", 7, "XXX"), "unit", 8, "t")
+    report = _validate(suites_dir, [table])
     outcome = _outcome(report, "expect_column_values_to_be_in_set(country)")
     assert not outcome.success and outcome.unexpected_count == 1
     assert outcome.unexpected_sample[0]["country"] == "XXX"
     assert "pycountry:alpha_3" in outcome.observed_value
-    assert not report.success
+    unit = _outcome(report, 'expect_column_values_to_be_in_set(unit) where measure == "seized_quantity"')
+    assert not unit.success and unit.unexpected_sample[0]["row"] == 8
+    assert {o.expectation for o in report.failed_critical()} == {outcome.expectation, unit.expectation}
 
 
 def test_duplicate_key_in_one_chunk_fails_uniqueness(suites_dir: Path) -> None:

@@ -6,6 +6,7 @@
         on_schema_change='append_new_columns'
     )
 }}
+-- depends_on: {{ ref('stg_loads') }}
 -- Grain: one row per reported seizure figure (source, period, country or US area of
 -- responsibility, drug as published). Incremental: only sources with a release newer than
 -- what the table holds are rebuilt, and a rebuilt source is replaced whole, so a revised

@@ -1,0 +1,149 @@
+"""The warehouse steps without the scheduler: incremental days, re-runs and backfills, and
+publication that never blocks or confuses a reader."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from drugtrade.config import load_settings
+from drugtrade.pipeline import transform
+from drugtrade.pipeline.articles import ingest_articles
+from drugtrade.pipeline.registry_snapshot import snapshot_registry
+from drugtrade.pipeline.statistics import ingest_statistics
+from drugtrade.warehouse.publish import SERVING_STORAGE_VERSION, publish
+
+pytestmark = pytest.mark.slow
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_PAGES = sorted((PROJECT_ROOT / "sources" / "articles" / "sample-news").glob("*.htm*"))
+# Columns that say when a row was processed, not what it says.
+RUN_TIME_COLUMNS = {"retrieved_at", "first_retrieved_at", "last_retrieved_at", "raw_path"}
+
+
+def _settings(tmp_path: Path, folder: Path):
+    registry = tmp_path / "registry.yml"
+    statistics = PROJECT_ROOT / "sources" / "statistics"
+    registry.write_text(
+        "sources:\n"
+        f"  - {{id: news, type: article, kind: folder, location: '{folder}', publisher: test}}\n"
+        f"  - {{id: coca, type: statistics, kind: file, location: '{statistics / '6.1.1_-_Illicit_coca_bush_cultivation.xlsx'}',"
+        " family: unodc_annex, publisher: UNODC, dataset: t, url: 'https://www.unodc.org', licence: l, citation: c,"
+        " estimator: UNODC}\n"
+        f"  - {{id: amo, type: statistics, kind: file, location: '{statistics / 'amo-drug-seizures-fy19-fy22.csv'}',"
+        " family: cbp_air_marine, publisher: CBP, dataset: t, url: 'https://www.cbp.gov', licence: l, citation: c,"
+        " estimator: CBP}\n"
+    )
+    env = {**os.environ, "DRUGTRADE_WAREHOUSE": str(tmp_path / "warehouse"), "DRUGTRADE_REGISTRY": str(registry)}
+    env.pop("DRUGTRADE_LAKE", None)
+    return load_settings(env)
+
+
+def _run_day(settings, day: dt.date) -> None:
+    ingest_statistics(settings)
+    ingest_articles(settings, day, workers=1)
+    snapshot_registry(settings)
+    transform.build_staging(settings, day)
+    transform.build_marts(settings, day)
+    publish(settings)
+
+
+def _snapshot(settings) -> dict[str, list[tuple]]:
+    tables = {}
+    with duckdb.connect(str(settings.serving_db), read_only=True) as connection:
+        for (name,) in connection.execute("select table_name from information_schema.tables order by 1").fetchall():
+            columns = [c for (c,) in connection.execute(
+                "select column_name from information_schema.columns where table_name = $t order by ordinal_position",
+                {"t": name}).fetchall() if c not in RUN_TIME_COLUMNS]
+            listed = ", ".join(f'"{c}"' for c in columns)
+            tables[name] = connection.execute(f"select {listed} from {name} order by all").fetchall()
+    return tables
+
+
+@pytest.fixture(scope="module")
+def three_days(tmp_path_factory):
+    """Articles arrive over three days (two pages, then two more, then the rest)."""
+    tmp_path = tmp_path_factory.mktemp("days")
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    settings = _settings(tmp_path, folder)
+    days = [dt.date(2026, 3, 1), dt.date(2026, 3, 2), dt.date(2026, 3, 3)]
+    arrivals = [SAMPLE_PAGES[:2], SAMPLE_PAGES[2:4], SAMPLE_PAGES[4:]]
+    counts = []
+    for day, pages in zip(days, arrivals, strict=True):
+        for page in pages:
+            shutil.copy(page, folder / page.name)
+        _run_day(settings, day)
+        with duckdb.connect(str(settings.serving_db), read_only=True) as connection:
+            counts.append(connection.execute("select count(distinct article_id) from fct_statements").fetchone()[0])
+    return {"settings": settings, "days": days, "counts": counts, "daily": _snapshot(settings)}
+
+
+def test_daily_runs_add_only_the_new_articles(three_days):
+    counts = three_days["counts"]
+    assert counts[0] < counts[1] < counts[2]
+    with duckdb.connect(str(three_days["settings"].serving_db), read_only=True) as connection:
+        per_day = dict(connection.execute("select ingest_date, count(distinct article_id) from fct_statements "
+                                          "group by 1").fetchall())
+    assert sorted(per_day) == three_days["days"]
+
+
+def test_backfill_of_the_same_days_gives_the_same_warehouse(three_days):
+    settings = three_days["settings"]
+    for day in three_days["days"]:
+        _run_day(settings, day)
+    assert _snapshot(settings) == three_days["daily"]
+
+
+def test_rerunning_one_day_replaces_exactly_that_day(three_days):
+    settings = three_days["settings"]
+    _run_day(settings, three_days["days"][1])
+    assert _snapshot(settings) == three_days["daily"]
+
+
+def test_reader_is_never_blocked_and_never_sees_half_a_run(three_days):
+    settings = three_days["settings"]
+    reader = duckdb.connect(str(settings.serving_db), read_only=True)
+    before = reader.execute("select count(*) from fct_seizures").fetchone()[0]
+    errors: list[BaseException] = []
+    seen: list[int] = []
+
+    def keep_reading() -> None:
+        try:
+            for _ in range(200):
+                seen.append(reader.execute("select count(*) from fct_seizures").fetchone()[0])
+        except BaseException as error:  # noqa: BLE001 - the test reports it
+            errors.append(error)
+
+    thread = threading.Thread(target=keep_reading)
+    thread.start()
+    result = publish(settings)  # the writer swaps the serving file while the reader holds it open
+    thread.join()
+    reader.close()
+    assert errors == []
+    assert set(seen) == {before}, "a reader saw a count other than the published one"
+    assert result.tables["fct_seizures"] == before
+    with duckdb.connect(str(settings.serving_db), read_only=True) as fresh:
+        assert fresh.execute("select count(*) from fct_seizures").fetchone()[0] == before
+
+
+def test_serving_file_storage_version_and_exports(three_days):
+    settings = three_days["settings"]
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{settings.serving_db}' as serving (read_only)")
+        tables = {r[0] for r in connection.execute(
+            "select table_name from duckdb_tables() where database_name = 'serving'").fetchall()}
+        described = connection.execute(
+            "select count(*) from duckdb_columns() where database_name = 'serving' and comment is not null"
+        ).fetchone()[0]
+    assert {"fct_statements", "fct_seizures", "fct_production", "dim_date", "dim_country"} <= tables
+    assert SERVING_STORAGE_VERSION == "v1.5.0"
+    exported = {p.stem for p in settings.exports_dir.glob("*.parquet")}
+    assert tables <= exported
+    assert described >= 0
