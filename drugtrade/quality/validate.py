@@ -279,7 +279,7 @@ def _key_table(chunk: Chunk, columns: set[str]) -> pa.Table | None:
     return pandas_to_arrow(chunk.frame[present])
 
 
-def _no_batch_report(suite: LoadedSuite, run_id: str, validated_at: datetime) -> list[_Outcome]:
+def _no_batch_outcomes() -> list[_Outcome]:
     expectation = SuiteExpectation(
         position=-1,
         type="expect_batches_to_be_delivered",
@@ -294,7 +294,8 @@ def _no_batch_report(suite: LoadedSuite, run_id: str, validated_at: datetime) ->
         expectation=expectation.type,
         severity="critical",
         success=False,
-        observed_value="no batch was delivered; pass an empty table with the schema for an empty dataset",
+        observed_value="no batch was delivered and no schema was given (pass schema= or a RecordBatchReader "
+        "for a dataset that may be empty)",
         unexpected_count=None,
         column=None,
         why=expectation.why,
@@ -310,8 +311,11 @@ def validate_loaded_suite(
     resolved: dict[str, ResolvedParameter],
     context_root: Path | None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    schema: pa.Schema | None = None,
 ) -> ValidationReport:
     validated_at = datetime.now(UTC)
+    if schema is None and isinstance(batches, pa.RecordBatchReader):
+        schema = batches.schema
     parameters = {name: p.value for name, p in resolved.items()}
     per_chunk = suite.of_kind(Kind.ROWS, Kind.UNIQUE, Kind.SCHEMA)
     totals = suite.of_kind(Kind.TABLE_TOTAL)
@@ -359,13 +363,16 @@ def validate_loaded_suite(
             validate_chunk(chunk)
             rows += len(chunk.frame)
             chunks += 1
+        if chunks == 0 and first_empty is None and schema is not None:
+            # Parquet and DuckDB readers yield no batch at all for an empty dataset.
+            first_empty = next(iter_chunks([schema.empty_table()], chunk_rows))
         if chunks == 0 and first_empty is not None:
             # An empty dataset still shows its schema; validating it is what proves the schema.
             validate_chunk(first_empty)
             chunks = 1
 
         if chunks == 0:
-            outcomes = _no_batch_report(suite, run_id, validated_at)
+            outcomes = _no_batch_outcomes()
         else:
             once: dict[int, ExpectationValidationResult] = {}
             if totals:
@@ -446,7 +453,7 @@ def _gx_suite_result(
                     "batch_identifiers": {"chunks": chunks},
                 },
                 "batch_markers": {"rows_validated": rows, "chunks": chunks},
-                "batch_spec": {"stage": suite.stage, "dataset": suite.dataset},
+                "batch_spec": {"data_asset_name": suite.name, "stage": suite.stage, "dataset": suite.dataset},
             },
         }
     )
@@ -464,6 +471,7 @@ def validate_batches(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     reference_time: datetime | None = None,
     seeds_dir: Path | None = None,
+    schema: pa.Schema | None = None,
 ) -> ValidationReport:
     """Validate ``batches`` of ``stage``/``dataset`` against ``<suites_dir>/<stage>/<dataset>.json``.
 
@@ -471,7 +479,9 @@ def validate_batches(
     not stored here: call ``ResultStore.append`` with it. ``context_dir`` is a run folder: the GX
     file context of this call lives in ``<context_dir>/<stage>/<dataset>`` (one folder per call,
     so parallel tasks of one run never share a context); without it the context is ephemeral.
-    ``reference_time`` anchors freshness windows (default: now).
+    ``reference_time`` anchors freshness windows (default: now). ``schema`` (taken from
+    ``batches`` when it is a RecordBatchReader) lets an empty dataset, for which readers yield no
+    batch at all, still be validated: its columns and types are checked on an empty frame.
     """
     suite = load_suite(suites_dir, stage, dataset)
     reference_time = reference_time or datetime.now(UTC)
@@ -493,4 +503,5 @@ def validate_batches(
         resolved=resolved,
         context_root=None if context_dir is None else Path(context_dir) / stage / dataset,
         chunk_rows=chunk_rows,
+        schema=schema,
     )

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 
-def jsonable(value: Any) -> Any:  # noqa: PLR0911 - one branch per family of values
+def jsonable(value: Any) -> Any:
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, bool | str | int):

@@ -28,6 +28,9 @@ class FetchedPage:
     # What the index said about the article; the extractor may prefer what the page says.
     title: str | None = None
     published: datetime | None = None
+    # Validators of final_url, for HttpClient.remember when fetch_articles ran with remember=False.
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,11 +42,19 @@ class RejectedPage:
 
 
 def fetch_articles(
-    source: ArticleSource, client: HttpClient, *, base_dir: Path, since: date | None = None
+    source: ArticleSource,
+    client: HttpClient,
+    *,
+    base_dir: Path,
+    since: date | None = None,
+    remember: bool = True,
 ) -> Iterator[FetchedPage | RejectedPage]:
     """Discover the source's articles and fetch each one (conditionally: an unchanged page comes back
     with ``not_modified=True`` and no content). HTML the index already carried (WordPress
     ``content.rendered``) is used as is, without a second request.
+
+    With ``remember=False`` the pages' validators are not stored; the caller stores each one with
+    ``client.remember(page.final_url, page.etag, page.last_modified)`` once the page is safely kept.
 
     Raises DiscoveryError only when the source's root index cannot be read at all."""
     for ref in discover(source, client, base_dir=base_dir, since=since):
@@ -54,7 +65,7 @@ def fetch_articles(
         elif ref.inline_html is not None:
             yield _inline_page(source, ref)
         else:
-            yield _fetch_page(source, client, ref)
+            yield _fetch_page(source, client, ref, remember=remember)
 
 
 def _inline_page(source: ArticleSource, ref: ArticleRef) -> FetchedPage:
@@ -72,9 +83,11 @@ def _inline_page(source: ArticleSource, ref: ArticleRef) -> FetchedPage:
     )
 
 
-def _fetch_page(source: ArticleSource, client: HttpClient, ref: ArticleRef) -> FetchedPage | RejectedPage:
+def _fetch_page(
+    source: ArticleSource, client: HttpClient, ref: ArticleRef, *, remember: bool
+) -> FetchedPage | RejectedPage:
     try:
-        result = client.fetch(ref.url, conditional=True)
+        result = client.fetch(ref.url, conditional=True, remember=remember)
     except FetchError as exc:
         return RejectedPage(source_id=source.id, url=ref.url, reason=exc.reason, fetched_at=datetime.now(UTC))
     return FetchedPage(
@@ -88,4 +101,6 @@ def _fetch_page(source: ArticleSource, client: HttpClient, ref: ArticleRef) -> F
         not_modified=result.not_modified,
         title=ref.title,
         published=ref.published,
+        etag=result.etag,
+        last_modified=result.last_modified,
     )

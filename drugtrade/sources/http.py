@@ -40,7 +40,7 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 STATE_FILE_NAME = "http_validators.sqlite"
 # Redirects may only lead to the network: a remote server must never be able to make us read a
 # local file by answering "302 Location: file:///etc/passwd".
-_REDIRECT_SCHEMES = frozenset({"http", "https"})
+_NETWORK_SCHEMES = frozenset({"http", "https"})
 
 
 def validators_path(state_dir: Path) -> Path:
@@ -205,9 +205,13 @@ class HttpClient:
 
     # -- public -----------------------------------------------------------------------------
 
-    def fetch(self, url: str, *, conditional: bool = True) -> FetchResult:
+    def fetch(self, url: str, *, conditional: bool = True, remember: bool = True) -> FetchResult:
         """GET ``url``. With ``conditional`` and a stored validator, an unchanged page comes back
-        as ``not_modified=True`` with no content. Raises FetchError on any failure."""
+        as ``not_modified=True`` with no content. Raises FetchError on any failure.
+
+        With ``remember=False`` the response's validators are not stored: call ``remember`` once the
+        content is safely kept, so that a crash in between cannot turn the next run's answer into a
+        304 for a page that was never stored."""
         url = url.strip()
         scheme = self._check_scheme(url)
         if scheme == "file":
@@ -216,7 +220,7 @@ class HttpClient:
         while True:
             attempts += 1
             try:
-                return self._follow(url, conditional=conditional, attempts=attempts)
+                result = self._follow(url, conditional=conditional, attempts=attempts)
             except _Retryable as failure:
                 if attempts > self._retries:
                     raise FetchError(
@@ -226,6 +230,16 @@ class HttpClient:
                         attempts=attempts,
                     ) from failure
                 time.sleep(self._delay(attempts, failure.retry_after))
+                continue
+            if remember:
+                self.remember(result.final_url, result.etag, result.last_modified)
+            return result
+
+    def remember(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        """Store the validators of ``url`` (a FetchResult's final_url) for later conditional GETs;
+        both None forgets them. Does nothing without a state file or for file:// URLs."""
+        if self._store is not None and urlsplit(url).scheme.lower() in _NETWORK_SCHEMES:
+            self._store.put(url, etag, last_modified)
 
     def close(self) -> None:
         self._http.close()
@@ -312,7 +326,7 @@ class HttpClient:
             )
         target = urljoin(current, location.strip())
         scheme = urlsplit(target).scheme.lower()
-        if scheme not in _REDIRECT_SCHEMES or scheme not in self._schemes:
+        if scheme not in _NETWORK_SCHEMES or scheme not in self._schemes:
             raise FetchError(
                 url,
                 f"redirect from {current} to {target}: scheme {scheme!r} is not allowed for redirects",
@@ -348,8 +362,6 @@ class HttpClient:
     ) -> FetchResult:
         etag = response.headers.get("etag")
         last_modified = response.headers.get("last-modified")
-        if self._store is not None:
-            self._store.put(final_url, etag, last_modified)
         content_type = response.headers.get("content-type")
         return FetchResult(
             url=url,
@@ -377,8 +389,6 @@ class HttpClient:
     ) -> FetchResult:
         etag = response.headers.get("etag", etag)
         last_modified = response.headers.get("last-modified", last_modified)
-        if self._store is not None:
-            self._store.put(final_url, etag, last_modified)
         return FetchResult(
             url=url,
             final_url=final_url,

@@ -13,11 +13,12 @@ import tempfile
 import time
 from pathlib import Path
 
+import psutil
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from factories import NOW, observations  # noqa: E402
+from quality_factories import NOW, observations  # noqa: E402
 
 from drugtrade import lake  # noqa: E402
 from drugtrade.quality import validate_batches  # noqa: E402
@@ -44,7 +45,7 @@ def main(rows: int = 1_000_000, batch_rows: int = 100_000) -> None:
                     ids[-1] = f"{5:016x}"  # also in the first batch
                     table = table.set_column(0, table.schema.field(0), [ids])
                 writer.write_table(table)
-        baseline = _peak_rss_mib()
+        baseline = psutil.Process().memory_info().rss / 2**20
         started = time.perf_counter()
         report = validate_batches(
             "raw", "observations", lake.iter_batches([path], batch_rows),
@@ -54,7 +55,7 @@ def main(rows: int = 1_000_000, batch_rows: int = 100_000) -> None:
     print(report.summary_text())
     print(f"rows={report.rows_validated} chunks={report.chunks} expectations={len(report.outcomes)}")
     print(f"wall time {elapsed:.1f} s ({report.rows_validated / elapsed:,.0f} rows/s)")
-    print(f"peak RSS {_peak_rss_mib():.0f} MiB (before validation: {baseline:.0f} MiB)")
+    print(f"peak RSS {_peak_rss_mib():.0f} MiB (RSS when validation started: {baseline:.0f} MiB)")
 
 
 if __name__ == "__main__":

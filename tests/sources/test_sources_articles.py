@@ -115,3 +115,21 @@ def test_a_real_article_keeps_its_exact_bytes(client: HttpClient, tmp_path: Path
     assert [page.url for page in pages] == [path.as_uri() for path in expected]
     assert all(isinstance(page, FetchedPage) for page in pages)
     assert [page.content for page in pages] == [path.read_bytes() for path in expected]  # type: ignore[union-attr]
+
+
+def test_deferred_remember_keeps_pages_fetchable_until_the_caller_confirms(
+    server: LocalServer, client: HttpClient, tmp_path: Path
+) -> None:
+    source = _source("rss", server.url("/fixtures/feed.rss"))
+    first = [page for page in fetch_articles(source, client, base_dir=tmp_path, remember=False)]
+    fetched = [page for page in first if isinstance(page, FetchedPage)]
+    assert all(page.etag for page in fetched)
+    # The caller "crashed" before keeping the pages: the next run must get the bodies again.
+    again = [page for page in fetch_articles(source, client, base_dir=tmp_path, remember=False)]
+    assert [page.content is not None for page in again if isinstance(page, FetchedPage)] == [True, True]
+    for page in fetched:
+        client.remember(page.final_url, page.etag, page.last_modified)
+    confirmed = [
+        page for page in fetch_articles(source, client, base_dir=tmp_path) if isinstance(page, FetchedPage)
+    ]
+    assert [page.not_modified for page in confirmed] == [True, True]

@@ -10,7 +10,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
-from factories import GOOD_RAW, NOW, observations
+from quality_factories import GOOD_RAW, NOW, observations
 
 from drugtrade.quality import (
     QualityGateError,
@@ -146,6 +146,12 @@ def test_empty_table_proves_the_schema_and_no_batch_fails(suites_dir: Path) -> N
     nothing = _validate(suites_dir, [])
     assert not nothing.success
     assert nothing.failed_critical()[0].expectation == "expect_batches_to_be_delivered"
+    # Readers yield no batch for an empty dataset; their schema is enough to check it.
+    reader = pa.RecordBatchReader.from_batches(empty.schema, iter([]))
+    from_reader = _validate(suites_dir, reader)
+    assert from_reader.chunks == 1 and not from_reader.failed_critical(), from_reader.summary_text()
+    wrong = _validate(suites_dir, [], schema=empty.schema.remove(empty.schema.get_field_index("unit")))
+    assert "missing ['unit']" in _outcome(wrong, "expect_table_columns_to_match_set").observed_value
 
 
 def test_pandas_and_record_batches_validate_alike(suites_dir: Path) -> None:
