@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from drugtrade import lake
 from drugtrade.config import Settings
@@ -59,10 +57,11 @@ def _mark_validated(settings: Settings, dataset: str, files: list[Path]) -> None
 
 def validate_raw(settings: Settings, dataset: str, run_id: str) -> dict[str, object]:
     from drugtrade.quality import ResultStore, gate, validate_batches
+    from drugtrade.schemas import DATASETS
 
     files = unvalidated_files(settings, dataset)
     report = validate_batches(
-        "raw", dataset, _with_schema_when_empty(lake.iter_batches(files, BATCH_ROWS), dataset),
+        "raw", dataset, lake.iter_batches(files, BATCH_ROWS), schema=DATASETS[dataset],
         run_id=run_id, suites_dir=settings.expectations_dir,
         history=ResultStore(settings.quality_dir / "results"),
         context_dir=settings.quality_dir / "runs" / run_id,
@@ -74,39 +73,20 @@ def validate_raw(settings: Settings, dataset: str, run_id: str) -> dict[str, obj
     return {"dataset": dataset, "files": len(files), "rows": report.rows_validated, "success": report.success}
 
 
-def _with_schema_when_empty(batches: Iterator[pa.RecordBatch], dataset: str) -> Iterator[pa.RecordBatch | pa.Table]:
-    """Nothing new is still a batch: an empty table with the schema, so the schema is checked."""
-    from drugtrade.schemas import DATASETS
-
-    delivered = False
-    for batch in batches:
-        delivered = True
-        yield batch
-    if not delivered:
-        yield DATASETS[dataset].empty_table()
-
-
-def _relation_batches(settings: Settings, relation: str) -> Iterator[pa.RecordBatch]:
-    with duckdb.connect(str(settings.build_db), read_only=True) as connection:
-        reader = connection.execute(f"select * from {relation}").fetch_record_batch(BATCH_ROWS)
-        delivered = False
-        for batch in reader:
-            delivered = True
-            yield batch
-        if not delivered:
-            yield reader.schema.empty_table()
-
-
 def validate_relation(settings: Settings, stage: str, model: str, run_id: str) -> dict[str, object]:
     from drugtrade.quality import ResultStore, gate, validate_batches
 
     schema = {"staging": "staging", "marts": "marts"}[stage]
-    report = validate_batches(
-        stage, model, _relation_batches(settings, f"{schema}.{model}"),
-        run_id=run_id, suites_dir=settings.expectations_dir,
-        history=ResultStore(settings.quality_dir / "results"),
-        context_dir=settings.quality_dir / "runs" / run_id,
-    )
+    with duckdb.connect(str(settings.build_db), read_only=True) as connection:
+        # A record batch reader streams the relation in bounded memory and carries its schema,
+        # so an empty relation is still checked for its columns.
+        reader = connection.execute(f"select * from {schema}.{model}").to_arrow_reader(BATCH_ROWS)
+        report = validate_batches(
+            stage, model, reader,
+            run_id=run_id, suites_dir=settings.expectations_dir,
+            history=ResultStore(settings.quality_dir / "results"),
+            context_dir=settings.quality_dir / "runs" / run_id,
+        )
     ResultStore(settings.quality_dir / "results").append(report)
     log.info("%s", report.summary_text())
     gate(report)
