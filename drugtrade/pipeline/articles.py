@@ -119,14 +119,20 @@ class ArticleIndex:
     def __init__(self, lake_dir: Path, exclude_ingest_date: date, source_id: str) -> None:
         self.versions: dict[str, tuple[int, str]] = {}
         self.raw_paths: set[str] = set()
-        files = [
-            str(p) for p in lake.dataset_files(lake_dir, "articles")
-            if f"ingest_date={exclude_ingest_date.isoformat()}" not in p.parts
-            or f"source_id={source_id}" not in p.parts
-        ]
-        if not files:
-            return
+        # The kept raw copy of every page this source ever landed, this day's included: a page the
+        # server now answers 304 for is re-extracted from it when the day is run again.
+        self.raw_by_url: dict[str, str] = {}
+        all_files = [p for p in lake.dataset_files(lake_dir, "articles") if f"source_id={source_id}" in p.parts]
+        files = [str(p) for p in all_files if f"ingest_date={exclude_ingest_date.isoformat()}" not in p.parts]
         with duckdb.connect() as connection:
+            if all_files:
+                self.raw_by_url = dict(connection.execute(
+                    "select url, arg_max(raw_path, retrieved_at) from read_parquet($files, union_by_name = true) "
+                    "where raw_path is not null group by url",
+                    {"files": [str(p) for p in all_files]},
+                ).fetchall())
+            if not files:
+                return
             rows = connection.execute(
                 "select article_id, max(version), arg_max(content_hash, version), list(distinct raw_path) "
                 "from read_parquet($files, union_by_name = true) group by article_id",
@@ -144,31 +150,37 @@ def _raw_path(settings: Settings, source_id: str, content: bytes, url: str) -> P
     return settings.raw_dir / "articles" / source_id / digest[:2] / f"{digest}{suffix}"
 
 
-def _jobs(source: ArticleSource, settings: Settings, summary: ArticleIngestSummary,
-          rejected: list[dict], index: ArticleIndex, ingest_date: date) -> Iterator[PageJob]:
+def _jobs(source: ArticleSource, settings: Settings, client, summary: ArticleIngestSummary,
+          rejected: list[dict], index: ArticleIndex, ingest_date: date,
+          validators: list[tuple[str, str | None, str | None]]) -> Iterator[PageJob]:
     from drugtrade.sources.articles import FetchedPage, fetch_articles
-    from drugtrade.sources.http import HttpClient
 
     registry = load_registry(settings.registry_path)
-    with HttpClient(state_path=settings.state_dir / "http_articles.json") as client:
-        for page in fetch_articles(source, client, base_dir=registry.base_dir):
-            summary.pages_seen += 1
-            if not isinstance(page, FetchedPage):
-                rejected.append({"source_id": source.id, "url": page.url, "reason": page.reason,
-                                 "raw_path": None, "retrieved_at": page.fetched_at, "ingest_date": ingest_date})
-                log.warning("%s: rejected %s: %s", source.id, page.url, page.reason)
-                continue
-            if page.not_modified or page.content is None:
+    # remember=False: a page's ETag / Last-Modified are stored only once the page is in the
+    # lake, so a run that dies half way fetches the page again instead of getting a 304.
+    for page in fetch_articles(source, client, base_dir=registry.base_dir, remember=False):
+        summary.pages_seen += 1
+        if not isinstance(page, FetchedPage):
+            rejected.append({"source_id": source.id, "url": page.url, "reason": page.reason,
+                             "raw_path": None, "retrieved_at": page.fetched_at, "ingest_date": ingest_date})
+            log.warning("%s: rejected %s: %s", source.id, page.url, page.reason)
+            continue
+        url = page.final_url or page.url
+        content = page.content
+        if page.not_modified or content is None:
+            kept = index.raw_by_url.get(url)
+            if not kept or not Path(kept).exists():
                 summary.not_modified += 1
                 continue
-            raw = _raw_path(settings, source.id, page.content, page.final_url or page.url)
-            if str(raw) in index.raw_paths:
-                summary.unchanged += 1
-                continue
-            if not raw.exists():
-                lake.atomic_write_bytes(raw, page.content)
-            yield PageJob(source.id, page.final_url or page.url, page.content, page.content_type,
-                          page.fetched_at, str(raw))
+            content = Path(kept).read_bytes()
+        validators.append((url, page.etag, page.last_modified))
+        raw = _raw_path(settings, source.id, content, url)
+        if str(raw) in index.raw_paths:
+            summary.unchanged += 1
+            continue
+        if not raw.exists():
+            lake.atomic_write_bytes(raw, content)
+        yield PageJob(source.id, url, content, page.content_type, page.fetched_at, str(raw))
 
 
 def _chunked(items: Iterable[PageJob], size: int) -> Iterator[list[PageJob]]:
@@ -190,9 +202,14 @@ def ingest_article_source(source: ArticleSource, settings: Settings, ingest_date
     tables: dict[str, list[dict]] = {"articles": [], "statements": [], "mentions": [], "text_facts": []}
     seen_in_run: set[tuple[str, str]] = set()
 
+    from drugtrade.sources.http import HttpClient, validators_path
+
+    validators: list[tuple[str, str | None, str | None]] = []
+    client = HttpClient(state_path=validators_path(settings.state_dir))
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for chunk in _chunked(_jobs(source, settings, summary, rejected, index, ingest_date), 64):
+    with client, ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        jobs = _jobs(source, settings, client, summary, rejected, index, ingest_date, validators)
+        for chunk in _chunked(jobs, 64):
             for result in pool.map(process_page, chunk, chunksize=8):
                 if result.error or result.article is None:
                     summary.rejected += 1
@@ -211,6 +228,10 @@ def ingest_article_source(source: ArticleSource, settings: Settings, ingest_date
     lake.write_partition(settings.lake_dir, "articles_rejected", partition,
                          [pa.Table.from_pylist(rejected, schema=ARTICLES_REJECTED)])
     summary.rejected = len(rejected)
+    with HttpClient(state_path=validators_path(settings.state_dir)) as remembering:
+        for url, etag, last_modified in validators:
+            if etag or last_modified:
+                remembering.remember(url, etag, last_modified)
     return summary
 
 

@@ -50,7 +50,9 @@ def _acquire(source: StatisticsSource, registry: Registry, settings: Settings) -
     if location.startswith(("http://", "https://")):
         from drugtrade.sources.http import HttpClient
 
-        with HttpClient(state_path=settings.state_dir / "http_statistics.json", max_bytes=512_000_000) as client:
+        # Statistical files are fetched whole every time (no conditional GET): the release is
+        # recognised by its hash, and an unchanged file is then a no-op.
+        with HttpClient(max_bytes=512_000_000) as client:
             result = client.fetch(location, conditional=False)
         name = Path(urlparse(result.final_url).path).name or f"{source.id}.bin"
         incoming = staging_dir / f".incoming-{name}"
