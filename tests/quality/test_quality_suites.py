@@ -120,7 +120,7 @@ def test_an_expectation_gx_cannot_evaluate_counts_as_a_critical_failure(tmp_path
 DIM_DATE_SQL = """
     select cast(strftime(d, '%Y%m%d') as integer) as date_key, cast(d as date) as date,
            year(d) as year, month(d) as month,
-           year(d) + case when month(d) >= 10 then 1 else 0 end as fiscal_year
+           year(d) + case when month(d) >= 10 then 1 else 0 end as us_fiscal_year
     from generate_series(date '1970-01-01', date '2035-12-31', interval 1 day) as spine(d)
 """
 
