@@ -140,6 +140,57 @@ def test_rerun_of_the_same_day_is_idempotent(pipeline):
     assert lake_after == lake_before, "re-loading the same statistical files must not rewrite the lake"
 
 
+def test_warehouse_reproduces_published_cells_of_the_real_files(pipeline, shared_dir):
+    """Sampled rows of each real CBP and UNODC file, as published in ../shared, against the
+    serving warehouse: values exact (pounds to kilograms exact to the gram)."""
+    import csv
+    import random
+
+    pounds_to_kg = 0.45359237
+    rng = random.Random(2016)
+    with _serving(pipeline["warehouse"]) as connection:
+        for name, family, area_column in (("nationwide-drugs-fy19-fy22.csv", "cbp_nationwide", "Area of Responsibility"),
+                                          ("amo-drug-seizures-fy19-fy22.csv", "cbp_air_marine", "Branch")):
+            with open(shared_dir / "sources" / "cbp" / name, newline="", encoding="utf-8-sig") as handle:
+                rows = list(enumerate(csv.DictReader(handle), start=2))
+            for line, row in rng.sample(rows, 25):
+                found = connection.execute(
+                    "select quantity_kg, events, area from fct_seizures where family = $f and source_row = $r",
+                    {"f": family, "r": line}).fetchall()
+                assert len(found) == 1, (name, line, found)
+                kg, events, area = found[0]
+                assert abs(kg - float(row["Sum Qty (lbs)"]) * pounds_to_kg) < 0.0005, (name, line)
+                assert events == int(row["Count of Event"])
+                assert area.lower() == row[area_column].strip().lower()
+        with open(shared_dir / "sources" / "unodc" / "seizures_annual_by_country.csv", newline="",
+                  encoding="utf-8-sig") as handle:
+            rows = [(line, row) for line, row in enumerate(csv.DictReader(handle), start=2)
+                    if row["KG Equivalent"] not in ("NULL", "")]
+        for line, row in rng.sample(rows, 40):
+            found = connection.execute(
+                "select quantity_kg, country_iso3, year(period_start) from fct_seizures "
+                "where family = 'unodc_seizures' and source_row = $r", {"r": line}).fetchall()
+            assert len(found) == 1, (line, row, found)
+            assert found[0][0] == pytest.approx(float(row["KG Equivalent"]), abs=1e-9)
+            assert found[0][2] == int(row["Year"])
+        eradication = connection.execute(
+            "select value from fct_production where country_iso3 = 'BOL' and year = 2009 and measure = 'eradication' "
+            "and estimator = 'UNODC'").fetchall()
+    # UNODC World Drug Report 2022, annex table 6.1.2: Bolivia 2009, 6,341 ha eradicated.
+    assert (6341.0,) in eradication
+
+
+def test_query_command_reads_the_serving_copy(pipeline):
+    result = _drugtrade("query", "select count(*) as n from fct_production where country_iso3 = 'COL'",
+                        "--format", "json", env=pipeline["env"])
+    assert result.returncode == 0, result.stderr
+    assert int(__import__("json").loads(result.stdout.splitlines()[0])["n"]) > 10
+    refused = _drugtrade("query", "delete from fct_production", env=pipeline["env"])
+    assert refused.returncode == 2
+    assert "read-only" in refused.stderr.lower()
+
+
+# Last: it leaves a broken batch in the lake.
 def test_broken_raw_batch_stops_the_run_before_the_marts(pipeline):
     """A batch that bypassed the parsers' rules (negative kg, an ISO code that does not exist)
     fails the raw gate; dbt never rebuilds the marts and readers keep the last good warehouse."""

@@ -1,6 +1,6 @@
 """Valid rows for every raw dataset, built column-wise so a million observations take a second.
 
-Values are invented placeholders shaped like the real ones (hex digests, ISO codes, vocabulary
+Values are invented stand-ins shaped like the real ones (hex digests, ISO codes, vocabulary
 terms); no article text is copied.
 """
 
@@ -96,7 +96,7 @@ def statements(n: int = 3) -> pa.Table:
     rows |= {
         "statement_id": [_digest(f"statement {i}")[:16] for i in range(n)],
         "published_date": [date(2026, 2, 27)] * n,
-        "quote": ["a placeholder quote"] * n,
+        "quote": ["an invented quote"] * n,
         "start": [10] * n,
         "end": [29] * n,
         "speaker": [None, "A. Person", "B. Person"][:n] + ["C. Person"] * max(0, n - 3),
@@ -115,7 +115,7 @@ def mentions(n: int = 3) -> pa.Table:
     rows |= {
         "mention_id": [_digest(f"mention {i}")[:16] for i in range(n)],
         "kind": [kinds[i % 3] for i in range(n)],
-        "text": ["placeholder"] * n,
+        "text": ["invented text"] * n,
         "normalized": [normalized[kinds[i % 3]] for i in range(n)],
         "start": [0] * n,
         "end": [11] * n,

@@ -167,7 +167,7 @@ MART_SQL = {
     "fct_statements": """
         select md5('q' || i) as statement_key, md5('a') as article_key,
                case when i = 0 then null else md5('person') end as person_key, 20260227 as date_key,
-               md5('MEX') as country_key, 'a placeholder quote' as quote, 10 as start_offset,
+               md5('MEX') as country_key, 'an invented quote' as quote, 10 as start_offset,
                29 as end_offset, case when i = 0 then null else 'A. Person' end as speaker
         from range(3) as t(i)""",
     "dim_drug": """
