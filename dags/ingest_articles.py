@@ -34,11 +34,15 @@ def ingest_articles():
         from drugtrade.pipeline.articles import ingest_articles as ingest_day
         from drugtrade.runs import record_step
 
-        day = run_day(get_current_context())
+        context = get_current_context()
+        day = run_day(context)
         settings = load_settings()
         (summary,) = ingest_day(settings, datetime.fromisoformat(day).date(), source_ids=[source_id])
         result = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in vars(summary).items()}
-        record_step(settings, get_current_context(), f"ingest_articles.{source_id}", result)
+        record_step(settings, context, f"ingest_articles.{source_id}", result)
+        # The asset event says which day's partitions changed, so the transform run it triggers
+        # (whenever it runs, for a backfilled day too) rebuilds exactly those days.
+        context["outlet_events"][LAKE_ARTICLES].extra = {"ingest_date": day, "source_id": source_id}
         return result
 
     ingest.expand(source_id=article_sources())

@@ -28,6 +28,18 @@ MART_MODELS = ("dim_date", "dim_country", "dim_drug", "dim_source", "dim_person"
                "fct_statements", "fct_seizures", "fct_production")
 
 
+def _ingest_dates(context) -> list[str]:
+    """The article days this run must (re)build: from the asset events that triggered it, or,
+    for a manual or `dags test` run, the run's own day."""
+    days = set()
+    for events in (context.get("triggering_asset_events") or {}).values():
+        for event in events:
+            day = (event.extra or {}).get("ingest_date")
+            if day:
+                days.add(day)
+    return sorted(days) or [run_day(context)]
+
+
 def _settings_and_run():
     from drugtrade.config import load_settings
 
@@ -69,7 +81,7 @@ def transform():
         from drugtrade.runs import record_dbt_step
 
         settings, context, _ = _settings_and_run()
-        nodes = build_staging(settings, datetime.fromisoformat(run_day(context)).date())
+        nodes = build_staging(settings, _ingest_dates(context))
         return record_dbt_step(settings, context, "dbt_staging", nodes)
 
     @task
@@ -98,7 +110,7 @@ def transform():
         from drugtrade.runs import record_dbt_step
 
         settings, context, _ = _settings_and_run()
-        nodes = build_marts(settings, datetime.fromisoformat(run_day(context)).date())
+        nodes = build_marts(settings, _ingest_dates(context))
         return record_dbt_step(settings, context, "dbt_marts", nodes)
 
     @task

@@ -137,8 +137,9 @@ def print_summary(warehouse: Path | None = None) -> int:
     summary = latest_transform_summary(settings)
     if summary:
         print(f"Quality, run {summary['run_id']} ({summary['status']}):")
-        for stage in ("raw", "staging", "marts", "reconciliation"):
-            counts = summary["quality"].get(stage)
+        order = {"raw": 0, "raw_to_staging": 1, "staging": 2, "marts": 3}
+        for stage in sorted(summary["quality"], key=lambda name: order.get(name, 9)):
+            counts = summary["quality"][stage]
             if counts:
                 verdict = "passed" if counts["failed_critical"] == 0 else "FAILED"
                 print(f"  {stage:<15} {verdict}: {counts['checks']} checks, {counts['failed_critical']} critical "

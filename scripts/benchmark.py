@@ -133,6 +133,10 @@ def main() -> int:
         f"  - {{id: bench-cbp, type: statistics, kind: file, location: {sources / 'cbp.csv'}, family: cbp_nationwide,"
         " publisher: bench, dataset: bench, url: 'https://example.invalid', licence: none, citation: none,"
         " estimator: CBP}\n"
+        # The production star needs its estimates: the bundled UNODC and US-government figures.
+        f"  - {{id: coca-estimates, type: statistics, kind: file, location: {PROJECT_ROOT / 'sources' / 'statistics' / 'coca_estimates.csv'},"
+        " family: production_estimates, publisher: bench, dataset: bench, url: 'https://example.invalid',"
+        " licence: none, citation: none}\n"
     )
     os.environ.update({"DRUGTRADE_WAREHOUSE": str(workdir / "warehouse"), "DRUGTRADE_REGISTRY": str(registry)})
     os.environ.pop("DRUGTRADE_LAKE", None)

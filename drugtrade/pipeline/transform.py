@@ -93,17 +93,25 @@ def validate_relation(settings: Settings, stage: str, model: str, run_id: str) -
     return {"dataset": model, "rows": report.rows_validated, "success": report.success}
 
 
-def _variables(ingest_date: date | None) -> dict[str, object] | None:
-    return {"ingest_date": ingest_date.isoformat()} if ingest_date else None
+IngestDays = date | str | list[date | str] | None
 
 
-def build_staging(settings: Settings, ingest_date: date | None = None) -> list[NodeResult]:
+def _variables(ingest_dates: IngestDays) -> dict[str, object] | None:
+    """dbt vars naming the article days to rebuild; None lets the incremental models pick up
+    every day newer than they hold."""
+    if not ingest_dates:
+        return None
+    days = ingest_dates if isinstance(ingest_dates, list) else [ingest_dates]
+    return {"ingest_dates": sorted({d if isinstance(d, str) else d.isoformat() for d in days})}
+
+
+def build_staging(settings: Settings, ingest_dates: IngestDays = None) -> list[NodeResult]:
     run_dbt(settings, ["seed"])
-    return run_dbt(settings, ["build", "--select", "staging"], variables=_variables(ingest_date))
+    return run_dbt(settings, ["build", "--select", "staging"], variables=_variables(ingest_dates))
 
 
-def build_marts(settings: Settings, ingest_date: date | None = None) -> list[NodeResult]:
-    return run_dbt(settings, ["build", "--select", "intermediate", "marts"], variables=_variables(ingest_date))
+def build_marts(settings: Settings, ingest_dates: IngestDays = None) -> list[NodeResult]:
+    return run_dbt(settings, ["build", "--select", "intermediate", "marts"], variables=_variables(ingest_dates))
 
 
 def reconcile_statistics(settings: Settings, run_id: str) -> dict[str, object]:

@@ -7,16 +7,19 @@
     )
 }}
 -- Grain: one row per direct quotation in the newest version of an article. Incremental: a
--- run processes the articles ingested on its day (var ingest_date) or, without it, since the
--- newest day already loaded; every statement of those articles is replaced, so a re-run of a
--- day or a new version of an article never leaves stale rows.
+-- run processes the articles ingested on the days it is given (var ingest_dates) or, without
+-- them, from the newest day already loaded; every statement of those articles is replaced,
+-- so a re-run of a day or a new version of an article never leaves stale rows. A first build
+-- takes every day.
 with statements as (
     select *
     from {{ ref('int_statements_current') }}
-    {% if var('ingest_date') %}
-    where ingest_date = cast('{{ var("ingest_date") }}' as date)
-    {% elif is_incremental() %}
+    {% if is_incremental() %}
+    {% if var('ingest_dates') %}
+    where ingest_date in ({% for day in var('ingest_dates') %}date '{{ day }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    {% else %}
     where ingest_date >= (select coalesce(max(ingest_date), date '1900-01-01') from {{ this }})
+    {% endif %}
     {% endif %}
 ),
 
