@@ -57,6 +57,20 @@ def parse_number(cell: object) -> Decimal | Missing:
     raise NotANumber(f"non-numeric value {cell!r}")
 
 
+def non_negative_quantity(cell: str, column: str) -> Decimal | str:
+    """A figure cell as a non-negative Decimal, or the reason the row cannot be loaded
+    (not a number, a missing-value marker, a negative quantity), naming the column."""
+    try:
+        value = parse_number(cell)
+    except NotANumber:
+        return f"non-numeric value {cell!r} in {column!r}"
+    if isinstance(value, Missing):
+        return f"{value.describe()} in {column!r}"
+    if value < 0:
+        return f"negative value {cell!r} in {column!r}"
+    return value
+
+
 def _parse_text(cell: str, text: str) -> Decimal | Missing:
     if text.lower() in MISSING_MARKERS:
         return Missing(text)

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from drugtrade.normalize.countries import CBP_COUNTRY
 from drugtrade.normalize.drugs import normalize_drug_label
-from drugtrade.normalize.numbers import Missing, NotANumber, parse_number
+from drugtrade.normalize.numbers import non_negative_quantity
 from drugtrade.normalize.units import UnknownUnit, factor, scale
 from drugtrade.stats.csvfile import (
     UnknownFileFamily,
@@ -81,14 +81,9 @@ def _count(cell: str, column: str) -> int | str:
     """The event count, or the reason it is unusable."""
     if cell.isascii() and cell.isdigit():  # the usual case, without the Decimal round trip
         return int(cell)
-    try:
-        value = parse_number(cell)
-    except NotANumber:
-        return f"non-numeric value {cell!r} in {column!r}"
-    if isinstance(value, Missing):
-        return f"{value.describe()} in {column!r}"
-    if value < 0:
-        return f"negative value {cell!r} in {column!r}"
+    value = non_negative_quantity(cell, column)
+    if isinstance(value, str):
+        return value
     if value != value.to_integral_value():
         return f"non-integer count {cell!r} in {column!r}"
     return int(value)
@@ -173,20 +168,9 @@ def parse(ctx: FileContext) -> Iterator[Record]:
                 ctx, None, line, raw_cells(header, row), f"unknown unit {qty_unit!r} in {qty_name!r}"
             )
             continue
-        try:
-            qty = parse_number(qty_text)
-        except NotANumber:
-            yield quarantine_row(
-                ctx, None, line, raw_cells(header, row), f"non-numeric value {qty_text!r} in {qty_name!r}"
-            )
-            continue
-        if isinstance(qty, Missing):
-            yield quarantine_row(ctx, None, line, raw_cells(header, row), f"{qty.describe()} in {qty_name!r}")
-            continue
-        if qty < 0:
-            yield quarantine_row(
-                ctx, None, line, raw_cells(header, row), f"negative value {qty_text!r} in {qty_name!r}"
-            )
+        qty = non_negative_quantity(qty_text, qty_name)
+        if isinstance(qty, str):
+            yield quarantine_row(ctx, None, line, raw_cells(header, row), qty)
             continue
 
         component_label = row[i_component].strip() if i_component is not None else ""

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from drugtrade.normalize.countries import resolve_country
 from drugtrade.normalize.drugs import normalize_drug_label
-from drugtrade.normalize.numbers import Missing, NotANumber, parse_number
+from drugtrade.normalize.numbers import non_negative_quantity
 from drugtrade.stats.csvfile import column_index, iter_records, raw_cells, read_header
 from drugtrade.stats.periods import PeriodError, calendar_year
 from drugtrade.stats.records import FileContext, Observation, ObservationIds, Period, Record, quarantine_row
@@ -101,20 +101,9 @@ def parse(ctx: FileContext) -> Iterator[Record]:
             )
             continue
         kg_text = row[i_kg].strip()
-        try:
-            kg = parse_number(kg_text)
-        except NotANumber:
-            yield quarantine_row(
-                ctx, None, line, raw_cells(header, row), f"non-numeric value {kg_text!r} in {kg_name!r}"
-            )
-            continue
-        if isinstance(kg, Missing):
-            yield quarantine_row(ctx, None, line, raw_cells(header, row), f"{kg.describe()} in {kg_name!r}")
-            continue
-        if kg < 0:
-            yield quarantine_row(
-                ctx, None, line, raw_cells(header, row), f"negative value {kg_text!r} in {kg_name!r}"
-            )
+        kg = non_negative_quantity(kg_text, kg_name)
+        if isinstance(kg, str):
+            yield quarantine_row(ctx, None, line, raw_cells(header, row), kg)
             continue
         yield (
             Observation(
