@@ -85,13 +85,14 @@ def transform():
         return record_dbt_step(settings, context, "dbt_staging", nodes)
 
     @task
-    def validate_staging(model: str) -> dict:
-        from drugtrade.pipeline.transform import validate_relation
+    def validate_relation(stage: str, model: str) -> dict:
+        """GX checks of one staging model or mart, read from the build DuckDB file."""
+        from drugtrade.pipeline.transform import validate_relation as validate
         from drugtrade.runs import record_step
 
         settings, context, run_id = _settings_and_run()
-        result = validate_relation(settings, "staging", model, run_id)
-        record_step(settings, context, f"validate_staging.{model}", result)
+        result = validate(settings, stage, model, run_id)
+        record_step(settings, context, f"validate_{stage}.{model}", result)
         return result
 
     @task
@@ -112,16 +113,6 @@ def transform():
         settings, context, _ = _settings_and_run()
         nodes = build_marts(settings, _ingest_dates(context))
         return record_dbt_step(settings, context, "dbt_marts", nodes)
-
-    @task
-    def validate_marts(model: str) -> dict:
-        from drugtrade.pipeline.transform import validate_relation
-        from drugtrade.runs import record_step
-
-        settings, context, run_id = _settings_and_run()
-        result = validate_relation(settings, "marts", model, run_id)
-        record_step(settings, context, f"validate_marts.{model}", result)
-        return result
 
     @task(pool=DUCKDB_WRITER_POOL, outlets=[SERVING_WAREHOUSE])
     def publish() -> dict:
@@ -145,10 +136,12 @@ def transform():
     registry = snapshot_registry()
     raw_checks = [validate_raw.override(task_id=f"validate_raw__{name}")(name) for name in RAW_DATASETS]
     staging = dbt_staging()
-    staging_checks = [validate_staging.override(task_id=f"validate_staging__{name}")(name) for name in STAGING_MODELS]
+    staging_checks = [validate_relation.override(task_id=f"validate_staging__{name}")("staging", name)
+                      for name in STAGING_MODELS]
     reconciled = reconcile()
     marts = dbt_marts()
-    mart_checks = [validate_marts.override(task_id=f"validate_marts__{name}")(name) for name in MART_MODELS]
+    mart_checks = [validate_relation.override(task_id=f"validate_marts__{name}")("marts", name)
+                   for name in MART_MODELS]
     published = publish()
 
     chain(registry, raw_checks, staging)
