@@ -7,7 +7,7 @@ select
     name,
     region,
     subregion,
-    region = 'Americas' as is_americas
+    coalesce(region = 'Americas', false) as is_americas
 from {{ ref('countries') }}
 union all
 select {{ surrogate_key(["'UNK'"]) }}, 'UNK', null, 'Unknown', null, null, false
