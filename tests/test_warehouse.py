@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -82,7 +83,7 @@ def three_days(tmp_path_factory):
         _run_day(settings, day)
         with duckdb.connect(str(settings.serving_db), read_only=True) as connection:
             counts.append(connection.execute("select count(distinct article_id) from fct_statements").fetchone()[0])
-    return {"settings": settings, "days": days, "counts": counts, "daily": _snapshot(settings)}
+    return {"settings": settings, "folder": folder, "days": days, "counts": counts, "daily": _snapshot(settings)}
 
 
 def test_daily_runs_add_only_the_new_articles(three_days):
@@ -147,3 +148,32 @@ def test_serving_file_storage_version_and_exports(three_days):
     exported = {p.stem for p in settings.exports_dir.glob("*.parquet")}
     assert tables <= exported
     assert described > 0, "dbt's column descriptions must reach the serving file"
+
+
+def _without_quotations(page: str) -> str:
+    """The same page with every paragraph that quotes someone taken out: a corrected article
+    that no longer holds any statement."""
+    kept = []
+    for line in page.splitlines():
+        text = re.sub(r"<[^>]+>", "", line)
+        if line.lstrip().startswith("<p>") and re.search(r"[\"“”]", text):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def test_a_new_version_without_quotations_drops_the_old_statements(three_days):
+    settings = three_days["settings"]
+    page = three_days["folder"] / "2025-06-15-panama-money-laundering.html"
+    query = ("select count(*) from fct_statements s join dim_article a using (article_key) "
+             "where a.canonical_url like '%panama-free-zone-laundering%'")
+    with duckdb.connect(str(settings.serving_db), read_only=True) as connection:
+        assert connection.execute(query).fetchone()[0] > 0
+    page.write_text(_without_quotations(page.read_text()))
+    _run_day(settings, dt.date(2026, 3, 4))
+    with duckdb.connect(str(settings.serving_db), read_only=True) as connection:
+        assert connection.execute(query).fetchone()[0] == 0
+        versions = connection.execute(
+            "select current_version from dim_article where canonical_url like '%panama-free-zone-laundering%'"
+        ).fetchall()
+    assert versions == [(2,)]

@@ -3,14 +3,17 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='article_id',
-        on_schema_change='append_new_columns'
+        on_schema_change='append_new_columns',
+        post_hook="delete from {{ this }} as kept where not exists (select 1 from {{ ref('int_articles_current') }} as current_versions where current_versions.article_id = kept.article_id and current_versions.article_version = kept.article_version)"
     )
 }}
+-- depends_on: {{ ref('int_articles_current') }}
 -- Grain: one row per direct quotation in the newest version of an article. Incremental: a
 -- run processes the articles ingested on the days it is given (var ingest_dates) or, without
 -- them, from the newest day already loaded; every statement of those articles is replaced,
--- so a re-run of a day or a new version of an article never leaves stale rows. A first build
--- takes every day.
+-- so a re-run of a day or a new version of an article never leaves stale rows. A new version
+-- with no quotations at all brings no rows to replace the old ones by, so the post-hook drops
+-- every row whose version is no longer the article's newest. A first build takes every day.
 with statements as (
     select *
     from {{ ref('int_statements_current') }}
