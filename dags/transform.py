@@ -21,11 +21,12 @@ from drugtrade.orchestration import (
 # Kept in step with drugtrade.pipeline.transform (a DAG-integrity test checks it) so that
 # parsing this file imports neither dbt nor GX.
 RAW_DATASETS = ("articles", "statements", "mentions", "text_facts", "articles_rejected",
-                "observations", "quarantine", "loads")
+                "observations", "quarantine", "loads", "source_registry")
 STAGING_MODELS = ("stg_articles", "stg_statements", "stg_mentions", "stg_text_facts", "stg_observations",
-                  "stg_quarantine", "stg_loads")
+                  "stg_quarantine", "stg_loads", "stg_articles_rejected", "stg_source_registry")
 MART_MODELS = ("dim_date", "dim_country", "dim_drug", "dim_source", "dim_person", "dim_article",
-               "fct_statements", "fct_seizures", "fct_production")
+               "fct_statements", "fct_seizures", "fct_production", "dim_topic", "bridge_statement_topics",
+               "fct_article_facts")
 
 
 def _ingest_dates(context) -> list[str]:

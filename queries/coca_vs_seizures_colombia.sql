@@ -5,7 +5,6 @@ with cultivation as (
     from fct_production
     where country_iso3 = 'COL' and measure = 'cultivation' and estimator = 'UNODC'
       and year between 2015 and 2020
-    qualify row_number() over (partition by year order by sources_agreeing desc, source_id) = 1
 ),
 seized as (
     select year(period_start) as year, sum(quantity_kg) as cocaine_seized_kg

@@ -2,8 +2,8 @@
 select
     country_iso3,
     year,
-    max(value) filter (where estimator = 'UNODC') as unodc_hectares,
-    max(value) filter (where estimator like 'US government%') as us_government_hectares
+    any_value(value) filter (where estimator = 'UNODC') as unodc_hectares,
+    any_value(value) filter (where estimator like 'US government%') as us_government_hectares
 from fct_production
 where measure = 'cultivation' and drug = 'coca bush'
 group by country_iso3, year

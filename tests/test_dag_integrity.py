@@ -69,6 +69,16 @@ def test_dag_lists_match_the_pipeline():
         assert f'"{name}"' in source, name
 
 
+def test_every_expectation_suite_is_run_by_a_task():
+    """A suite kept in expectations/ but named by no validation task would never run."""
+    run = {("raw", name) for name in transform_steps.RAW_DATASETS}
+    run |= {("staging", name) for name in transform_steps.STAGING_MODELS}
+    run |= {("marts", name) for name in transform_steps.MART_MODELS}
+    kept = {(path.parent.name, path.stem) for path in (PROJECT_ROOT / "expectations").glob("*/*.json")}
+    assert kept - run == set(), "suites no task runs"
+    assert run - kept == set(), "validation tasks without a suite"
+
+
 def test_parsing_imports_no_heavy_libraries_and_is_fast():
     """Parse each DAG file in a fresh interpreter: no dbt, GX, pandas or DuckDB at import time."""
     script = textwrap.dedent(

@@ -95,12 +95,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     statements.add_argument(
         "paths", nargs="+", type=Path, metavar="PATH", help="HTML or plain-text article files"
     )
-    statements.set_defaults(func=_run(_statement_rows))
+    statements.set_defaults(handler=_run(_statement_rows))
     facts = subparsers.add_parser(
         "facts", help="seizure, cultivation and production figures, one JSON object per line"
     )
     facts.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="HTML or plain-text article files")
-    facts.set_defaults(func=_run(_fact_rows))
+    facts.set_defaults(handler=_run(_fact_rows))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
-    return args.func(args)
+    return args.handler(args)
 
 
 if __name__ == "__main__":

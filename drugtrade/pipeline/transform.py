@@ -22,11 +22,12 @@ from drugtrade.warehouse.dbt import NodeResult, run_dbt
 log = logging.getLogger(__name__)
 
 RAW_DATASETS = ("articles", "statements", "mentions", "text_facts", "articles_rejected",
-                "observations", "quarantine", "loads")
+                "observations", "quarantine", "loads", "source_registry")
 STAGING_MODELS = ("stg_articles", "stg_statements", "stg_mentions", "stg_text_facts", "stg_observations",
-                  "stg_quarantine", "stg_loads")
+                  "stg_quarantine", "stg_loads", "stg_articles_rejected", "stg_source_registry")
 MART_MODELS = ("dim_date", "dim_country", "dim_drug", "dim_source", "dim_person", "dim_article",
-               "fct_statements", "fct_seizures", "fct_production")
+               "fct_statements", "fct_seizures", "fct_production", "dim_topic", "bridge_statement_topics",
+               "fct_article_facts")
 BATCH_ROWS = 100_000
 
 

@@ -63,7 +63,7 @@ def test_register_adds_both_commands_to_a_parent_parser() -> None:
     parser = argparse.ArgumentParser()
     register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["facts", "x.html"])
-    assert args.command == "facts" and args.paths == [Path("x.html")] and callable(args.func)
+    assert args.command == "facts" and args.paths == [Path("x.html")] and callable(args.handler)
 
 
 def test_module_entry_point() -> None:
@@ -77,3 +77,17 @@ def test_module_entry_point() -> None:
     )
     speakers = [json.loads(line)["speaker"] for line in result.stdout.splitlines()]
     assert speakers == ["Óscar Gutiérrez Quispe", "Nilda Mamani Condori", "Nilda Mamani Condori"]
+
+
+@pytest.mark.parametrize(("command", "page", "field"), [
+    ("statements", "2025-06-15-panama-money-laundering.html", "speaker"),
+    ("facts", "2025-03-12-guayaquil-port-seizure.html", "kind"),
+])
+def test_the_drugtrade_console_command_runs_both(command: str, page: str, field: str) -> None:
+    """What analysts type: the installed ``drugtrade`` command, not the module."""
+    executable = Path(sys.executable).with_name("drugtrade")
+    result = subprocess.run([str(executable), command, str(SAMPLES / page)], cwd=REPO,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows and all(row[field] for row in rows)

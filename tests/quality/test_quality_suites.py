@@ -155,7 +155,7 @@ def test_mart_validated_from_duckdb_record_batches(tmp_path: Path, suites_dir: P
 MART_SQL = {
     "fct_production": """
         select md5('p' || i) as production_key, md5('COL') as country_key, 20200101 + i as date_key,
-               md5('coca bush') as drug_key, md5('unodc') as source_key, 2020 as year, 'COL' as country_iso3,
+               md5('coca bush') as drug_key, md5('unodc') as source_key, 2018 + i as year, 'COL' as country_iso3, 'coca bush' as drug,
                'cultivation' as measure, 1000.0 * i as value, 'ha' as unit, 'UNODC' as estimator
         from range(3) as t(i)""",
     "fct_seizures": """
@@ -184,6 +184,21 @@ MART_SQL = {
     "dim_article": """
         select md5('a' || i) as article_key, 'a' || i as article_id, 1 as current_version,
                'https://news.example.org/' || i as url
+        from range(2) as t(i)""",
+    "dim_topic": """
+        select md5(topic) as topic_key, topic, label, description
+        from read_csv('{seeds}/topic_taxonomy.csv', all_varchar = true)""",
+    "bridge_statement_topics": """
+        select md5('q' || i || topic) as statement_topic_key, md5('q' || i) as statement_key,
+               md5(topic) as topic_key, topic
+        from range(2) as t(i), (values ('interdiction'), ('demand_reduction')) as topics(topic)""",
+    "fct_article_facts": """
+        select md5('f' || i) as article_fact_key, md5('a') as article_key, md5('ECU') as country_key,
+               'seizure' as fact_kind, 2300.0 as value, 'kg' as unit, 'cocaine' as drug,
+               'ECU' as country_iso3, 2025 as fact_year, '2.3 tons of cocaine' as fact_text,
+               100 * i as start_offset, 100 * i + 19 as end_offset, 'news' as source_id,
+               'https://news.example.org/a' as url, timestamptz '2026-01-01 00:00:00+00' as retrieved_at,
+               date '2026-01-01' as ingest_date
         from range(2) as t(i)""",
     "dim_country": """
         select md5(iso3) as country_key, iso3, name, region, subregion
