@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from airflow.sdk import dag, get_current_context, task
+from airflow.sdk import TriggerRule, dag, get_current_context, task
 
 from drugtrade.orchestration import DEFAULT_ARGS, LAKE_ARTICLES, NETWORK_RETRIES, run_day
 
@@ -45,7 +45,15 @@ def ingest_articles():
         context["outlet_events"][LAKE_ARTICLES].extra = {"ingest_date": day, "source_id": source_id}
         return result
 
-    ingest.expand(source_id=article_sources())
+    @task(trigger_rule=TriggerRule.ALL_DONE)
+    def report() -> dict:
+        """Always runs: the run summary (rows read, loaded and quarantined per source; failures)."""
+        from drugtrade.config import load_settings
+        from drugtrade.runs import finish_run
+
+        return finish_run(load_settings(), get_current_context(), data_docs=False)
+
+    ingest.expand(source_id=article_sources()) >> report()
 
 
 ingest_articles()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from airflow.sdk import dag, get_current_context, task
+from airflow.sdk import TriggerRule, dag, get_current_context, task
 
 from drugtrade.orchestration import DEFAULT_ARGS, LAKE_STATISTICS, NETWORK_RETRIES
 
@@ -40,7 +40,15 @@ def ingest_statistics():
         record_step(settings, get_current_context(), f"ingest_statistics.{source_id}", load.as_dict())
         return load.as_dict()
 
-    ingest.expand(source_id=statistics_sources())
+    @task(trigger_rule=TriggerRule.ALL_DONE)
+    def report() -> dict:
+        """Always runs: the run summary (rows read, loaded and quarantined per source; failures)."""
+        from drugtrade.config import load_settings
+        from drugtrade.runs import finish_run
+
+        return finish_run(load_settings(), get_current_context(), data_docs=False)
+
+    ingest.expand(source_id=statistics_sources()) >> report()
 
 
 ingest_statistics()

@@ -19,6 +19,8 @@ def _register_run(subparsers: argparse._SubParsersAction) -> None:
         "for one day, then prints a summary of the warehouse.",
     )
     run.add_argument("--date", help="the run's logical date (YYYY-MM-DD); default today (UTC)")
+    run.add_argument("--to", dest="until", metavar="DATE",
+                     help="backfill: run every day from --date to this date (inclusive), in order")
     run.add_argument("--warehouse", type=Path, help="data folder (default: ./warehouse or $DRUGTRADE_WAREHOUSE)")
     run.add_argument("--airflow-home", type=Path, help="Airflow home (default: ./.airflow or $AIRFLOW_HOME)")
     run.add_argument("--registry", type=Path, help="source registry YAML (default: sources/registry.yml)")
@@ -31,7 +33,23 @@ def _run(args: argparse.Namespace) -> int:
     from drugtrade.embedded import run_pipeline
 
     return run_pipeline(date=args.date, warehouse=args.warehouse, airflow_home=args.airflow_home,
-                        registry=args.registry, dag_ids=args.dags)
+                        registry=args.registry, dag_ids=args.dags, until=args.until)
+
+
+def _register_airflow(subparsers: argparse._SubParsersAction) -> None:
+    airflow = subparsers.add_parser(
+        "airflow", help="any Airflow CLI command on the embedded set-up (e.g. `drugtrade airflow dags list`)",
+        description="Runs `airflow ARGS...` with the embedded environment of `drugtrade run`: the "
+        "repository's DAGs, SQLite metadata in .airflow/, the same warehouse settings.",
+    )
+    airflow.add_argument("airflow_args", nargs=argparse.REMAINDER, metavar="ARGS")
+    airflow.set_defaults(handler=_airflow)
+
+
+def _airflow(args: argparse.Namespace) -> int:
+    from drugtrade.embedded import run_airflow_command
+
+    return run_airflow_command(args.airflow_args or ["--help"])
 
 
 def _register_query(subparsers: argparse._SubParsersAction) -> None:
@@ -76,13 +94,15 @@ def format_table(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> st
 def _register_summary(subparsers: argparse._SubParsersAction) -> None:
     summary = subparsers.add_parser("summary", help="print what the serving warehouse holds and the last run")
     summary.add_argument("--warehouse", type=Path)
+    summary.add_argument("--steps", action="store_true",
+                         help="also print the last transform run's step-by-step summary (summary.txt)")
     summary.set_defaults(handler=_summary)
 
 
 def _summary(args: argparse.Namespace) -> int:
     from drugtrade.embedded import print_summary
 
-    return print_summary(args.warehouse)
+    return print_summary(args.warehouse, steps=args.steps)
 
 
 def _register_docs(subparsers: argparse._SubParsersAction) -> None:
@@ -107,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true")
     subparsers = parser.add_subparsers(dest="command", required=True)
     _register_run(subparsers)
+    _register_airflow(subparsers)
     _register_query(subparsers)
     _register_summary(subparsers)
     _register_docs(subparsers)

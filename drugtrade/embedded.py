@@ -9,7 +9,8 @@ import os
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from datetime import date as date_type
 from pathlib import Path
 
 from drugtrade.config import PROJECT_ROOT, Settings, load_settings
@@ -64,6 +65,9 @@ def prepare_airflow(settings: Settings, airflow_home: Path, log_file: Path) -> d
         raise PipelineFailed(f"airflow db migrate failed; see {log_file}")
     if _airflow(["pools", "set", "duckdb_writer", "1", "one writer per DuckDB file"], env, log_file) != 0:
         raise PipelineFailed(f"could not create the duckdb_writer pool; see {log_file}")
+    # Without a dag-processor, only this puts the DAGs in the metadata (`airflow dags list`).
+    if _airflow(["dags", "reserialize"], env, log_file) != 0:
+        raise PipelineFailed(f"the DAG files could not be parsed; see {log_file}")
     return env
 
 
@@ -75,8 +79,8 @@ def _dag_run_failed(settings: Settings, dag_id: str, since: float) -> list[dict]
     return [json.loads(p.read_text()) for p in root.glob("*/failures/*.json") if p.stat().st_mtime >= since]
 
 
-def run_pipeline(date: str | None = None, warehouse: Path | None = None, airflow_home: Path | None = None,
-                 registry: Path | None = None, dag_ids: list[str] | None = None) -> int:
+def _embedded_settings(warehouse: Path | None, registry: Path | None,
+                        airflow_home: Path | None) -> tuple[Settings, Path]:
     overrides = {}
     if warehouse:
         overrides["DRUGTRADE_WAREHOUSE"] = str(warehouse.resolve())
@@ -85,15 +89,57 @@ def run_pipeline(date: str | None = None, warehouse: Path | None = None, airflow
         overrides["DRUGTRADE_REGISTRY"] = str(registry.resolve())
     settings = load_settings({**os.environ, **overrides})
     home = (airflow_home or Path(os.environ.get("DRUGTRADE_AIRFLOW_HOME", PROJECT_ROOT / ".airflow"))).resolve()
-    day = date or datetime.now(UTC).date().isoformat()
-    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    log_file = settings.warehouse_dir / "runs" / f"airflow-{day}.log"
-    log_file.parent.mkdir(parents=True, exist_ok=True)
+    return settings, home
 
-    print(f"drugtrade: warehouse {settings.warehouse_dir}, Airflow home {home}, day {day}")
+
+def run_airflow_command(args: list[str], warehouse: Path | None = None, airflow_home: Path | None = None,
+                        registry: Path | None = None) -> int:
+    """Any Airflow CLI command against the embedded set-up (the repository's DAGs, SQLite metadata
+    in .airflow/): `drugtrade airflow dags list`, `... tasks list transform`, `... dags list-runs
+    transform`. Output goes to the terminal."""
+    settings, home = _embedded_settings(warehouse, registry, airflow_home)
+    if not (home / "airflow.db").exists():
+        settings.runs_dir.mkdir(parents=True, exist_ok=True)
+        prepare_airflow(settings, home, settings.runs_dir / "airflow-setup.log")
+    env = airflow_env(settings, home)
+    executable = Path(sys.executable).with_name("airflow")
+    command = [str(executable) if executable.exists() else "airflow", *args]
+    return subprocess.run(command, env=env, check=False).returncode
+
+
+def days_between(first: str, last: str) -> list[str]:
+    start, end = date_type.fromisoformat(first), date_type.fromisoformat(last)
+    if end < start:
+        raise ValueError(f"the range ends ({last}) before it starts ({first})")
+    return [(start + timedelta(days=offset)).isoformat() for offset in range((end - start).days + 1)]
+
+
+def run_pipeline(date: str | None = None, warehouse: Path | None = None, airflow_home: Path | None = None,
+                 registry: Path | None = None, dag_ids: list[str] | None = None,
+                 until: str | None = None) -> int:
+    """Run the DAGs for one day, or for every day from `date` to `until` (inclusive) in order:
+    a backfill without a scheduler, stopping at the first day that fails."""
+    settings, home = _embedded_settings(warehouse, registry, airflow_home)
+    first = date or datetime.now(UTC).date().isoformat()
+    days = days_between(first, until) if until else [first]
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    setup_log = settings.runs_dir / f"airflow-{first}.log"
+    setup_log.parent.mkdir(parents=True, exist_ok=True)
+
+    print(f"drugtrade: warehouse {settings.warehouse_dir}, Airflow home {home}, "
+          f"{'day ' + first if len(days) == 1 else f'days {first} to {until} ({len(days)})'}")
     started = time.monotonic()
-    env = prepare_airflow(settings, home, log_file)
+    env = prepare_airflow(settings, home, setup_log)
     print(f"  airflow metadata ready ({time.monotonic() - started:.0f}s)")
+    for day in days:
+        if _run_day(settings, env, day, dag_ids, prefix=f"  {day} " if len(days) > 1 else "  ") != 0:
+            return 1
+    print(f"pipeline finished in {time.monotonic() - started:.0f}s\n")
+    return print_summary(settings.warehouse_dir)
+
+
+def _run_day(settings: Settings, env: dict[str, str], day: str, dag_ids: list[str] | None, prefix: str) -> int:
+    log_file = settings.runs_dir / f"airflow-{day}.log"
     for dag_id in dag_ids or DAG_ORDER:
         step_started = time.monotonic()
         wall = time.time() - 1
@@ -101,23 +147,27 @@ def run_pipeline(date: str | None = None, warehouse: Path | None = None, airflow
         failures = _dag_run_failed(settings, dag_id, wall)
         seconds = time.monotonic() - step_started
         if code != 0 or failures:
-            print(f"  {dag_id}: FAILED ({seconds:.0f}s)", file=sys.stderr)
+            print(f"{prefix}{dag_id}: FAILED ({seconds:.0f}s)", file=sys.stderr)
             for failure in failures:
                 print(f"    {failure['task_id']}: {failure['error_type']}: {(failure['error'] or '')[:2000]}",
                       file=sys.stderr)
             print(f"  Airflow log: {log_file}", file=sys.stderr)
             return 1
-        print(f"  {dag_id}: success ({seconds:.0f}s)")
-    print(f"pipeline finished in {time.monotonic() - started:.0f}s\n")
-    return print_summary(settings.warehouse_dir)
+        print(f"{prefix}{dag_id}: success ({seconds:.0f}s)")
+    return 0
+
+
+def latest_summary_file(settings: Settings, dag_id: str, name: str = "summary.json") -> Path | None:
+    summaries = sorted((settings.runs_dir / dag_id).glob(f"*/{name}"), key=lambda p: p.stat().st_mtime)
+    return summaries[-1] if summaries else None
 
 
 def latest_transform_summary(settings: Settings) -> dict | None:
-    summaries = sorted((settings.runs_dir / "transform").glob("*/summary.json"), key=lambda p: p.stat().st_mtime)
-    return json.loads(summaries[-1].read_text()) if summaries else None
+    path = latest_summary_file(settings, "transform")
+    return json.loads(path.read_text()) if path else None
 
 
-def print_summary(warehouse: Path | None = None) -> int:
+def print_summary(warehouse: Path | None = None, steps: bool = False) -> int:
     import duckdb
 
     env = dict(os.environ)
@@ -146,6 +196,14 @@ def print_summary(warehouse: Path | None = None) -> int:
                       f"failures, {counts['failed_warning']} warnings")
         for failed in summary["failed_expectations"][:10]:
             print(f"    [{failed['severity']}] {failed['stage']}/{failed['dataset']}: {failed['expectation']}")
+    print("Run summaries (what each step did, rows in and out, failures):")
+    for dag_id in DAG_ORDER:
+        path = latest_summary_file(settings, dag_id, "summary.txt")
+        if path is None:
+            continue
+        print(f"  {dag_id:<18} {path}")
+        if steps:
+            print("    " + path.read_text().rstrip().replace("\n", "\n    "))
     print(f"Warehouse (read-only serving copy): {serving}")
     print(f"Parquet exports: {settings.exports_dir}")
     print("Try:")

@@ -161,14 +161,17 @@ def render_text(summary: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def finish_run(settings: Settings, context: Mapping[str, Any]) -> dict[str, Any]:
+def finish_run(settings: Settings, context: Mapping[str, Any], data_docs: bool = True) -> dict[str, Any]:
+    """Gather the run's steps, failures and quality results into summary.json and summary.txt
+    beside the run; raise RunFailed when any task failed, so the run ends failed."""
     dag_id, run_id = _context_ids(context)
-    try:
-        from drugtrade.quality import build_data_docs
+    if data_docs:
+        try:
+            from drugtrade.quality import build_data_docs
 
-        build_data_docs(settings.quality_dir / "results", settings.quality_dir / "docs")
-    except Exception as error:  # noqa: BLE001 - docs are a report; their failure must not hide the run's
-        log.warning("quality Data Docs were not built: %s", error)
+            build_data_docs(settings.quality_dir / "results", settings.quality_dir / "docs")
+        except Exception as error:  # noqa: BLE001 - docs are a report; their failure must not hide the run's
+            log.warning("quality Data Docs were not built: %s", error)
     summary = summarise(settings, dag_id, run_id)
     folder = run_dir(settings, dag_id, run_id)
     _write(folder / "summary.json", summary)

@@ -42,6 +42,9 @@ def test_ingest_dags_produce_assets_and_transform_consumes_them(dagbag):
     assert produced == {"drugtrade_lake_articles", "drugtrade_lake_statistics"}
     consumed = {asset.name for asset in transform.timetable.asset_condition.objects}
     assert consumed == produced
+    for ingest in (articles, statistics):
+        assert ingest.get_task("report").upstream_task_ids == {"ingest"}
+        assert ingest.get_task("report").trigger_rule == "all_done"
     assert articles.timetable.expression == "0 0 * * *"
     assert statistics.timetable.expression == "0 0 1 * *"
 

@@ -8,6 +8,7 @@ and a deliberately broken raw batch checks that the quality gate stops the marts
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -243,6 +244,29 @@ def test_the_readme_query_gives_one_row_per_year(pipeline):
     assert by_year[2016][0] == 146000.0 and by_year[2020][0] == 142800.0
     # The UNODC seizure series bundled here ends in 2019: 2020 has hectares and no seizure figure.
     assert all(by_year[year][1] > 0 for year in range(2015, 2020)) and by_year[2020][1] is None
+
+
+def _json_rows(output: str) -> list[dict]:
+    """The JSON table of an Airflow CLI command (its log lines share stdout)."""
+    return json.loads(next(line for line in output.splitlines() if line.startswith("[") and line[1:2] in "{]"))
+
+
+def test_a_data_engineer_lists_the_dags_runs_and_summaries(pipeline):
+    """The README's operating commands on the embedded set-up, after `drugtrade run`."""
+    env = {**pipeline["env"], "DRUGTRADE_AIRFLOW_HOME": str(pipeline["root"] / "airflow")}
+    listed = _drugtrade("airflow", "dags", "list", "--output", "json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    dags = {row["dag_id"] for row in _json_rows(listed.stdout)}
+    assert dags == {"ingest_articles", "ingest_statistics", "transform"}
+    runs = _drugtrade("airflow", "dags", "list-runs", "transform", "--output", "json", env=env)
+    assert runs.returncode == 0, runs.stderr
+    states = [row["state"] for row in _json_rows(runs.stdout)]
+    assert states and set(states) == {"success"}
+    summary = _drugtrade("summary", "--steps", "--warehouse", str(pipeline["warehouse"]), env=env)
+    assert summary.returncode == 0, summary.stderr
+    for dag_id in ("ingest_statistics", "ingest_articles", "transform"):
+        assert f"of {dag_id}: success" in summary.stdout
+    assert "rows_quarantined" in summary.stdout and "step publish" in summary.stdout
 
 
 def test_query_command_reads_the_serving_copy(pipeline):
