@@ -41,6 +41,9 @@ class StatisticsSource:
     citation: str
     estimator: str | None = None
     schedule: str = "@monthly"
+    # A new release with fewer rows than this share of the previous release stops the run
+    # (a truncated download or a changed layout); 0 accepts any size.
+    min_release_ratio: float = 0.5
     options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -111,7 +114,10 @@ def load_registry(path: Path, base_dir: Path | None = None) -> Registry:
         elif source_type == "statistics":
             if kind not in STATISTICS_KINDS:
                 raise RegistryError(f"{where}: kind {kind!r} is not one of {sorted(STATISTICS_KINDS)}")
-            known |= {"family", "dataset", "url", "licence", "citation", "estimator", "schedule"}
+            known |= {"family", "dataset", "url", "licence", "citation", "estimator", "schedule", "min_release_ratio"}
+            ratio = entry.get("min_release_ratio", 0.5)
+            if not isinstance(ratio, int | float) or isinstance(ratio, bool) or not 0 <= ratio <= 1:
+                raise RegistryError(f"{where}: min_release_ratio must be a number from 0 to 1, got {ratio!r}")
             statistics.append(
                 StatisticsSource(
                     id=source_id,
@@ -125,6 +131,7 @@ def load_registry(path: Path, base_dir: Path | None = None) -> Registry:
                     citation=str(_require(entry, "citation", where)),
                     estimator=entry.get("estimator"),
                     schedule=entry.get("schedule", "@monthly"),
+                    min_release_ratio=float(ratio),
                     options={k: v for k, v in entry.items() if k not in known},
                 )
             )

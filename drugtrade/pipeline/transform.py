@@ -76,8 +76,44 @@ def validate_raw(settings: Settings, dataset: str, run_id: str) -> dict[str, obj
     ResultStore(settings.quality_dir / "results").append(report)
     log.info("%s", report.summary_text())
     gate(report)
+    if dataset == "loads":
+        _check_release_sizes(settings, files, run_id)
     _mark_validated(settings, dataset, files)
     return {"dataset": dataset, "files": len(files), "rows": report.rows_validated, "success": report.success}
+
+
+def _check_release_sizes(settings: Settings, new_files: list[Path], run_id: str) -> None:
+    """Each new statistical release against the release of the same source before it: a file
+    that suddenly delivers far fewer rows stops the run here, before staging."""
+    from drugtrade.quality import ReleaseSize, ResultStore, check_release_sizes, gate
+    from drugtrade.registry import load_registry
+
+    ratios = {source.id: source.min_release_ratio for source in load_registry(settings.registry_path).statistics}
+    with duckdb.connect() as connection:
+        rows = connection.execute(
+            """
+            with releases as (
+                select source_id, file_sha256, rows_read, filename in (select unnest($new)) as is_new,
+                       lag(rows_read) over (partition by source_id order by retrieved_at, file_sha256)
+                           as previous_rows_read
+                from read_parquet($files, filename = true)
+            )
+            select source_id, file_sha256, rows_read, previous_rows_read
+            from releases where is_new and previous_rows_read is not null
+            order by source_id, file_sha256
+            """,
+            {"files": [str(p) for p in lake.dataset_files(settings.lake_dir, "loads")],
+             "new": [str(p) for p in new_files]},
+        ).fetchall()
+    releases = [ReleaseSize(unit=f"{source_id}/{sha[:16]}", rows_read=int(read), previous_rows_read=int(previous),
+                            min_ratio=ratios.get(source_id, 0.5))
+                for source_id, sha, read, previous in rows]
+    if not releases:
+        return
+    report = check_release_sizes(run_id, releases, context_dir=settings.quality_dir / "runs" / run_id)
+    ResultStore(settings.quality_dir / "results").append(report)
+    log.info("%s", report.summary_text())
+    gate(report)
 
 
 def validate_relation(settings: Settings, stage: str, model: str, run_id: str) -> dict[str, object]:

@@ -2,7 +2,7 @@
 pandas batches, with outcomes stored as Parquet and rendered as GX Data Docs."""
 
 from drugtrade.quality.docs import build_data_docs
-from drugtrade.quality.reconcile import RowCounts, reconcile
+from drugtrade.quality.reconcile import ReleaseSize, RowCounts, check_release_sizes, reconcile
 from drugtrade.quality.report import ExpectationOutcome, QualityGateError, ValidationReport, gate
 from drugtrade.quality.store import ResultStore
 from drugtrade.quality.suites import SuiteFileError, load_suite
@@ -11,11 +11,13 @@ from drugtrade.quality.validate import validate_batches
 __all__ = [
     "ExpectationOutcome",
     "QualityGateError",
+    "ReleaseSize",
     "ResultStore",
     "RowCounts",
     "SuiteFileError",
     "ValidationReport",
     "build_data_docs",
+    "check_release_sizes",
     "gate",
     "load_suite",
     "reconcile",

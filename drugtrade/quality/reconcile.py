@@ -6,6 +6,7 @@ Data Docs like the rest.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,4 +97,65 @@ def reconcile(
         run_id=run_id,
         resolved={},
         context_root=None if context_dir is None else Path(context_dir) / stage / dataset,
+    )
+
+
+@dataclass(frozen=True)
+class ReleaseSize:
+    unit: str  # the source and its newest release, e.g. "cbp-nationwide/<file_sha256>"
+    rows_read: int  # rows read from the newest release
+    previous_rows_read: int  # rows read from the release before it
+    min_ratio: float  # the share of the previous release's rows a new release must reach
+
+
+_RELEASES_SCHEMA = pa.schema(
+    [
+        pa.field("unit", pa.string(), nullable=False),
+        pa.field("rows_read", pa.int64(), nullable=False),
+        pa.field("previous_rows_read", pa.int64(), nullable=False),
+        pa.field("min_rows", pa.int64(), nullable=False),
+    ]
+)
+
+
+def check_release_sizes(run_id: str, releases: Iterable[ReleaseSize], *,
+                        context_dir: Path | None = None) -> ValidationReport:
+    """Critical: the newest release of each source reads at least ``min_ratio`` of the rows of
+    the release before it. Stage ``raw``, dataset ``releases``."""
+    table = pa.Table.from_pylist(
+        [
+            {
+                "unit": r.unit,
+                "rows_read": r.rows_read,
+                "previous_rows_read": r.previous_rows_read,
+                "min_rows": math.ceil(r.previous_rows_read * r.min_ratio),
+            }
+            for r in releases
+        ],
+        schema=_RELEASES_SCHEMA,
+    )
+    document = {
+        "name": "raw.releases",
+        "meta": {"key_columns": ["unit", "rows_read", "previous_rows_read", "min_rows"]},
+        "expectations": [
+            {
+                "type": "expect_column_pair_values_a_to_be_greater_than_b",
+                "kwargs": {"column_A": "rows_read", "column_B": "min_rows", "or_equal": True},
+                "meta": {
+                    "severity": "critical",
+                    "why": "a new release with far fewer rows than the one before it (by default less than "
+                    "half) is most likely truncated or has changed its layout: the run stops before "
+                    "staging; a source whose releases legitimately shrink sets min_release_ratio in "
+                    "the registry",
+                },
+            },
+        ],
+    }
+    suite = parse_suite(document, stage="raw", dataset="releases", origin=Path("<release sizes>"))
+    return validate_loaded_suite(
+        suite,
+        [table],
+        run_id=run_id,
+        resolved={},
+        context_root=None if context_dir is None else Path(context_dir) / "raw" / "releases",
     )
