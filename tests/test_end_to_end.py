@@ -106,8 +106,14 @@ def test_quality_results_are_in_the_warehouse(pipeline):
             "select stage, count(*) from dq_results group by stage").fetchall())
         critical_failures = connection.execute(
             "select count(*) from dq_results where not success and severity = 'critical'").fetchone()[0]
+        undescribed = connection.execute(
+            "select column_name from duckdb_columns() where table_name = 'dq_results' and comment is null"
+        ).fetchall()
+        quarantined = connection.execute("select count(*) from quarantine").fetchone()[0]
     assert {"raw", "staging", "marts"} <= set(stages)
     assert critical_failures == 0
+    assert undescribed == []
+    assert quarantined > 0, "the quarantine is published beside the marts"
 
 
 # A row each example query must return, from the bundled sources (figures cited in

@@ -40,6 +40,26 @@ RESULTS_SCHEMA = pa.schema(
         pa.field("why", pa.string()),
     ]
 )
+# Descriptions published with dq_results, so analysts see what each column means.
+RESULTS_DESCRIPTION = (
+    "Every expectation evaluated by the quality gates: one row per run, stage, dataset and "
+    "expectation. Critical failures stop the run before publication; warnings are recorded."
+)
+RESULTS_COLUMN_DESCRIPTIONS = {
+    "run_id": "The Airflow run (or pipeline call) that evaluated the expectation.",
+    "stage": "raw (Parquet in the lake), raw_to_staging (row reconciliation), staging or marts.",
+    "dataset": "The lake dataset or dbt model validated (raw: the lake dataset; else the model).",
+    "expectation": "The GX expectation and its column, e.g. expect_column_values_to_not_be_null(quote).",
+    "column": "The column the expectation checks; null for table-level expectations.",
+    "severity": "critical (a failure stops the run before publication) or warning (recorded, shown).",
+    "success": "True when the expectation held on every row validated.",
+    "observed_value": "What GX observed (a count, a min/max, a column list), as text.",
+    "unexpected_count": "Rows that broke the expectation; null for table-level expectations.",
+    "unexpected_sample": "A JSON array of sample offending values or rows (at most a few).",
+    "validated_at": "When the validation ran (UTC).",
+    "rows_validated": "Rows in the batch validated (new files for raw, the whole relation otherwise).",
+    "why": "Why the expectation exists, from the suite file in expectations/.",
+}
 GX_RESULT_SUFFIX = ".gx.json"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

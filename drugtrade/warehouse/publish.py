@@ -25,6 +25,13 @@ log = logging.getLogger(__name__)
 
 SERVING_STORAGE_VERSION = "v1.5.0"
 PUBLISHED_SCHEMAS = ("marts",)
+# Audit tables beside the marts: what was set aside, and why, and every file load; analysts
+# reconcile the facts with them (published name -> build schema and relation).
+AUDIT_RELATIONS = {
+    "quarantine": ("staging", "stg_quarantine"),
+    "articles_rejected": ("staging", "stg_articles_rejected"),
+    "loads": ("staging", "stg_loads"),
+}
 
 
 @dataclass(frozen=True)
@@ -56,18 +63,17 @@ def publish(settings: Settings, quality_results_glob: str | None = None) -> Publ
             "order by table_schema, table_name",
             {"schemas": list(PUBLISHED_SCHEMAS)},
         ).fetchall()
-        for schema, name, _kind in relations:
-            # Marts go into the serving file's main schema: analysts write `from fct_seizures`.
+        published = [(schema, name, name) for schema, name, _kind in relations]
+        published += [(schema, relation, name) for name, (schema, relation) in AUDIT_RELATIONS.items()]
+        for schema, relation, name in published:
+            # Into the serving file's main schema: analysts write `from fct_seizures`.
             connection.execute(
-                f"create table serving.main.{_quote(name)} as select * from build.{_quote(schema)}.{_quote(name)}"
+                f"create table serving.main.{_quote(name)} as select * from build.{_quote(schema)}.{_quote(relation)}"
             )
             tables[name] = connection.execute(f"select count(*) from serving.main.{_quote(name)}").fetchone()[0]
-        _copy_descriptions(connection, relations)
+        _copy_descriptions(connection, published)
         if quality_results_glob:
-            connection.execute(
-                "create table serving.main.dq_results as "
-                f"select * from read_parquet({_literal(quality_results_glob)}, union_by_name = true)"
-            )
+            _publish_quality_results(connection, quality_results_glob)
             tables["dq_results"] = connection.execute("select count(*) from serving.main.dq_results").fetchone()[0]
         connection.execute("detach serving")
         connection.execute("detach build")
@@ -82,19 +88,37 @@ def publish(settings: Settings, quality_results_glob: str | None = None) -> Publ
     return PublishResult(serving_db=serving, exports_dir=exports, tables=tables)
 
 
+def _publish_quality_results(connection: duckdb.DuckDBPyConnection, results_glob: str) -> None:
+    from drugtrade.quality.store import RESULTS_COLUMN_DESCRIPTIONS, RESULTS_DESCRIPTION
+
+    connection.execute(
+        "create table serving.main.dq_results as "
+        f"select * from read_parquet({_literal(results_glob)}, union_by_name = true)"
+    )
+    connection.execute(f"comment on table serving.main.dq_results is {_literal(RESULTS_DESCRIPTION)}")
+    present = {row[0] for row in connection.execute(
+        "select column_name from duckdb_columns() where database_name = 'serving' and table_name = 'dq_results'"
+    ).fetchall()}
+    for column, description in RESULTS_COLUMN_DESCRIPTIONS.items():
+        if column in present:
+            connection.execute(f"comment on column serving.main.dq_results.{_quote(column)} is {_literal(description)}")
+
+
 def _copy_descriptions(connection: duckdb.DuckDBPyConnection, relations: list[tuple[str, str, str]]) -> None:
     """Carry dbt's persisted docs (table and column comments) into the serving file."""
-    for schema, name, _kind in relations:
+    for schema, relation, name in relations:
         comment = connection.execute(
-            "select comment from duckdb_tables() where database_name = 'build' and schema_name = $s and table_name = $t",
-            {"s": schema, "t": name},
+            "select comment from duckdb_tables() where database_name = 'build' and schema_name = $s and table_name = $t "
+            "union all select comment from duckdb_views() where database_name = 'build' and schema_name = $s "
+            "and view_name = $t",
+            {"s": schema, "t": relation},
         ).fetchone()
         if comment and comment[0]:
             connection.execute(f"comment on table serving.main.{_quote(name)} is {_literal(comment[0])}")
         for column, column_comment in connection.execute(
             "select column_name, comment from duckdb_columns() "
             "where database_name = 'build' and schema_name = $s and table_name = $t and comment is not null",
-            {"s": schema, "t": name},
+            {"s": schema, "t": relation},
         ).fetchall():
             connection.execute(
                 f"comment on column serving.main.{_quote(name)}.{_quote(column)} is {_literal(column_comment)}"
