@@ -1,14 +1,23 @@
--- Every source in the registry, with what is needed to cite it.
+-- Every source in the registry, with what is needed to cite it, and the estimators whose
+-- figures it delivers (a compilation delivers several).
+with estimators as (
+    select source_id, string_agg(distinct estimator, '; ' order by estimator) as estimators
+    from {{ ref('int_observations_current') }}
+    group by source_id
+)
+
 select
-    {{ surrogate_key(['source_id']) }} as source_key,
-    source_id,
-    source_type,
-    source_kind,
-    family,
-    publisher,
-    dataset,
-    estimator,
-    url,
-    licence,
-    citation
-from {{ ref('stg_source_registry') }}
+    {{ surrogate_key(['registry.source_id']) }} as source_key,
+    registry.source_id,
+    registry.source_type,
+    registry.source_kind,
+    registry.family,
+    registry.publisher,
+    registry.dataset,
+    registry.estimator,
+    coalesce(estimators.estimators, registry.estimator) as estimators,
+    registry.url,
+    registry.licence,
+    registry.citation
+from {{ ref('stg_source_registry') }} as registry
+left join estimators on registry.source_id = estimators.source_id
