@@ -30,7 +30,8 @@ people as (
     select * from {{ ref('dim_person') }}
 ),
 
--- The speaker's term on the day of publication; outside every seeded term, the nearest one.
+-- The speaker's row on the day of publication: a term in office, or the out-of-office row
+-- between terms (dim_person covers every day). Should the seed leave a hole, the nearest row.
 speaker_terms as (
     select
         statements.statement_id,
