@@ -78,12 +78,13 @@ def transform():
 
     @task(pool=DUCKDB_WRITER_POOL)
     def dbt_staging() -> dict:
-        from drugtrade.pipeline.transform import build_staging
+        from drugtrade.pipeline.transform import build_staging, relation_rows
         from drugtrade.runs import record_dbt_step
 
         settings, context, _ = _settings_and_run()
         nodes = build_staging(settings, _ingest_dates(context))
-        return record_dbt_step(settings, context, "dbt_staging", nodes)
+        rows = relation_rows(settings, "staging", STAGING_MODELS)
+        return record_dbt_step(settings, context, "dbt_staging", nodes, rows=rows)
 
     @task
     def validate_relation(stage: str, model: str) -> dict:
@@ -108,12 +109,13 @@ def transform():
 
     @task(pool=DUCKDB_WRITER_POOL)
     def dbt_marts() -> dict:
-        from drugtrade.pipeline.transform import build_marts
+        from drugtrade.pipeline.transform import build_marts, relation_rows
         from drugtrade.runs import record_dbt_step
 
         settings, context, _ = _settings_and_run()
         nodes = build_marts(settings, _ingest_dates(context))
-        return record_dbt_step(settings, context, "dbt_marts", nodes)
+        rows = relation_rows(settings, "marts", MART_MODELS)
+        return record_dbt_step(settings, context, "dbt_marts", nodes, rows=rows)
 
     @task(pool=DUCKDB_WRITER_POOL, outlets=[SERVING_WAREHOUSE])
     def publish() -> dict:

@@ -58,7 +58,8 @@ def record_step(settings: Settings, context: Mapping[str, Any], step: str, resul
         (folder / "failures" / f"{_safe(failed_name)}.json").unlink(missing_ok=True)
 
 
-def record_dbt_step(settings: Settings, context: Mapping[str, Any], step: str, nodes: list) -> dict[str, Any]:
+def record_dbt_step(settings: Settings, context: Mapping[str, Any], step: str, nodes: list,
+                    rows: Mapping[str, int] | None = None) -> dict[str, Any]:
     counts: dict[str, int] = {}
     for node in nodes:
         key = f"{node.resource_type}:{node.status}"
@@ -67,6 +68,7 @@ def record_dbt_step(settings: Settings, context: Mapping[str, Any], step: str, n
         "nodes": len(nodes),
         "counts": counts,
         "seconds": round(sum(node.execution_time for node in nodes), 2),
+        "rows": dict(rows or {}),
         "nodes_detail": [
             {"id": n.unique_id, "status": n.status, "seconds": round(n.execution_time, 3)} for n in nodes
         ],
@@ -150,6 +152,11 @@ def render_text(summary: Mapping[str, Any]) -> str:
         result = step["result"]
         brief = {k: v for k, v in result.items() if not isinstance(v, list | dict)}
         lines.append(f"  step {step['step']}: {json.dumps(brief, default=str)}")
+        # Rows out of a step (dbt models built, tables published): the one nested detail worth a line.
+        for label in ("rows", "tables"):
+            if isinstance(result.get(label), dict) and result[label]:
+                counts = ", ".join(f"{name} {count:,}" for name, count in result[label].items())
+                lines.append(f"    {label}: {counts}")
     for stage, counts in summary["quality"].items():
         lines.append(f"  quality {stage}: {counts['checks']} checks, {counts['failed_critical']} critical failed, "
                      f"{counts['failed_warning']} warnings")

@@ -273,6 +273,9 @@ def test_a_data_engineer_lists_the_dags_runs_and_summaries(pipeline):
     for dag_id in ("ingest_statistics", "ingest_articles", "transform"):
         assert f"of {dag_id}: success" in summary.stdout
     assert "rows_quarantined" in summary.stdout and "step publish" in summary.stdout
+    # rows out of each dbt step and of the publish step
+    assert "rows: stg_articles" in summary.stdout and "rows: dim_date" in summary.stdout
+    assert "tables: bridge_statement_topics" in summary.stdout
 
 
 def test_query_command_reads_the_serving_copy(pipeline):

@@ -136,6 +136,13 @@ def validate_relation(settings: Settings, stage: str, model: str, run_id: str) -
     return {"dataset": model, "rows": report.rows_validated, "success": report.success}
 
 
+def relation_rows(settings: Settings, schema: str, models: tuple[str, ...]) -> dict[str, int]:
+    """Rows in each model just built, for the run summary (what went out of a dbt step)."""
+    with duckdb.connect(str(settings.build_db), read_only=True) as connection:
+        return {model: connection.execute(f'select count(*) from {schema}."{model}"').fetchone()[0]
+                for model in models}
+
+
 IngestDays = date | str | list[date | str] | None
 
 
@@ -190,4 +197,6 @@ def reconcile_statistics(settings: Settings, run_id: str) -> dict[str, object]:
     ResultStore(settings.quality_dir / "results").append(report)
     log.info("%s", report.summary_text())
     gate(report)
-    return {"files": len(counts), "success": report.success}
+    return {"files": len(counts), "rows_read": sum(c.raw_rows for c in counts),
+            "rows_staged": sum(c.staging_rows for c in counts),
+            "rows_quarantined": sum(c.quarantined_rows for c in counts), "success": report.success}
