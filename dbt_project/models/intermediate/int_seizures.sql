@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+-- A table, not a view: it pivots every current observation, and fct_seizures and its data
+-- tests read it; as a view each of them would redo the work (minutes at millions of rows).
 -- One row per reported seizure figure: the quantity (kg) and the number of events that a
 -- source row publishes together are brought back onto one row.
 select

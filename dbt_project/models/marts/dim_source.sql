@@ -1,8 +1,10 @@
 -- Every source in the registry, with what is needed to cite it, and the estimators whose
 -- figures it delivers (a compilation delivers several).
 with estimators as (
+    -- from staging, not int_observations_current: two columns of a plain scan, not the
+    -- release ranking over every observation
     select source_id, string_agg(distinct estimator, '; ' order by estimator) as estimators
-    from {{ ref('int_observations_current') }}
+    from {{ ref('stg_observations') }}
     group by source_id
 )
 
