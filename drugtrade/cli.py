@@ -95,7 +95,7 @@ def _register_summary(subparsers: argparse._SubParsersAction) -> None:
     summary = subparsers.add_parser("summary", help="print what the serving warehouse holds and the last run")
     summary.add_argument("--warehouse", type=Path)
     summary.add_argument("--steps", action="store_true",
-                         help="also print the last transform run's step-by-step summary (summary.txt)")
+                         help="also print the latest run summary (summary.txt) of each DAG, step by step")
     summary.set_defaults(handler=_summary)
 
 

@@ -49,9 +49,14 @@ def airflow_env(settings: Settings, airflow_home: Path) -> dict[str, str]:
     return env
 
 
-def _airflow(args: list[str], env: dict[str, str], log_file: Path) -> int:
+def _airflow_command(args: list[str]) -> list[str]:
+    """The Airflow CLI of this virtualenv (or the one on PATH) with ``args``."""
     executable = Path(sys.executable).with_name("airflow")
-    command = [str(executable) if executable.exists() else "airflow", *args]
+    return [str(executable) if executable.exists() else "airflow", *args]
+
+
+def _airflow(args: list[str], env: dict[str, str], log_file: Path) -> int:
+    command = _airflow_command(args)
     with log_file.open("a") as log:
         log.write(f"\n$ {' '.join(command)}\n")
         log.flush()
@@ -92,19 +97,15 @@ def _embedded_settings(warehouse: Path | None, registry: Path | None,
     return settings, home
 
 
-def run_airflow_command(args: list[str], warehouse: Path | None = None, airflow_home: Path | None = None,
-                        registry: Path | None = None) -> int:
+def run_airflow_command(args: list[str]) -> int:
     """Any Airflow CLI command against the embedded set-up (the repository's DAGs, SQLite metadata
     in .airflow/): `drugtrade airflow dags list`, `... tasks list transform`, `... dags list-runs
     transform`. Output goes to the terminal."""
-    settings, home = _embedded_settings(warehouse, registry, airflow_home)
+    settings, home = _embedded_settings(None, None, None)
     if not (home / "airflow.db").exists():
         settings.runs_dir.mkdir(parents=True, exist_ok=True)
         prepare_airflow(settings, home, settings.runs_dir / "airflow-setup.log")
-    env = airflow_env(settings, home)
-    executable = Path(sys.executable).with_name("airflow")
-    command = [str(executable) if executable.exists() else "airflow", *args]
-    return subprocess.run(command, env=env, check=False).returncode
+    return subprocess.run(_airflow_command(args), env=airflow_env(settings, home), check=False).returncode
 
 
 def days_between(first: str, last: str) -> list[str]:
