@@ -15,33 +15,52 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-import lxml.html
 import trafilatura
 from lxml.etree import ParserError
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+from trafilatura.xml import delete_element
 
 from drugtrade.extract.boilerplate import clean_paragraphs
 from drugtrade.extract.decoding import DecodeFailure, decode
 from drugtrade.extract.language import detect_language, primary_subtag
+from drugtrade.extract.lexicon import word_list
 
 MAX_BYTES = 5_000_000
 MIN_BODY_CHARS = 120
 MIN_BODY_WORDS = 15
 
-# Asides that trafilatura may keep inside <article>: pull quotes, teasers, sharing and pagers.
-_PRUNE_XPATH = [
-    "//*[contains(@class,'pullquote') or contains(@class,'pull-quote') or contains(@class,'pull_quote')]",
-    "//*[contains(@class,'related') or contains(@class,'teaser') or contains(@class,'recommended')]",
-    "//*[contains(@class,'more-stories') or contains(@class,'read-more') or contains(@class,'readmore')]",
-    "//*[contains(@class,'share') or contains(@class,'social')]",
-    "//*[contains(@class,'pagination') or contains(@class,'pager') or contains(@class,'nav-links')]",
-    "//*[contains(@class,'breadcrumb') or contains(@class,'crumbs') or contains(@class,'byline')]",
-    "//aside",
-    "//nav",
-    "//figcaption",
-]
+# Asides that trafilatura may keep inside <article>: pull quotes, teasers, sharing bars, pagers,
+# breadcrumbs. Matched on whole class tokens (and on id), never on substrings: a substring rule
+# like "share" or "read-more" also matches "f_share_tools_on" on <body> or
+# "entry-content-read-more" on the article container and throws the article away.
+_ASIDE_TOKENS = frozenset(
+    word_list(
+        """
+    pullquote pull-quote pull_quote pullQuote blockquote-pull
+    related related-posts related-post related-articles related-article related-stories related-content
+    related-links relatedposts related_posts yarpp-related jp-relatedposts crp_related
+    teaser teasers recommended recommendations more-stories morestories more-articles read-next readnext
+    read-more-links also-read see-also
+    share shares sharing share-bar share-buttons share-links share-tools sharedaddy social social-share
+    social-links social-media social-icons social-buttons addthis addtoany a2a_kit
+    pagination pager nav-links post-navigation page-numbers
+    breadcrumb breadcrumbs crumbs
+    newsletter newsletter-signup subscribe subscription-box
+    advert advertisement ad-container ad-slot ad-wrapper adsbygoogle sponsored
+        """
+    )
+)
+# Never pruned, whatever their class: the page itself and the containers an article sits in.
+_NEVER_PRUNED = frozenset({"html", "body", "main", "article"})
+# A matched element holding at least this share of the page's paragraph text is the article
+# (or wraps it), not an aside: it stays.
+_MAX_ASIDE_SHARE = 0.3
 _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|cmpid)$", re.IGNORECASE)
 _HTML_SNIFF = re.compile(r"<\s*(!doctype\s+html|html|head|body|p|div|article|meta|title)\b", re.IGNORECASE)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])")
+_TITLE_SITE_SUFFIX = re.compile(r"\s+[|–—»·]\s+|\s+-\s+(?=[^-]+$)")
 
 
 class ExtractionError(ValueError):
@@ -121,7 +140,7 @@ def _clean_url(url: str | None, base: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class _HeadMetadata:
+class _PageMetadata:
     canonical: str | None
     language: str | None
     published: date | None
@@ -129,25 +148,27 @@ class _HeadMetadata:
     title: str | None
 
 
-def _json_ld_articles(tree: lxml.html.HtmlElement) -> list[dict]:
+def _json_ld_articles(tree: HtmlElement) -> list[dict]:
     found: list[dict] = []
-    for script in tree.xpath("//script[@type='application/ld+json']"):
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
         try:
             data = json.loads(script.text_content() or "null")
         except ValueError:
             continue  # a broken JSON-LD block is common and carries nothing we need
-        stack = data if isinstance(data, list) else [data]
-        while stack:
+        stack = [data]
+        while stack:  # iterative: JSON-LD can nest deeply
             item = stack.pop()
             if isinstance(item, dict):
-                if "@graph" in item and isinstance(item["@graph"], list):
+                if isinstance(item.get("@graph"), list):
                     stack.extend(item["@graph"])
                 kind = item.get("@type")
                 kinds = kind if isinstance(kind, list) else [kind]
                 if any(isinstance(k, str) and k.endswith(("Article", "Posting")) for k in kinds):
                     found.append(item)
             elif isinstance(item, list):
-                stack.extend(item)
+                stack.extend(reversed(item))
     return found
 
 
@@ -157,58 +178,115 @@ def _ld_author(value: object) -> str | None:
     if isinstance(value, dict):
         return _ld_author(value.get("name"))
     if isinstance(value, list):
-        names = [n for n in (_ld_author(v) for v in value) if n]
+        names = [n for n in (_ld_author(v) for v in value if not isinstance(v, list)) if n]
         return "; ".join(names) or None
     return None
 
 
-def _head_metadata(tree: lxml.html.HtmlElement, url: str) -> _HeadMetadata:
-    def meta(*names: str) -> str | None:
-        for name in names:
-            for attr in ("property", "name", "http-equiv", "itemprop"):
-                values = tree.xpath(
-                    f"//meta[translate(@{attr},'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')='{name}']/@content"
-                )
-                if values and values[0].strip():
-                    return values[0].strip()
+def _ld_text(item: dict, key: str) -> str | None:
+    value = item.get(key)
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _meta_tags(tree: HtmlElement) -> dict[str, str]:
+    """First non-empty content of each <meta> name, property, http-equiv or itemprop, lower-cased keys."""
+    tags: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        content = (element.get("content") or "").strip()
+        if not content:
+            continue
+        for attribute in ("property", "name", "http-equiv", "itemprop"):
+            key = (element.get(attribute) or "").strip().lower()
+            if key:
+                tags.setdefault(key, content)
+    return tags
+
+
+def _first(tags: dict[str, str], *names: str) -> str | None:
+    return next((tags[name] for name in names if name in tags), None)
+
+
+def _page_title(tree: HtmlElement) -> str | None:
+    """<h1> of the page, else its <title> without the site name after a separator."""
+    for heading in tree.iter("h1"):
+        text = " ".join(heading.text_content().split())
+        if 3 <= len(text) <= 300:
+            return text
+    for element in tree.iter("title"):
+        text = " ".join(element.text_content().split())
+        main = _TITLE_SITE_SUFFIX.split(text)[0].strip()
+        return main or text or None
+    return None
+
+
+def _time_element_date(tree: HtmlElement) -> date | None:
+    for element in tree.iter("time"):
+        found = _parse_date(element.get("datetime"))
+        if found:
+            return found
+    return None
+
+
+def _url_date(url: str) -> date | None:
+    match = _URL_DATE.search(url)
+    if not match:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
         return None
 
+
+def _page_metadata(tree: HtmlElement, url: str) -> _PageMetadata:
+    """The one metadata pass: JSON-LD, then <meta> tags, then the page's own elements."""
+    tags = _meta_tags(tree)
     ld = _json_ld_articles(tree)
     ld_first = ld[0] if ld else {}
-    links = tree.xpath("//link[translate(@rel,'CANONICAL','canonical')='canonical']/@href")
+    links = [
+        link.get("href")
+        for link in tree.iter("link")
+        if "canonical" in (link.get("rel") or "").lower().split()
+    ]
     main_entity = ld_first.get("mainEntityOfPage")
     if isinstance(main_entity, dict):
         main_entity = main_entity.get("@id")
+    candidates = [*(links[:1]), tags.get("og:url"), main_entity, ld_first.get("url")]
     canonical = next(
-        (
-            c
-            for c in (
-                _clean_url(u, url) for u in [*(links[:1]), meta("og:url"), main_entity, ld_first.get("url")]
+        (c for c in (_clean_url(u, url) for u in candidates if isinstance(u, str)) if c), None
+    )
+    ld_language = primary_subtag(_ld_text(ld_first, "inLanguage"))
+    language = ld_language or primary_subtag(
+        tree.get("lang") or _first(tags, "content-language", "og:locale", "language")
+    )
+    published = (
+        _parse_date(_ld_text(ld_first, "datePublished"))
+        or _parse_date(
+            _first(
+                tags,
+                "article:published_time",
+                "datepublished",
+                "publishdate",
+                "pubdate",
+                "og:published_time",
+                "date",
+                "dc.date",
+                "dc.date.issued",
+                "sailthru.date",
+                "parsely-pub-date",
             )
-            if c
-        ),
-        None,
+        )
+        or _time_element_date(tree)
+        or _url_date(url)
     )
-    html_lang = tree.xpath("/html/@lang") or tree.xpath("//html/@lang")
-    language = primary_subtag(
-        (html_lang[0] if html_lang else None)
-        or meta("content-language", "og:locale")
-        or (ld_first.get("inLanguage") if isinstance(ld_first.get("inLanguage"), str) else None)
-    )
-    ld_language = (
-        primary_subtag(ld_first.get("inLanguage")) if isinstance(ld_first.get("inLanguage"), str) else None
-    )
-    published = _parse_date(
-        (ld_first.get("datePublished") if isinstance(ld_first.get("datePublished"), str) else None)
-        or meta("article:published_time", "datepublished", "publishdate", "pubdate", "date", "dc.date")
-    )
-    author = _ld_author(ld_first.get("author")) or meta("author", "article:author")
+    author = _ld_author(ld_first.get("author")) or _first(tags, "author", "article:author", "dc.creator")
     if author and author.startswith(("http://", "https://")):
         author = None  # article:author is often a profile URL, not a name
-    title = (ld_first.get("headline") if isinstance(ld_first.get("headline"), str) else None) or meta(
-        "og:title"
+    title = (
+        _ld_text(ld_first, "headline")
+        or _first(tags, "og:title", "twitter:title")
+        or _page_title(tree)
     )
-    return _HeadMetadata(canonical, ld_language or language, published, author, title)
+    return _PageMetadata(canonical, language, published, author, title)
 
 
 def _choose_language(declared: str | None, body: str) -> str | None:
@@ -226,6 +304,30 @@ def _body_or_fail(paragraphs: list[str], url: str) -> str:
     return body
 
 
+def _prune_asides(tree: HtmlElement) -> None:
+    """Remove elements whose class or id tokens name an aside, unless they hold the article."""
+    matches = [
+        element
+        for element in tree.iter("*")
+        if element.tag not in _NEVER_PRUNED
+        and not _ASIDE_TOKENS.isdisjoint(
+            ((element.get("class") or "") + " " + (element.get("id") or "")).split()
+        )
+    ]
+    if not matches:
+        return
+    page_text = sum(len(p.text_content()) for p in tree.iter("p"))
+    for element in matches:
+        if element.getparent() is None:
+            continue  # already removed with an ancestor
+        if any(el.tag in _NEVER_PRUNED for el in element.iter("article", "main")):
+            continue
+        text = sum(len(p.text_content()) for p in element.iter("p"))
+        if page_text and text >= _MAX_ASIDE_SHARE * page_text:
+            continue
+        delete_element(element)
+
+
 def _extract_html(text: str, url: str) -> ExtractedArticle:
     lowered_tail = text[-4096:].lower()
     if re.search(r"<\s*(html|body)\b", text[:8192], re.IGNORECASE) and not (
@@ -233,33 +335,35 @@ def _extract_html(text: str, url: str) -> ExtractedArticle:
     ):
         raise ExtractionError(url, "truncated", "the HTML has no closing </body> or </html> tag")
     try:
-        tree = lxml.html.document_fromstring(text)
-    except (ParserError, ValueError) as error:
+        # trafilatura's own loader: comments and processing instructions are dropped at parse
+        # time, so text after an inline <!-- --> stays in its paragraph.
+        tree = load_html(text)
+    except (ParserError, ValueError, TypeError) as error:
         raise ExtractionError(url, "no article", f"the HTML does not parse ({error})") from None
-    head = _head_metadata(tree, url)
+    if tree is None:
+        raise ExtractionError(url, "no article", "the HTML does not parse into a document")
+    metadata = _page_metadata(tree, url)
+    _prune_asides(tree)
     document = trafilatura.bare_extraction(
         tree,
         url=url,
-        favor_precision=True,
+        fast=True,
         include_comments=False,
-        include_tables=False,
+        include_tables=True,
         include_images=False,
         include_links=False,
-        with_metadata=True,
-        prune_xpath=_PRUNE_XPATH,
+        with_metadata=False,
     )
     if document is None or not (document.text or "").strip():
         raise ExtractionError(url, "no article", "trafilatura found no main content")
-    title = head.title or document.title
-    paragraphs = clean_paragraphs(document.text.split("\n"), title=title)
+    paragraphs = clean_paragraphs(document.text.split("\n"), title=metadata.title)
     body = _body_or_fail(paragraphs, url)
-    published = head.published or _parse_date(document.date)
     return ExtractedArticle(
-        title=title,
-        author=head.author or document.author,
-        published_date=published,
-        canonical_url=head.canonical or _clean_url(document.url, url),
-        language=_choose_language(head.language, body),
+        title=metadata.title,
+        author=metadata.author,
+        published_date=metadata.published,
+        canonical_url=metadata.canonical,
+        language=_choose_language(metadata.language, body),
         body=body,
     )
 
