@@ -9,6 +9,7 @@ index into this string.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -51,13 +52,14 @@ _ASIDE_TOKENS = frozenset(
         """
     )
 )
-# Never pruned, whatever their class: the page itself and the containers an article sits in.
-_NEVER_PRUNED = frozenset({"html", "body", "main", "article"})
 # A matched element holding at least this share of the page's paragraph text is the article
 # (or wraps it), not an aside: it stays.
 _MAX_ASIDE_SHARE = 0.3
 _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|cmpid)$", re.IGNORECASE)
-_HTML_SNIFF = re.compile(r"<\s*(!doctype\s+html|html|head|body|p|div|article|meta|title)\b", re.IGNORECASE)
+_HTML_SNIFF = re.compile(
+    r"<\s*/?\s*(!doctype\s+html|html|head|body|p|div|span|a|article|meta|title|link|script|style)\b",
+    re.IGNORECASE,
+)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])")
 _TITLE_SITE_SUFFIX = re.compile(r"\s+[|–—»·]\s+|\s+-\s+(?=[^-]+$)")
@@ -111,7 +113,8 @@ def _is_html(text: str, content_type: str | None) -> bool:
         return False
     if mime in {"text/html", "application/xhtml+xml"}:
         return True
-    return len(_HTML_SNIFF.findall(text[:4096])) >= 2
+    # Pages may open with kilobytes of inline CSS or script before the first structural tag.
+    return len(list(itertools.islice(_HTML_SNIFF.finditer(text, 0, 65_536), 3))) >= 3
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -304,26 +307,46 @@ def _body_or_fail(paragraphs: list[str], url: str) -> str:
     return body
 
 
-def _prune_asides(tree: HtmlElement) -> None:
-    """Remove elements whose class or id tokens name an aside, unless they hold the article."""
-    matches = [
-        element
-        for element in tree.iter("*")
-        if element.tag not in _NEVER_PRUNED
-        and not _ASIDE_TOKENS.isdisjoint(
-            ((element.get("class") or "") + " " + (element.get("id") or "")).split()
-        )
+# class and id values in the page source; found by a regular expression (the scan runs in C) and
+# tested once per distinct value, so the tree is searched only for the few that name an aside.
+# A literal prefix keeps the scan fast; the rare CLASS= or class = only loses a prune.
+_CLASS_VALUE = re.compile(r"""class=["']([^"'<>]*)""")
+_ID_VALUE = re.compile(r""" id=["']([^"'<>]*)""")
+_NEVER_PRUNED = "not(self::html or self::body or self::main or self::article)"
+
+
+def _aside_values(pattern: re.Pattern[str], html: str) -> list[str]:
+    return sorted(v for v in set(pattern.findall(html)) if not _ASIDE_TOKENS.isdisjoint(v.split()))
+
+
+def _aside_xpath(html: str) -> str | None:
+    """An XPath selecting the elements whose class or id has an aside token, or None."""
+    tests = [
+        f"@{attribute}={quote}{value}{quote}"
+        for attribute, pattern in (("class", _CLASS_VALUE), ("id", _ID_VALUE))
+        for value in _aside_values(pattern, html)
+        for quote in ("'",)
     ]
-    if not matches:
+    return f"//*[{_NEVER_PRUNED}][{' or '.join(tests)}]" if tests else None
+
+
+def _paragraph_chars(element: HtmlElement) -> int:
+    return sum(len(p.text_content()) for p in element.iter("p"))
+
+
+def _prune_asides(tree: HtmlElement, html: str) -> None:
+    """Remove elements whose class or id tokens name an aside, unless they hold the article."""
+    expression = _aside_xpath(html)
+    if expression is None:
         return
-    page_text = sum(len(p.text_content()) for p in tree.iter("p"))
+    matches = tree.xpath(expression)
+    page_text = _paragraph_chars(tree)
     for element in matches:
-        if element.getparent() is None:
-            continue  # already removed with an ancestor
-        if any(el.tag in _NEVER_PRUNED for el in element.iter("article", "main")):
-            continue
-        text = sum(len(p.text_content()) for p in element.iter("p"))
-        if page_text and text >= _MAX_ASIDE_SHARE * page_text:
+        if element.getroottree().getroot() is not tree:
+            continue  # inside an aside removed already
+        if next(element.iter("article", "main"), None) is not None:
+            continue  # wraps the article container
+        if page_text and _paragraph_chars(element) >= _MAX_ASIDE_SHARE * page_text:
             continue
         delete_element(element)
 
@@ -343,7 +366,7 @@ def _extract_html(text: str, url: str) -> ExtractedArticle:
     if tree is None:
         raise ExtractionError(url, "no article", "the HTML does not parse into a document")
     metadata = _page_metadata(tree, url)
-    _prune_asides(tree)
+    _prune_asides(tree, text)
     document = trafilatura.bare_extraction(
         tree,
         url=url,
