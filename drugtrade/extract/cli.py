@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from drugtrade.extract.content import ExtractedArticle, ExtractionError, extract_article
+from drugtrade.extract.content_cli import register_content
 from drugtrade.extract.facts import extract_facts
 from drugtrade.extract.statements import extract_statements
 
@@ -101,6 +102,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     facts.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="HTML or plain-text article files")
     facts.set_defaults(handler=_run(_fact_rows))
+    register_content(subparsers)
 
 
 def main(argv: list[str] | None = None) -> int:
