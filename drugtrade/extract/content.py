@@ -17,7 +17,7 @@ from datetime import date
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import trafilatura
-from lxml.etree import ParserError
+from lxml.etree import LxmlError, ParserError
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 from trafilatura.xml import delete_element
@@ -28,6 +28,9 @@ from drugtrade.extract.language import detect_language, primary_subtag
 from drugtrade.extract.lexicon import word_list
 
 MAX_BYTES = 5_000_000
+# Real pages have thousands to tens of thousands of tags; beyond this the page is junk or an
+# attack, and trafilatura's tree walks would take seconds.
+MAX_TAGS = 250_000
 MIN_BODY_CHARS = 120
 MIN_BODY_WORDS = 15
 
@@ -101,7 +104,8 @@ def _as_text(content: bytes | str, url: str, content_type: str | None, max_bytes
         text = content
         if "\x00" in text[:8192]:
             raise ExtractionError(url, "binary", "contains NUL characters")
-    text = text.lstrip("\ufeff")
+    # A NUL past the sniffed head is damage, not a binary file: libxml2 would stop reading there.
+    text = text.lstrip("\ufeff").replace("\x00", "")
     if not text.strip():
         raise ExtractionError(url, "empty page", "no characters but whitespace")
     return text
@@ -114,7 +118,7 @@ def _is_html(text: str, content_type: str | None) -> bool:
     if mime in {"text/html", "application/xhtml+xml"}:
         return True
     # Pages may open with kilobytes of inline CSS or script before the first structural tag.
-    return len(list(itertools.islice(_HTML_SNIFF.finditer(text, 0, 65_536), 3))) >= 3
+    return len(list(itertools.islice(_HTML_SNIFF.finditer(text, 0, 65_536), 2))) >= 2
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -158,8 +162,8 @@ def _json_ld_articles(tree: HtmlElement) -> list[dict]:
             continue
         try:
             data = json.loads(script.text_content() or "null")
-        except ValueError:
-            continue  # a broken JSON-LD block is common and carries nothing we need
+        except (ValueError, RecursionError):
+            continue  # a broken (or absurdly nested) JSON-LD block carries nothing we need
         stack = [data]
         while stack:  # iterative: JSON-LD can nest deeply
             item = stack.pop()
@@ -352,6 +356,9 @@ def _prune_asides(tree: HtmlElement, html: str) -> None:
 
 
 def _extract_html(text: str, url: str) -> ExtractedArticle:
+    tags = text.count("<")
+    if tags > MAX_TAGS:
+        raise ExtractionError(url, "too large", f"{tags} tags, the limit is {MAX_TAGS}")
     lowered_tail = text[-4096:].lower()
     if re.search(r"<\s*(html|body)\b", text[:8192], re.IGNORECASE) and not (
         "</html" in lowered_tail or "</body" in lowered_tail
@@ -367,16 +374,20 @@ def _extract_html(text: str, url: str) -> ExtractedArticle:
         raise ExtractionError(url, "no article", "the HTML does not parse into a document")
     metadata = _page_metadata(tree, url)
     _prune_asides(tree, text)
-    document = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        fast=True,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_links=False,
-        with_metadata=False,
-    )
+    try:
+        document = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            fast=True,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            include_links=False,
+            with_metadata=False,
+        )
+    except (RecursionError, LxmlError) as error:
+        # libxml2 caps nesting at 256 levels, so this is a guard, not an expected path.
+        raise ExtractionError(url, "no article", f"the page's structure defeats extraction ({error!r:.200})") from None
     if document is None or not (document.text or "").strip():
         raise ExtractionError(url, "no article", "trafilatura found no main content")
     paragraphs = clean_paragraphs(document.text.split("\n"), title=metadata.title)
