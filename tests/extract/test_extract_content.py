@@ -162,3 +162,110 @@ def test_undecodable_bytes() -> None:
 
 def test_extraction_error_is_a_value_error() -> None:
     assert issubclass(ExtractionError, ValueError)
+
+
+# Prose for the structural tests below (written for these tests, not taken from any article).
+PROSE = [
+    "Customs officers at the port inspected forty containers of fruit on Monday and found packages hidden in the walls.",
+    "The prosecutor's office said the shipment had been declared as bananas and was bound for a warehouse in Antwerp.",
+    "Investigators are now tracing the company that rented the containers, which was registered only three months ago.",
+    "Officials said the seizure was the largest at the terminal this year and that two workers had been detained.",
+]
+
+
+def _page(body: str, *, body_class: str = "") -> bytes:
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Port seizure | Monitor</title></head>"
+        f"<body class='{body_class}'><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>{body}"
+        "<footer>Monitor, all rights reserved</footer></body></html>"
+    ).encode()
+
+
+def _paragraphs(*texts: str) -> str:
+    return "".join(f"<p>{t}</p>" for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("container", "body_class"),
+    [
+        ("<div class='entry-content entry-content-read-more'>{}</div>", ""),
+        ("<article>{}</article>", "single post f_share_tools_on"),
+        ("<div class='article-body pagination-first'>{}</div>", ""),
+        ("<article class='url-breadcrumb'>{}</article>", ""),
+        ("<main><div class='post related'>{}</div></main>", ""),  # a whole token, but it holds the article
+    ],
+)
+def test_prune_rules_never_remove_the_article_container(container: str, body_class: str) -> None:
+    page = _page(container.format(_paragraphs(*PROSE)), body_class=body_class)
+    body = extract_article(page, url="https://example.test/a").body
+    for sentence in PROSE:
+        assert sentence in body
+
+
+def test_asides_named_by_whole_class_tokens_are_removed_from_the_article() -> None:
+    asides = (
+        "<div class='related-posts'><p>Another story: coast guard intercepts a fishing boat with fuel drums.</p></div>"
+        "<div class='share'><p>Share this story with your friends on every network you use today.</p></div>"
+        "<ul class='pagination'><li>Previous page of the archive</li><li>Next page of the archive</li></ul>"
+    )
+    page = _page(f"<article>{_paragraphs(*PROSE[:2])}{asides}{_paragraphs(*PROSE[2:])}</article>")
+    body = extract_article(page, url="https://example.test/a").body
+    assert all(sentence in body for sentence in PROSE)
+    for leak in ("coast guard intercepts", "Share this story", "page of the archive"):
+        assert leak not in body
+
+
+def test_html_comments_inside_a_paragraph_keep_the_text_after_them() -> None:
+    first = "When <!-- -->the minister<!-- --> arrived at the port, officers had already opened twelve containers."
+    page = _page(f"<article><p>{first}</p>{_paragraphs(*PROSE)}</article>")
+    body = extract_article(page, url="https://example.test/a").body
+    assert "When the minister arrived at the port, officers had already opened twelve containers." in body
+
+
+def test_a_table_that_holds_the_article_text_is_kept() -> None:
+    cells = "".join(f"<tr><td>{sentence}</td></tr>" for sentence in PROSE)
+    page = _page(f"<table class='layout'>{cells}</table>")
+    body = extract_article(page, url="https://example.test/a").body
+    for sentence in PROSE:
+        assert sentence in body
+
+
+def test_see_also_and_read_more_lines_inside_the_body_are_removed() -> None:
+    lines = "<p>SEE ALSO: Coverage of the ports</p><p>Read more: Ten years of container seizures</p>"
+    page = _page(f"<article>{_paragraphs(*PROSE[:2])}{lines}{_paragraphs(*PROSE[2:])}</article>")
+    body = extract_article(page, url="https://example.test/a").body
+    assert "SEE ALSO" not in body and "Read more" not in body
+    assert body.split("\n\n") == PROSE
+
+
+def test_published_date_without_meta_tags_comes_from_time_element_or_url() -> None:
+    timed = _page(f"<article><time datetime='2024-11-03T10:00:00Z'>3 Nov</time>{_paragraphs(*PROSE)}</article>")
+    assert extract_article(timed, url="https://example.test/a").published_date == date(2024, 11, 3)
+    plain = _page(f"<article>{_paragraphs(*PROSE)}</article>")
+    dated_url = "https://example.test/news/2023/07/19/port-seizure"
+    assert extract_article(plain, url=dated_url).published_date == date(2023, 7, 19)
+    assert extract_article(plain, url="https://example.test/a").published_date is None
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "kind"),
+    [
+        ("50 MB page", b"<html><body>" + b"<p>" + b"cocaine seized at the port. " * 1_800_000 + b"</p></body></html>", "too large"),
+        ("half a million tags", b"<html><body>" + b"<span>a</span>" * 300_000 + b"</body></html>", "too large"),
+        ("100k-deep nesting", b"<html><body>" + b"<div>" * 100_000 + _paragraphs(*PROSE).encode() + b"</div>" * 100_000 + b"</body></html>", "no article"),
+        ("NUL bytes", b"<html><body>\x00\x00" + _paragraphs(*PROSE).encode() + b"</body></html>", "binary"),
+        ("binary junk", random.Random(7).randbytes(200_000), "binary"),
+    ],
+)
+def test_hostile_pages_end_in_a_clean_rejection(name: str, content: bytes, kind: str) -> None:
+    with pytest.raises(ExtractionError) as raised:
+        extract_article(content, url=f"https://example.test/{name.replace(' ', '-')}")
+    assert raised.value.kind == kind, name
+
+
+def test_damage_past_the_head_still_yields_the_article() -> None:
+    nested_ld = "<script type='application/ld+json'>" + "[" * 50_000 + "]" * 50_000 + "</script>"
+    late_nul = "<p>" + "x" * 9000 + "</p>\x00"
+    page = _page(f"{nested_ld}<article>{_paragraphs(*PROSE[:2])}{late_nul}{_paragraphs(*PROSE[2:])}</article>")
+    body = extract_article(page, url="https://example.test/a").body
+    assert all(sentence in body for sentence in PROSE)
