@@ -41,17 +41,19 @@ def _is_page_file(path: Path) -> bool:
 
 
 def page_paths(paths: list[Path]) -> Iterator[Path]:
-    """Files as given; folders walked for page files, in sorted order."""
+    """Files as given; folders walked (symbolic links to folders not followed) for page files,
+    in sorted path order."""
     for path in paths:
         if not path.is_dir():
             yield path
             continue
-        for folder, subfolders, files in os.walk(path):
-            subfolders.sort()
-            for name in sorted(files):
-                candidate = Path(folder) / name
-                if _is_page_file(candidate):
-                    yield candidate
+        found = [
+            Path(folder) / name
+            for folder, _subfolders, files in os.walk(path)
+            for name in files
+            if _is_page_file(Path(name))
+        ]
+        yield from sorted(found)
 
 
 def read_page(path: Path, max_bytes: int = MAX_BYTES) -> bytes:

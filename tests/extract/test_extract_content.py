@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import random
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
-from extract_testpaths import REAL_ARTICLE, SAMPLES
+from extract_testpaths import REAL_ARTICLE, REPO, SAMPLES
 
+from drugtrade.extract.cli import main
 from drugtrade.extract.content import ExtractedArticle, ExtractionError, extract_article
 
 LEAKS = [
@@ -269,3 +275,52 @@ def test_damage_past_the_head_still_yields_the_article() -> None:
     page = _page(f"{nested_ld}<article>{_paragraphs(*PROSE[:2])}{late_nul}{_paragraphs(*PROSE[2:])}</article>")
     body = extract_article(page, url="https://example.test/a").body
     assert all(sentence in body for sentence in PROSE)
+
+
+def test_content_command_prints_one_object_per_page_of_files_and_folders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved = tmp_path / "saved"
+    (saved / "2025").mkdir(parents=True)
+    (saved / "2025" / "port.html.gz").write_bytes(gzip.compress(_page(f"<article>{_paragraphs(*PROSE)}</article>")))
+    (saved / "empty.htm").write_bytes(b"")
+    (saved / "notes.md").write_text("not a page, not listed", encoding="utf-8")
+    sample = SAMPLES / "2025-03-12-guayaquil-port-seizure.html"
+    assert main(["content", str(sample), str(saved)]) == 1  # one page rejected
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [Path(r["path"]).name for r in rows] == [sample.name, "port.html.gz", "empty.htm"]  # saved/2025/... sorts first
+    first, gzipped, empty = rows
+    assert first["title"] == "Ecuador's navy seizes 2.3 tons of cocaine in Guayaquil container"
+    assert first["url"] == "https://andes-isthmus-monitor.example/2025/03/12/guayaquil-port-seizure"
+    assert first["published_date"] == "2025-03-12" and first["language"] == "en"
+    assert first["body"].startswith("Ecuadorian naval inspectors seized 2.3 tons of cocaine")
+    assert "error" not in first
+    assert gzipped["body"].split("\n\n") == PROSE and gzipped["title"] == "Port seizure"
+    assert empty["reason"] == "empty page" and str(saved / "empty.htm") in empty["error"]
+    assert "body" not in empty
+
+
+def test_content_command_rejects_a_gzip_bomb_by_size(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bomb = tmp_path / "bomb.html.gz"
+    bomb.write_bytes(gzip.compress(b"<html><body>" + b" " * 60_000_000))
+    broken = tmp_path / "broken.html.gz"
+    broken.write_bytes(b"\x1f\x8b not really gzip")
+    assert main(["content", str(bomb), str(broken)]) == 1
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["reason"] for r in rows] == ["too large", "unreadable"]
+
+
+def test_content_command_is_quiet_on_a_closed_pipe(shared_dir: Path) -> None:
+    pages = shared_dir / "benchmarks" / "content-pages" / "html"
+    executable = Path(sys.executable).with_name("drugtrade")
+    with subprocess.Popen(
+        [str(executable), "content", str(pages)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        first = json.loads(process.stdout.readline())
+        process.stdout.close()  # the reader goes away, as with | head -1
+        errors = process.stderr.read().decode()
+        status = process.wait(timeout=120)
+    assert first["body"] and first["path"].endswith(".html.gz")
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
+    assert status == 0
