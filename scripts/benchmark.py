@@ -9,7 +9,8 @@ article run for the next day with a few hundred new pages shows the incremental 
     .venv/bin/python scripts/benchmark.py --articles 10000 --seizure-rows 1000000
 
 Prints wall time per stage and the peak resident memory of this process and of its children
-(dbt runs in a child process; extraction in worker processes).
+(dbt runs in a child process; extraction in worker processes). First, main content on the real
+shared pages beside trafilatura alone (scripts/bench_content.py; ``--content-only`` stops there).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ import psutil
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
+
+from bench_content import DEFAULT_PAGES as DEFAULT_CONTENT_PAGES  # noqa: E402
+from bench_content import run_content_benchmark  # noqa: E402
 
 FIRST = ["Ana", "Luis", "María", "Jorge", "Camila", "Andrés", "Lucía", "Diego", "Valeria", "Tomás", "Paula", "Raúl"]
 LAST = ["Gómez", "Herrera", "Quintero", "Salazar", "Vargas", "Rojas", "Mendoza", "Paredes", "Ibáñez", "Cárdenas"]
@@ -115,7 +119,18 @@ def main() -> int:
     parser.add_argument("--daily-articles", type=int, default=300)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--content-pages", type=Path, default=DEFAULT_CONTENT_PAGES,
+                        help="real pages for the main-content figures (skipped when absent)")
+    parser.add_argument("--content-rounds", type=int, default=3)
+    parser.add_argument("--content-only", action="store_true", help="print the main-content figures and stop")
     args = parser.parse_args()
+
+    if (args.content_pages / "expected.json").is_file():
+        run_content_benchmark(args.content_pages, args.content_rounds)
+    else:
+        print(f"main content: skipped, no content pages at {args.content_pages}")
+    if args.content_only:
+        return 0
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="drugtrade-bench-"))
     rng = random.Random(7)
