@@ -101,19 +101,22 @@ def clean_paragraphs(paragraphs: list[str], title: str | None = None) -> list[st
         paras = paras[1:]
 
     drop = [is_navigation(p) for p in paras]
+    # Normalised once, and only for the paragraphs a rule below compares.
+    normalised: dict[int, str] = {}
+
+    def norm(index: int) -> str:
+        if index not in normalised:
+            normalised[index] = _norm(paras[index])
+        return normalised[index]
 
     # Related-article teasers: a title printed twice (image alt text and link) and its blurb.
     i = 0
     while i < len(paras) - 1:
-        if _is_heading_like(paras[i]) and _norm(paras[i]) == _norm(paras[i + 1]):
+        if _is_heading_like(paras[i]) and norm(i) == norm(i + 1):
             drop[i] = drop[i + 1] = True
             blurb = i + 2
-            if blurb < len(paras) and not (
-                blurb + 1 < len(paras) and _norm(paras[blurb]) == _norm(paras[blurb + 1])
-            ):
-                ends_teaser = blurb == len(paras) - 1 or (
-                    blurb + 2 < len(paras) and _norm(paras[blurb + 1]) == _norm(paras[blurb + 2])
-                )
+            if blurb < len(paras) and not (blurb + 1 < len(paras) and norm(blurb) == norm(blurb + 1)):
+                ends_teaser = blurb == len(paras) - 1 or (blurb + 2 < len(paras) and norm(blurb + 1) == norm(blurb + 2))
                 if ends_teaser or paras[blurb].rstrip().endswith(("...", "…")):
                     drop[blurb] = True
             i += 2
@@ -121,13 +124,12 @@ def clean_paragraphs(paragraphs: list[str], title: str | None = None) -> list[st
             i += 1
 
     # Pull quotes repeat a sentence of the article with the speaker's name after a dash.
-    normalised = [_norm(p) for p in paras]
     for k, paragraph in enumerate(paras):
         quote = _pull_quote_text(paragraph)
         if quote is None:
             continue
         needle = _norm(quote)
-        if any(needle in other for j, other in enumerate(normalised) if j != k and not drop[j]):
+        if any(needle in norm(j) for j in range(len(paras)) if j != k and not drop[j]):
             drop[k] = True
 
     return [p for p, d in zip(paras, drop, strict=True) if not d]
