@@ -27,6 +27,26 @@ _LABEL_ALONE = re.compile(
     r"back to top|comments?|leave a comment|print|email)\s*[.!»>]*\s*$",
     re.IGNORECASE,
 )
+# Calls to action: newsletter, app, subscription and letters-to-the-editor promotions. A short
+# paragraph is one when it opens like a call to action AND names what it sells.
+_PROMO_OPENING = re.compile(
+    r"^\W*(sign up|subscribe|get (the|our)|join (our|us)|download (the|our)|follow us|like us|click here|"
+    r"don.t miss|never miss|we want to hear|do you want to (be informed|receive|get)|want more|"
+    r"(enjoyed|like|liked) this (article|story)|support (our|independent) journalism)\b",
+    re.IGNORECASE,
+)
+_PROMO_OFFER = re.compile(
+    r"\b(newsletters?|sign up|subscribe|subscription|premium|app|podcast|by email|in your inbox|follow us|"
+    r"letters? to the editor|facebook|twitter|instagram|donate)\b",
+    re.IGNORECASE,
+)
+# Affiliate and advertiser disclosures printed above or below reviews and shopping stories.
+_DISCLOSURE = re.compile(
+    r"\b(affiliate (links?|commissions?|partners?)|we (may )?(earn|receive) (a )?(small )?(commission|compensation)|"
+    r"contains (affiliate )?(links|references) to products|from (one or more of )?our advertisers|"
+    r"independent(ly)? review(ed)? process|paid (partnership|promotion)|sponsored content)\b",
+    re.IGNORECASE,
+)
 _COPYRIGHT = re.compile(r"^\s*(©|\(c\)|copyright\b)", re.IGNORECASE)
 _BYLINE = re.compile(r"^\s*by\s+[A-ZÀ-Ý][\w'’.-]+(\s+[A-ZÀ-Ý][\w'’.-]+){0,4}\s*([|·,-].*)?$")
 _DATE = re.compile(
@@ -63,13 +83,17 @@ def is_pagination(paragraph: str) -> bool:
 
 
 def is_navigation(paragraph: str) -> bool:
-    """Labels, bylines, datelines, copyright notices and pagers: paragraphs that are not prose."""
+    """Labels, promotions, bylines, datelines, copyright notices and pagers: paragraphs that are not prose."""
     text = paragraph.strip()
     if not text:
         return True
     if _LABEL_COLON.match(text) and _words(text) <= 25:
         return True
     if _LABEL_ALONE.match(text):
+        return True
+    if _words(text) <= 30 and _PROMO_OPENING.match(text) and _PROMO_OFFER.search(text):
+        return True
+    if _words(text) <= 50 and _DISCLOSURE.search(text):
         return True
     if _COPYRIGHT.match(text) and _words(text) <= 30:
         return True

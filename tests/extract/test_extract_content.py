@@ -324,3 +324,21 @@ def test_content_command_is_quiet_on_a_closed_pipe(shared_dir: Path) -> None:
     assert first["body"] and first["path"].endswith(".html.gz")
     assert "Traceback" not in errors and "BrokenPipe" not in errors
     assert status == 0
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sign up for the morning newsletter and get the day's stories in your inbox.",
+        "Do you want to receive our weekly briefing? Subscribe here",
+        "We want to hear what you think. Write a letter to the editor.",
+        "Download the Monitor app for full coverage of the ports.",
+        "This story contains affiliate links; we may earn a commission when you buy through them.",
+    ],
+)
+def test_promotions_and_disclosures_are_removed_but_prose_about_them_stays(line: str) -> None:
+    prose = "Subscribers to the customs newsletter learned of the seizure a day before the ministry announced it."
+    page = _page(f"<article>{_paragraphs(PROSE[0], line, prose, *PROSE[1:])}</article>")
+    body = extract_article(page, url="https://example.test/a").body
+    assert line not in body
+    assert body.split("\n\n") == [PROSE[0], prose, *PROSE[1:]]
