@@ -9,6 +9,7 @@ index into this string.
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import re
@@ -244,6 +245,14 @@ def _url_date(url: str) -> date | None:
         return None
 
 
+def _clean_text(value: str | None) -> str | None:
+    """Whitespace collapsed and entities decoded: JSON-LD and og: values are often escaped twice."""
+    if not value:
+        return None
+    text = " ".join((html.unescape(value) if "&" in value else value).split())
+    return text or None
+
+
 def _page_metadata(tree: HtmlElement, url: str) -> _PageMetadata:
     """The one metadata pass: JSON-LD, then <meta> tags, then the page's own elements."""
     tags = _meta_tags(tree)
@@ -293,7 +302,7 @@ def _page_metadata(tree: HtmlElement, url: str) -> _PageMetadata:
         or _first(tags, "og:title", "twitter:title")
         or _page_title(tree)
     )
-    return _PageMetadata(canonical, language, published, author, title)
+    return _PageMetadata(canonical, language, published, _clean_text(author), _clean_text(title))
 
 
 def _choose_language(declared: str | None, body: str) -> str | None:
@@ -319,16 +328,16 @@ _ID_VALUE = re.compile(r""" id=["']([^"'<>]*)""")
 _NEVER_PRUNED = "not(self::html or self::body or self::main or self::article)"
 
 
-def _aside_values(pattern: re.Pattern[str], html: str) -> list[str]:
-    return sorted(v for v in set(pattern.findall(html)) if not _ASIDE_TOKENS.isdisjoint(v.split()))
+def _aside_values(pattern: re.Pattern[str], source: str) -> list[str]:
+    return sorted(v for v in set(pattern.findall(source)) if not _ASIDE_TOKENS.isdisjoint(v.split()))
 
 
-def _aside_xpath(html: str) -> str | None:
+def _aside_xpath(source: str) -> str | None:
     """An XPath selecting the elements whose class or id has an aside token, or None."""
     tests = [
         f"@{attribute}={quote}{value}{quote}"
         for attribute, pattern in (("class", _CLASS_VALUE), ("id", _ID_VALUE))
-        for value in _aside_values(pattern, html)
+        for value in _aside_values(pattern, source)
         for quote in ("'",)
     ]
     return f"//*[{_NEVER_PRUNED}][{' or '.join(tests)}]" if tests else None
@@ -338,9 +347,9 @@ def _paragraph_chars(element: HtmlElement) -> int:
     return sum(len(p.text_content()) for p in element.iter("p"))
 
 
-def _prune_asides(tree: HtmlElement, html: str) -> None:
+def _prune_asides(tree: HtmlElement, source: str) -> None:
     """Remove elements whose class or id tokens name an aside, unless they hold the article."""
-    expression = _aside_xpath(html)
+    expression = _aside_xpath(source)
     if expression is None:
         return
     matches = tree.xpath(expression)

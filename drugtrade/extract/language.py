@@ -2,8 +2,8 @@
 
 No language-identification package is installed (trafilatura's optional py3langid is absent),
 and the sources are news in the languages of the Americas, so counting the commonest function
-words of English, Spanish, Portuguese and French is enough to check or supply a page's
-declared language.
+words of English, Spanish, Portuguese and French (and German and Italian, so that pages
+in those are not mistaken for one of ours) is enough to check or supply a page's declared language.
 """
 
 from __future__ import annotations
@@ -24,6 +24,12 @@ _STOPWORDS: dict[str, frozenset[str]] = {
         word_list("o a de que e do da em os as um uma para com não no na dos das por mais disse")
     ),
     "fr": frozenset(word_list("le la les de des et en un une du est que qui pour dans pas sur au avec il a")),
+    # German and Italian pages are not sources, but without their function words they read as
+    # Portuguese or Spanish (da, die, e, a) and would be mislabelled rather than left alone.
+    "de": frozenset(
+        word_list("der die und in den von zu das mit sich des auf für ist im dem nicht ein eine als auch es an")
+    ),
+    "it": frozenset(word_list("il di che e la per un una non sono del della con le si gli nel è da al ha")),
 }
 _WORD = re.compile(r"[a-zà-ÿ]+")
 

@@ -342,3 +342,17 @@ def test_promotions_and_disclosures_are_removed_but_prose_about_them_stays(line:
     body = extract_article(page, url="https://example.test/a").body
     assert line not in body
     assert body.split("\n\n") == [PROSE[0], prose, *PROSE[1:]]
+
+
+def test_metadata_entities_are_decoded_and_a_template_language_is_corrected() -> None:
+    german = (
+        "Die Polizei hat am Montag im Hafen mehrere Container geöffnet, und die Ermittler sagen, dass "
+        "die Ladung nicht für den Markt in der Stadt bestimmt war. Es ist die größte Menge in diesem Jahr."
+    )
+    page = (
+        "<html lang='en'><head><meta property='og:title' content='Customs&amp;#8217; biggest haul'></head>"
+        f"<body><article><p>{german}</p><p>{german}</p></article></body></html>"
+    ).encode()
+    article = extract_article(page, url="https://example.test/a")
+    assert article.title == "Customs’ biggest haul"
+    assert article.language == "de"
