@@ -87,20 +87,24 @@ def is_navigation(paragraph: str) -> bool:
     text = paragraph.strip()
     if not text:
         return True
-    if _LABEL_COLON.match(text) and _words(text) <= 25:
+    words = _words(text)
+    if words > 50:
+        return is_pagination(text)  # the other rules are for short lines
+    if words <= 25 and _LABEL_COLON.match(text):
         return True
     if _LABEL_ALONE.match(text):
         return True
-    if _words(text) <= 30 and _PROMO_OPENING.match(text) and _PROMO_OFFER.search(text):
+    if words <= 30 and _PROMO_OPENING.match(text) and _PROMO_OFFER.search(text):
         return True
-    if _words(text) <= 50 and _DISCLOSURE.search(text):
+    if _DISCLOSURE.search(text):
         return True
-    if _COPYRIGHT.match(text) and _words(text) <= 30:
+    if words <= 30 and _COPYRIGHT.match(text):
         return True
-    if _BYLINE.match(text) and _words(text) <= 10:
-        return True
-    if _DATE.search(text) and _words(text) <= 10 and not text.rstrip().endswith((".", "”", '"')):
-        return True
+    if words <= 10:
+        if _BYLINE.match(text):
+            return True
+        if _DATE.search(text) and not text.rstrip().endswith((".", "”", '"')):
+            return True
     return is_pagination(text)
 
 

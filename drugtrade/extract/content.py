@@ -33,6 +33,8 @@ MAX_BYTES = 5_000_000
 # attack, and trafilatura's tree walks would take seconds.
 MAX_TAGS = 250_000
 MIN_BODY_CHARS = 120
+# Below this many characters, trafilatura's fast result gets a second opinion (its full cascade).
+SECOND_OPINION_CHARS = 1000
 MIN_BODY_WORDS = 15
 
 # Asides that trafilatura may keep inside <article>: pull quotes, teasers, sharing bars, pagers,
@@ -340,7 +342,7 @@ def _aside_xpath(source: str) -> str | None:
         for value in _aside_values(pattern, source)
         for quote in ("'",)
     ]
-    return f"//*[{_NEVER_PRUNED}][{' or '.join(tests)}]" if tests else None
+    return f"//*[{' or '.join(tests)}][{_NEVER_PRUNED}]" if tests else None
 
 
 def _paragraph_chars(element: HtmlElement) -> int:
@@ -364,6 +366,22 @@ def _prune_asides(tree: HtmlElement, source: str) -> None:
         delete_element(element)
 
 
+def _main_text(tree: HtmlElement, url: str, *, fast: bool) -> str:
+    """trafilatura's main text of the page, one block per line ("" when it finds none). It works
+    on a copy, so the tree can be extracted again."""
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        fast=fast,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        with_metadata=False,
+    )
+    return (document.text or "") if document is not None else ""
+
+
 def _extract_html(text: str, url: str) -> ExtractedArticle:
     tags = text.count("<")
     if tags > MAX_TAGS:
@@ -384,22 +402,17 @@ def _extract_html(text: str, url: str) -> ExtractedArticle:
     metadata = _page_metadata(tree, url)
     _prune_asides(tree, text)
     try:
-        document = trafilatura.bare_extraction(
-            tree,
-            url=url,
-            fast=True,
-            include_comments=False,
-            include_tables=True,
-            include_images=False,
-            include_links=False,
-            with_metadata=False,
-        )
+        main_text = _main_text(tree, url, fast=True)
+        if len(main_text) < SECOND_OPINION_CHARS:
+            # A short result is where trafilatura's comparison with readability and jusText
+            # recovers an article its own rules missed; the other pages skip its cost.
+            main_text = _main_text(tree, url, fast=False) or main_text
     except (RecursionError, LxmlError) as error:
         # libxml2 caps nesting at 256 levels, so this is a guard, not an expected path.
         raise ExtractionError(url, "no article", f"the page's structure defeats extraction ({error!r:.200})") from None
-    if document is None or not (document.text or "").strip():
+    if not main_text.strip():
         raise ExtractionError(url, "no article", "trafilatura found no main content")
-    paragraphs = clean_paragraphs(document.text.split("\n"), title=metadata.title)
+    paragraphs = clean_paragraphs(main_text.split("\n"), title=metadata.title)
     body = _body_or_fail(paragraphs, url)
     return ExtractedArticle(
         title=metadata.title,
