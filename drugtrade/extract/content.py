@@ -387,10 +387,15 @@ def _extract_html(text: str, url: str) -> ExtractedArticle:
     if tags > MAX_TAGS:
         raise ExtractionError(url, "too large", f"{tags} tags, the limit is {MAX_TAGS}")
     lowered_tail = text[-4096:].lower()
-    if re.search(r"<\s*(html|body)\b", text[:8192], re.IGNORECASE) and not (
-        "</html" in lowered_tail or "</body" in lowered_tail
+    # HTML may omit </body></html>, so a page without them is cut only when it also stops
+    # mid-text or mid-tag rather than after a closing tag.
+    if (
+        re.search(r"<\s*(html|body)\b", text[:8192], re.IGNORECASE)
+        and "</html" not in lowered_tail
+        and "</body" not in lowered_tail
+        and not text.rstrip().endswith(">")
     ):
-        raise ExtractionError(url, "truncated", "the HTML has no closing </body> or </html> tag")
+        raise ExtractionError(url, "truncated", "the HTML stops mid-text without its closing </body> or </html> tag")
     try:
         # trafilatura's own loader: comments and processing instructions are dropped at parse
         # time, so text after an inline <!-- --> stays in its paragraph.

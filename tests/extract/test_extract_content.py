@@ -356,3 +356,10 @@ def test_metadata_entities_are_decoded_and_a_template_language_is_corrected() ->
     article = extract_article(page, url="https://example.test/a")
     assert article.title == "Customs’ biggest haul"
     assert article.language == "de"
+
+
+def test_a_page_that_omits_the_optional_closing_tags_is_not_truncated() -> None:
+    page = f"<!DOCTYPE html><html><head><title>Port</title></head><body><article>{_paragraphs(*PROSE)}</article>"
+    assert extract_article(page.encode(), url="https://example.test/a").body.split("\n\n") == PROSE
+    with pytest.raises(ExtractionError, match="truncated"):
+        extract_article(page[:-40].encode(), url="https://example.test/a")
