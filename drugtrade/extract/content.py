@@ -255,6 +255,22 @@ def _clean_text(value: str | None) -> str | None:
     return text or None
 
 
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " · ", " :: ", " » ")
+
+
+def _without_site_name(title: str | None, tags: dict[str, str]) -> str | None:
+    """The headline without the site name that templates append or prepend ("Story | Site")."""
+    site = _clean_text(tags.get("og:site_name") or tags.get("application-name"))
+    if not title or not site:
+        return title
+    for separator in _TITLE_SEPARATORS:
+        if title.endswith(separator + site) and len(title) > len(separator + site):
+            return title[: -len(separator + site)].strip()
+        if title.startswith(site + separator) and len(title) > len(site + separator):
+            return title[len(site + separator) :].strip()
+    return title
+
+
 def _page_metadata(tree: HtmlElement, url: str) -> _PageMetadata:
     """The one metadata pass: JSON-LD, then <meta> tags, then the page's own elements."""
     tags = _meta_tags(tree)
@@ -304,7 +320,9 @@ def _page_metadata(tree: HtmlElement, url: str) -> _PageMetadata:
         or _first(tags, "og:title", "twitter:title")
         or _page_title(tree)
     )
-    return _PageMetadata(canonical, language, published, _clean_text(author), _clean_text(title))
+    return _PageMetadata(
+        canonical, language, published, _clean_text(author), _without_site_name(_clean_text(title), tags)
+    )
 
 
 def _choose_language(declared: str | None, body: str) -> str | None:

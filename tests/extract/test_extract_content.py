@@ -363,3 +363,21 @@ def test_a_page_that_omits_the_optional_closing_tags_is_not_truncated() -> None:
     assert extract_article(page.encode(), url="https://example.test/a").body.split("\n\n") == PROSE
     with pytest.raises(ExtractionError, match="truncated"):
         extract_article(page[:-40].encode(), url="https://example.test/a")
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Port seizure breaks record | Andes Monitor", "Port seizure breaks record"),
+        ("Andes Monitor - Port seizure breaks record", "Port seizure breaks record"),
+        ("Andes Monitor", "Andes Monitor"),  # nothing but the site name: kept
+        ("Monitors at the port - a record", "Monitors at the port - a record"),
+    ],
+)
+def test_the_site_name_is_taken_off_the_title(title: str, expected: str) -> None:
+    page = (
+        f"<html><head><meta property='og:title' content='{title}'>"
+        "<meta property='og:site_name' content='Andes Monitor'></head>"
+        f"<body><article>{_paragraphs(*PROSE)}</article></body></html>"
+    ).encode()
+    assert extract_article(page, url="https://example.test/a").title == expected
