@@ -13,10 +13,17 @@ import unicodedata
 
 # A paragraph starting with one of these labels followed by a colon is navigation, whatever
 # follows ("SEE ALSO: Mexico News and Profiles", "Read more: How banana exporters...").
+# The same labels in the other languages of the sources (Spanish, Portuguese, French).
+_LABELS_ES_PT_FR = (
+    r"lee también|lea también|te puede interesar|le puede interesar|también te puede interesar|"
+    r"noticias relacionadas|artículos relacionados|más noticias|leia também|veja também|saiba mais|"
+    r"notícias relacionadas|leia mais|lire aussi|à lire aussi|voir aussi|sur le même sujet"
+)
 _LABEL_COLON = re.compile(
     r"^\s*(see also|read more|read also|also read|related( articles?| coverage| stories| content)?|"
     r"more from [\w &]+|recommended( reading)?|you may also like|watch|listen|share( this( article| story)?)?|"
-    r"follow us( on [\w ]+)?|tags?|topics|filed under|photo|image|video|advertisement|sponsored)\s*[:|»>-]",
+    r"follow us( on [\w ]+)?|tags?|topics|filed under|photo|image|video|advertisement|sponsored|"
+    rf"{_LABELS_ES_PT_FR})\s*[:|»>-]",
     re.IGNORECASE,
 )
 # The same labels standing alone on a short line ("Related", "You may also like").
@@ -24,7 +31,7 @@ _LABEL_ALONE = re.compile(
     r"^\s*(see also|read more|read also|also read|related( articles?| coverage| stories| content)?|"
     r"more from [\w &]+|recommended( reading)?|you may also like|advertisement|sponsored|"
     r"share( this( article| story)?)?|follow us|subscribe( now)?|sign up( for [\w ]+)?|click here[\w ]*|"
-    r"back to top|comments?|leave a comment|print|email)\s*[.!»>]*\s*$",
+    rf"back to top|comments?|leave a comment|print|email|{_LABELS_ES_PT_FR})\s*[.!»>]*\s*$",
     re.IGNORECASE,
 )
 # Calls to action: newsletter, app, subscription and letters-to-the-editor promotions. A short
@@ -46,6 +53,12 @@ _DISCLOSURE = re.compile(
     r"contains (affiliate )?(links|references) to products|from (one or more of )?our advertisers|"
     r"independent(ly)? review(ed)? process|paid (partnership|promotion)|sponsored content)\b",
     re.IGNORECASE,
+)
+# A caption that trafilatura kept as a paragraph: a sentence or two, then the picture's credit
+# ("... in the port. By U.S. Customs", "... at the border. (Photo: Navy)").
+_CAPTION_CREDIT = re.compile(
+    r"[.!?”\"]\s+\(?(?i:photos?|images?|pictures?|photo credit|credit|courtesy( of)?|by|foto)\s*(?i:by)?\s*[:|]?\s*"
+    r"[A-ZÀ-Ý][\w.'’&/-]*(\s+[A-ZÀ-Ý&/][\w.'’&/-]*){0,6}\)?\s*$"
 )
 _COPYRIGHT = re.compile(r"^\s*(©|\(c\)|copyright\b)", re.IGNORECASE)
 _BYLINE = re.compile(r"^\s*by\s+[A-ZÀ-Ý][\w'’.-]+(\s+[A-ZÀ-Ý][\w'’.-]+){0,4}\s*([|·,-].*)?$")
@@ -97,6 +110,8 @@ def is_navigation(paragraph: str) -> bool:
     if words <= 30 and _PROMO_OPENING.match(text) and _PROMO_OFFER.search(text):
         return True
     if _DISCLOSURE.search(text):
+        return True
+    if words <= 40 and _CAPTION_CREDIT.search(text):
         return True
     if words <= 30 and _COPYRIGHT.match(text):
         return True

@@ -334,9 +334,13 @@ def test_content_command_is_quiet_on_a_closed_pipe(shared_dir: Path) -> None:
         "We want to hear what you think. Write a letter to the editor.",
         "Download the Monitor app for full coverage of the ports.",
         "This story contains affiliate links; we may earn a commission when you buy through them.",
+        "Agents unload packages at the dock on Sunday. By U.S. CUSTOMS AND BORDER PROTECTION",
+        "Navy divers inspect the hull of the ship. (Photo: Colombian Navy)",
+        "Lee también: Otro decomiso en el puerto de Buenaventura",
+        "Leia também: Apreensão recorde no porto de Santos",
     ],
 )
-def test_promotions_and_disclosures_are_removed_but_prose_about_them_stays(line: str) -> None:
+def test_promotions_disclosures_captions_and_labels_are_removed_but_prose_stays(line: str) -> None:
     prose = "Subscribers to the customs newsletter learned of the seizure a day before the ministry announced it."
     page = _page(f"<article>{_paragraphs(PROSE[0], line, prose, *PROSE[1:])}</article>")
     body = extract_article(page, url="https://example.test/a").body
