@@ -1,13 +1,13 @@
-"""The ``content`` command: main content and metadata of saved pages, one JSON object per page.
+"""drugtrade content: main content and metadata of saved pages, one JSON object per page.
 
     drugtrade content page.html saved-pages/ > pages.jsonl
 
 Folders are walked (sorted, so the output order is stable) for .html, .htm, .xhtml, .txt and
 their gzipped .gz copies. Every page gets one line on stdout: its path, url (the page's
 canonical address when it declares one), title, author, published date, language and body, or,
-for a page that yields no article, an ``error`` with the ``reason``. All pages run in one
+for a page that yields no article, an "error" with its "reason". All pages run in one
 process. The exit status is 1 when a page was rejected or unreadable, else 0; a closed pipe
-(``| head``) ends the command quietly.
+(| head) ends the command quietly.
 """
 
 from __future__ import annotations
@@ -109,7 +109,8 @@ def register_content(subparsers: argparse._SubParsersAction) -> None:
     content = subparsers.add_parser(
         "content",
         help="main content and metadata of saved pages, one JSON object per page",
-        description=__doc__.split("\n\n")[0],
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     content.add_argument(
         "paths", nargs="+", type=Path, metavar="FILE", help="HTML or plain-text pages (.gz too), or folders of them"
