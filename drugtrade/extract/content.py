@@ -430,9 +430,10 @@ def _extract_html(text: str, url: str) -> ExtractedArticle:
     _prune_asides(tree, text)
     try:
         main_text = _main_text(tree, url, fast=True)
-        if len(main_text) < SECOND_OPINION_CHARS:
-            # A short result is where trafilatura's comparison with readability and jusText
-            # recovers an article its own rules missed; the other pages skip its cost.
+        if len(main_text) < SECOND_OPINION_CHARS and _paragraph_chars(tree) > 1.5 * len(main_text):
+            # A short result on a page with more paragraph text than it kept is where
+            # trafilatura's comparison with readability and jusText recovers an article its own
+            # rules missed; the other pages skip its cost.
             main_text = _main_text(tree, url, fast=False) or main_text
     except (RecursionError, LxmlError) as error:
         # libxml2 caps nesting at 256 levels, so this is a guard, not an expected path.
