@@ -71,6 +71,7 @@ _HTML_SNIFF = re.compile(
     re.IGNORECASE,
 )
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_BARE_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])")
 _TITLE_SITE_SUFFIX = re.compile(r"\s+[|–—»·]\s+|\s+-\s+(?=[^-]+$)")
 
@@ -452,24 +453,32 @@ def _extract_html(text: str, url: str) -> ExtractedArticle:
     )
 
 
+def _is_title_line(line: str) -> bool:
+    return 0 < len(line.split()) <= 25 and not line.endswith((".", "!", "?", '"', "”", ":"))
+
+
 def _extract_plain(text: str, url: str) -> ExtractedArticle:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    title = source_url = None
+    # Stored copies of pages often open with the page's address on line 1 and its headline on line 2.
+    first_line, _, rest = text.partition("\n")
+    if _BARE_URL.fullmatch(first_line.strip()):
+        source_url = first_line.strip()
+        second_line, _, after = rest.lstrip().partition("\n")
+        if _is_title_line(second_line.strip()) and after.strip():
+            title, rest = second_line.strip(), after
+        text = rest
     blocks = [re.sub(r"\s*\n\s*", " ", b).strip() for b in re.split(r"\n[ \t\u00a0]*\n", text)]
     blocks = [b for b in blocks if b]
-    title = None
-    if (
-        len(blocks) > 1
-        and len(blocks[0].split()) <= 20
-        and not blocks[0].endswith((".", "!", "?", '"', "”", ":"))
-    ):
+    if title is None and len(blocks) > 1 and len(blocks[0].split()) <= 20 and _is_title_line(blocks[0]):
         title = blocks[0]
     paragraphs = clean_paragraphs(blocks, title=title)
     body = _body_or_fail(paragraphs, url)
     return ExtractedArticle(
         title=title,
         author=None,
-        published_date=None,
-        canonical_url=None,
+        published_date=_url_date(source_url) if source_url else None,
+        canonical_url=_clean_url(source_url, url) if source_url else None,
         language=_choose_language(None, body),
         body=body,
     )

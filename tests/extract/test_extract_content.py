@@ -385,3 +385,17 @@ def test_the_site_name_is_taken_off_the_title(title: str, expected: str) -> None
         f"<body><article>{_paragraphs(*PROSE)}</article></body></html>"
     ).encode()
     assert extract_article(page, url="https://example.test/a").title == expected
+
+
+def test_a_stored_plain_text_copy_with_its_address_and_headline_on_top() -> None:
+    text = (
+        "https://monitor.example/2024/03/27/navy-seizes-cocaine?utm_source=feed\n"
+        "Navy seizes three tons of cocaine\n"
+        "date 2024-03 " + PROSE[0] + "\n\n" + "\n\n".join(PROSE[1:]) + "\n"
+    )
+    article = extract_article(text, url="file:///tmp/01.txt", content_type="text/plain")
+    assert article.canonical_url == "https://monitor.example/2024/03/27/navy-seizes-cocaine"
+    assert article.title == "Navy seizes three tons of cocaine"
+    assert article.published_date == date(2024, 3, 27)
+    assert "https://" not in article.body and article.title not in article.body
+    assert article.body.endswith(PROSE[-1])
