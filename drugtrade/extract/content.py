@@ -98,7 +98,10 @@ class ExtractedArticle:
 
 
 def _as_text(content: bytes | str, url: str, content_type: str | None, max_bytes: int) -> str:
-    size = len(content) if isinstance(content, bytes) else len(content.encode("utf-8", "surrogatepass"))
+    # A str has at least as many UTF-8 bytes as characters: an oversized one is not encoded to tell.
+    size = len(content)
+    if isinstance(content, str) and size <= max_bytes:
+        size = len(content.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
         raise ExtractionError(url, "too large", f"{size} bytes, the limit is {max_bytes}")
     if isinstance(content, bytes):
