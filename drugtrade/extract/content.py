@@ -362,11 +362,10 @@ def _aside_values(pattern: re.Pattern[str], source: str) -> list[str]:
 
 def _aside_xpath(source: str) -> str | None:
     """An XPath selecting the elements whose class or id has an aside token, or None."""
-    tests = [
-        f"@{attribute}={quote}{value}{quote}"
+    tests = [  # the values hold no quote marks (the patterns stop at them), so '...' is safe
+        f"@{attribute}='{value}'"
         for attribute, pattern in (("class", _CLASS_VALUE), ("id", _ID_VALUE))
         for value in _aside_values(pattern, source)
-        for quote in ("'",)
     ]
     return f"//*[{' or '.join(tests)}][{_NEVER_PRUNED}]" if tests else None
 
