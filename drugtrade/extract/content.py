@@ -65,6 +65,8 @@ _ASIDE_TOKENS = frozenset(
 # A matched element holding at least this share of the page's paragraph text is the article
 # (or wraps it), not an aside: it stays.
 _MAX_ASIDE_SHARE = 0.3
+# Below this many characters of <p> text, a page's text is measured on all its elements.
+_FEW_PARAGRAPH_CHARS = 500
 _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|cmpid)$", re.IGNORECASE)
 _HTML_SNIFF = re.compile(
     r"<\s*/?\s*(!doctype\s+html|html|head|body|p|div|span|a|article|meta|title|link|script|style)\b",
@@ -374,19 +376,28 @@ def _paragraph_chars(element: HtmlElement) -> int:
     return sum(len(p.text_content()) for p in element.iter("p"))
 
 
+def _all_text_chars(element: HtmlElement) -> int:
+    return len(element.text_content())
+
+
 def _prune_asides(tree: HtmlElement, source: str) -> None:
     """Remove elements whose class or id tokens name an aside, unless they hold the article."""
     expression = _aside_xpath(source)
     if expression is None:
         return
     matches = tree.xpath(expression)
-    page_text = _paragraph_chars(tree)
+    measure = _paragraph_chars
+    page_text = measure(tree)
+    if page_text < _FEW_PARAGRAPH_CHARS:
+        # Text laid out in <div>s and <br>s: all text counts (scripts too, which errs on keeping).
+        measure = _all_text_chars
+        page_text = measure(tree)
     for element in matches:
         if element.getroottree().getroot() is not tree:
             continue  # inside an aside removed already
         if next(element.iter("article", "main"), None) is not None:
             continue  # wraps the article container
-        if page_text and _paragraph_chars(element) >= _MAX_ASIDE_SHARE * page_text:
+        if page_text and measure(element) >= _MAX_ASIDE_SHARE * page_text:
             continue
         delete_element(element)
 

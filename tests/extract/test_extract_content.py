@@ -199,13 +199,15 @@ def _paragraphs(*texts: str) -> str:
         ("<div class='article-body pagination-first'>{}</div>", ""),
         ("<article class='url-breadcrumb'>{}</article>", ""),
         ("<main><div class='post related'>{}</div></main>", ""),  # a whole token, but it holds the article
+        ("<div class='post related'>{}</div>", ""),
     ],
 )
 def test_prune_rules_never_remove_the_article_container(container: str, body_class: str) -> None:
-    page = _page(container.format(_paragraphs(*PROSE)), body_class=body_class)
-    body = extract_article(page, url="https://example.test/a").body
-    for sentence in PROSE:
-        assert sentence in body
+    for layout in (_paragraphs(*PROSE), "<br><br>".join(PROSE)):  # paragraphs, or text and line breaks
+        page = _page(container.format(layout), body_class=body_class)
+        body = extract_article(page, url="https://example.test/a").body
+        for sentence in PROSE:
+            assert sentence in body
 
 
 def test_asides_named_by_whole_class_tokens_are_removed_from_the_article() -> None:
