@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from drugtrade.extract.countries import find_countries
 from drugtrade.extract.drugs import CROP_OF, find_drugs
+from drugtrade.vocab.countries import find_countries
 
 _SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
 _MASS_KG = {

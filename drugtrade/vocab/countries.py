@@ -1,0 +1,445 @@
+"""The one country vocabulary: ISO 3166 alpha-3 codes for the labels of statistical files and
+for the names, demonyms, possessives and institutions of article text.
+
+Both sides read the same tables; the text side only adds what prose needs on top of them.
+
+Statistics (``resolve_country``), each step a rule rather than a list of spellings:
+
+1. a published code that is a current ISO 3166-1 alpha-3 code, or one of the former codes in
+   ``FORMER_AND_USER_ASSIGNED`` (publishers keep series for states that no longer exist);
+2. the label, with footnote letters stripped (``"  Colombia a"``), looked up in pycountry by
+   name, official name or common name;
+3. the same label compared without accents and case against pycountry names and their UN-style
+   inversions (``"Korea, Republic of"`` is also ``"Republic of Korea"``; UNODC's
+   ``"Bolivia (Plurinational State of)"`` is pycountry's ``"Bolivia, Plurinational State of"``),
+   the former states and ``OVERRIDES`` (the few UN spellings none of the rules reach).
+
+Anything else is not guessed: ``resolve_country`` returns None and the caller quarantines the row.
+The aliases news uses ("Britain", "Russia") are deliberately not part of this path: a statistics
+label "America" is a region, not the United States.
+
+Text (``country_code``, ``find_countries``, ``country_of_text``): every name of the statistics
+side, plus ``SHORT_NAMES`` (the short forms news uses), ``DEMONYMS`` ("Colombian", also plural),
+possessives ("Mexico's") and, for ``country_of_text`` and ``find_countries(...,
+institutions=True)``, the national agencies and forces of drugtrade.vocab.institutions
+("Royal Canadian Mounted Police" -> CAN). Some country names are left out of text matching
+because in prose they are usually something else (a person named Jordan, the US state of
+Georgia, Chad, Turkey the bird...).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import pycountry
+
+from drugtrade.vocab.institutions import INSTITUTIONS
+from drugtrade.vocab.text import folded_key as _fold
+
+# CBP publishes seizures by US agency unit (field office, Border Patrol sector, AMO branch). The
+# country of those figures is the reporting country, as in UNODC's tables, even where a branch
+# works abroad (AMO's "Mexico City IAC", "AMO Operation Bahamas, Turks And Caicos").
+CBP_COUNTRY = "USA"
+
+
+@dataclass(frozen=True)
+class FormerCountry:
+    iso3: str
+    iso2: str
+    name: str
+    region: str
+    subregion: str
+    why: str
+
+
+# Codes outside current ISO 3166-1 that real statistics use. UN M49 no longer lists these, so
+# region and subregion follow where M49 lists the successor states (documented in
+# sources/statistics/README.md). The countries seed includes these rows, so no observation points
+# at a code the country dimension lacks.
+FORMER_AND_USER_ASSIGNED: tuple[FormerCountry, ...] = (
+    FormerCountry(
+        "ANT",
+        "AN",
+        "Netherlands Antilles",
+        "Americas",
+        "Caribbean",
+        "ISO 3166-1 until 2010 (ISO 3166-3 ANHH); UNODC seizures use ANT",
+    ),
+    FormerCountry(
+        "CSK", "CS", "Czechoslovakia", "Europe", "Eastern Europe", "ISO 3166-1 until 1993 (ISO 3166-3 CSHH)"
+    ),
+    FormerCountry(
+        "DDR",
+        "DD",
+        "German Democratic Republic",
+        "Europe",
+        "Western Europe",
+        "ISO 3166-1 until 1990 (ISO 3166-3 DDDE)",
+    ),
+    FormerCountry(
+        "SCG",
+        "CS",
+        "Serbia and Montenegro",
+        "Europe",
+        "Southern Europe",
+        "ISO 3166-1 until 2006 (ISO 3166-3 CSXX)",
+    ),
+    FormerCountry("SUN", "SU", "USSR", "Europe", "Eastern Europe", "ISO 3166-1 until 1992 (ISO 3166-3 SUHH)"),
+    FormerCountry(
+        "YUG", "YU", "Yugoslavia", "Europe", "Southern Europe", "ISO 3166-1 until 2003 (ISO 3166-3 YUCS)"
+    ),
+    FormerCountry(
+        "XKX",
+        "XK",
+        "Kosovo",
+        "Europe",
+        "Southern Europe",
+        "user-assigned code (ISO 3166 reserves X..) used by the EU, IMF and World Bank",
+    ),
+)
+
+# UN spellings that neither pycountry nor the inversion rule reach. Keys are folded (see _fold).
+OVERRIDES: dict[str, str] = {
+    "china, hong kong sar": "HKG",  # UN style "China, <area> SAR"
+    "china, macao sar": "MAC",
+    "china, taiwan province of china": "TWN",
+    "turkey": "TUR",  # pycountry follows the 2022 rename to Türkiye and drops the old name
+    "united states virgin islands": "VIR",  # pycountry: "Virgin Islands, U.S."
+    "saint helena": "SHN",  # pycountry: "Saint Helena, Ascension and Tristan da Cunha"
+    "kosovo": "XKX",
+    "kosovo under unscr 1244": "XKX",  # UNODC's label
+    "ussr": "SUN",
+    "union of soviet socialist republics": "SUN",
+    "czechoslovakia": "CSK",
+    "yugoslavia": "YUG",
+    "united states": "USA",
+    "united kingdom": "GBR",
+}
+
+_FOOTNOTES = re.compile(r"^(?P<label>.*?\S)(?:\s+(?P<letters>[a-z](?:\s*,\s*[a-z]|\s+[a-z])*),?)?\s*$", re.S)
+
+
+def split_footnotes(label: str) -> tuple[str, tuple[str, ...]]:
+    """``"  Colombia a"`` -> ``("Colombia", ("a",))``; ``"Peru b,c"`` -> ``("Peru", ("b", "c"))``.
+
+    Only single lower-case letters after a space count as footnote marks: no country or region
+    name ends in one.
+    """
+    text = re.sub(r"\s+", " ", label).strip()
+    if not text:
+        return "", ()
+    match = _FOOTNOTES.match(text)
+    if match is None or not match.group("letters"):
+        return text, ()
+    letters = tuple(re.findall(r"[a-z]", match.group("letters")))
+    return match.group("label").strip(), letters
+
+
+def _inversions(name: str) -> list[str]:
+    """``"Congo, The Democratic Republic of the"`` -> ``"The Democratic Republic of the Congo"``."""
+    if "," not in name:
+        return []
+    head, _, tail = name.partition(",")
+    return [f"{tail.strip()} {head.strip()}"]
+
+
+@cache
+def _name_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for country in pycountry.countries:
+        names = [country.name]
+        names += [
+            getattr(country, attr) for attr in ("official_name", "common_name") if hasattr(country, attr)
+        ]
+        for name in list(names):
+            names += _inversions(name)
+        for name in names:
+            index.setdefault(_fold(name), country.alpha_3)
+    for former in FORMER_AND_USER_ASSIGNED:
+        index.setdefault(_fold(former.name), former.iso3)
+    index.update(OVERRIDES)
+    return index
+
+
+@cache
+def _known_codes() -> frozenset[str]:
+    return frozenset(c.alpha_3 for c in pycountry.countries) | {f.iso3 for f in FORMER_AND_USER_ASSIGNED}
+
+
+def is_known_code(code: str) -> bool:
+    return code in _known_codes()
+
+
+@cache
+def resolve_country(label: str | None, code: str | None = None) -> str | None:
+    """ISO 3166 alpha-3 code for a published (code, label), or None when it cannot be placed.
+
+    A valid published code wins over the label: publishers sometimes file a former state's series
+    under its successor's code (UNODC files Czechoslovakia under CZE), and that attribution is
+    theirs to make; the label stays on the row as published.
+    """
+    if code:
+        candidate = code.strip().upper()
+        if is_known_code(candidate):
+            return candidate
+    if not label:
+        return None
+    name, _ = split_footnotes(label)
+    if not name:
+        return None
+    try:
+        return pycountry.countries.lookup(name).alpha_3
+    except LookupError:
+        pass
+    folded = _fold(name)
+    index = _name_index()
+    if folded in index:
+        return index[folded]
+    # UN style "Bolivia (Plurinational State of)" is pycountry's "Bolivia, Plurinational State of".
+    bracketed = re.fullmatch(r"(.+?)\s*\((.+)\)", folded)
+    if bracketed:
+        comma_form = f"{bracketed.group(1)}, {bracketed.group(2)}"
+        if comma_form in index:
+            return index[comma_form]
+    return None
+
+
+# ---- article text --------------------------------------------------------------------------
+
+# Demonyms and adjectives of the countries this warehouse covers and their main partners.
+DEMONYMS: dict[str, str] = {
+    "American": "United States",
+    "Argentine": "Argentina",
+    "Argentinian": "Argentina",
+    "Bahamian": "Bahamas",
+    "Barbadian": "Barbados",
+    "Belizean": "Belize",
+    "Bolivian": "Bolivia",
+    "Brazilian": "Brazil",
+    "British": "United Kingdom",
+    "Canadian": "Canada",
+    "Chilean": "Chile",
+    "Chinese": "China",
+    "Colombian": "Colombia",
+    "Costa Rican": "Costa Rica",
+    "Cuban": "Cuba",
+    "Dominican": "Dominican Republic",
+    "Dutch": "Netherlands",
+    "Ecuadorian": "Ecuador",
+    "Ecuadoran": "Ecuador",
+    "French": "France",
+    "German": "Germany",
+    "Guatemalan": "Guatemala",
+    "Guyanese": "Guyana",
+    "Haitian": "Haiti",
+    "Honduran": "Honduras",
+    "Italian": "Italy",
+    "Jamaican": "Jamaica",
+    "Mexican": "Mexico",
+    "Nicaraguan": "Nicaragua",
+    "Panamanian": "Panama",
+    "Paraguayan": "Paraguay",
+    "Peruvian": "Peru",
+    "Portuguese": "Portugal",
+    "Puerto Rican": "Puerto Rico",
+    "Russian": "Russian Federation",
+    "Salvadoran": "El Salvador",
+    "Salvadorean": "El Salvador",
+    "Spanish": "Spain",
+    "Surinamese": "Suriname",
+    "Trinidadian": "Trinidad and Tobago",
+    "Uruguayan": "Uruguay",
+    "Venezuelan": "Venezuela",
+    "Afghan": "Afghanistan",
+    "Belgian": "Belgium",
+    "Nigerian": "Nigeria",
+    "Albanian": "Albania",
+    "Australian": "Australia",
+    "Indian": "India",
+    "Turkish": "Türkiye",
+    "Kosovar": "Kosovo",
+    "Kosovan": "Kosovo",
+}
+# Short and common forms pycountry does not list as names.
+SHORT_NAMES: dict[str, str] = {
+    "US": "United States",
+    "U.S.": "United States",
+    "USA": "United States",
+    "U.S.A.": "United States",
+    "United States of America": "United States",
+    "America": "United States",
+    "UK": "United Kingdom",
+    "Britain": "United Kingdom",
+    "Great Britain": "United Kingdom",
+    "Holland": "Netherlands",
+    "the Netherlands": "Netherlands",
+    "Russia": "Russian Federation",
+    "Venezuela": "Venezuela",
+    "Bolivia": "Bolivia",
+    "Vietnam": "Viet Nam",
+    "Turkey": "Türkiye",
+    "Ivory Coast": "Côte d'Ivoire",
+    "Syria": "Syrian Arab Republic",
+    "Iran": "Iran",
+    "Laos": "Lao People's Democratic Republic",
+    "Burma": "Myanmar",
+    "South Korea": "Korea, Republic of",
+    "North Korea": "Korea, Democratic People's Republic of",
+    "Czech Republic": "Czechia",
+    "Cape Verde": "Cabo Verde",
+    "Swaziland": "Eswatini",
+    "Macedonia": "North Macedonia",
+    "Kosovo": "Kosovo",
+    # The region's own spellings, as agencies' names keep them ("Policía Nacional del Perú").
+    "Perú": "Peru",
+    "México": "Mexico",
+    "Brasil": "Brazil",
+    "Panamá": "Panama",
+    "Haití": "Haiti",
+    "República Dominicana": "Dominican Republic",
+}
+# Names that in prose are mostly not the country; they are still resolved by country_code().
+_NOT_IN_PROSE = {
+    "Jordan",
+    "Chad",
+    "Georgia",
+    "Jersey",
+    "Guernsey",
+    "Turkey",
+    "Niger",
+    "Dominica",
+    "Guinea",
+    "Man",
+    "America",
+}
+# Words before "American" etc. that make it a region, not the United States.
+_REGION_PREFIX = re.compile(r"(Latin|South|North|Central|Native|Afro|Ibero|Pan|Spanish|Hispanic)[\s-]+$")
+
+
+@dataclass(frozen=True)
+class CountryMention:
+    text: str
+    iso3: str
+    start: int
+    end: int
+    demonym: bool  # a demonym or possessive adjective rather than the country's name
+    institution: bool = False  # an agency or force of the country ("RCMP")
+
+
+@cache
+def _code_of(name: str) -> str:
+    """ISO3 of a name in pycountry or among the former and user-assigned codes."""
+    for former in FORMER_AND_USER_ASSIGNED:
+        if former.name == name:
+            return former.iso3
+    return str(pycountry.countries.lookup(name).alpha_3)
+
+
+@cache
+def _names() -> dict[str, str]:
+    """Every name, common name, official name, former name and short form -> alpha-3."""
+    index: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                index[value] = country.alpha_3
+                # "Bolivia, Plurinational State of" -> "Bolivia"
+                if "," in value:
+                    index.setdefault(value.split(",")[0].strip(), country.alpha_3)
+    for former in FORMER_AND_USER_ASSIGNED:
+        index.setdefault(former.name, former.iso3)
+    for short, name in SHORT_NAMES.items():
+        index[short] = _code_of(name)
+    return index
+
+
+@cache
+def _demonyms() -> dict[str, str]:
+    return {d: _code_of(name) for d, name in DEMONYMS.items()}
+
+
+@cache
+def _institutions() -> dict[str, str]:
+    return {name: iso3 for iso3, names in INSTITUTIONS.items() for name in names}
+
+
+@cache
+def _folded_names() -> dict[str, str]:
+    """The statistics side's folded names, then the text side's names folded."""
+    index = dict(_name_index())
+    for name, code in _names().items():
+        index.setdefault(_fold(name), code)
+    return index
+
+
+@cache
+def country_code(label: str) -> str | None:
+    """ISO3 for a country name, short form, demonym or possessive ("Mexico's"), or None.
+
+    Codes are not accepted as names: "DE" or "Co" in prose are not Germany or Colombia.
+    Institutions are not countries here (see ``country_of_text``).
+    """
+    label = label.strip()
+    if label.endswith(("'s", "’s")):
+        label = label[:-2]
+    if label in _names():
+        return _names()[label]
+    if label in _demonyms():
+        return _demonyms()[label]
+    singular = label[:-1] if label.endswith("s") else label  # "Colombians"
+    if singular in _demonyms():
+        return _demonyms()[singular]
+    return _folded_names().get(_fold(label)) if len(label) > 3 else None
+
+
+@cache
+def _pattern(institutions: bool) -> re.Pattern[str]:
+    names = [n for n in _names() if n not in _NOT_IN_PROSE and len(n) > 1]
+    demonyms = list(_demonyms())
+    agencies = list(_institutions()) if institutions else []
+    alternatives = sorted({*names, *demonyms, *agencies}, key=len, reverse=True)
+    # Demonyms also in the plural ("Colombians"); names are matched whole, case-sensitively.
+    body = "|".join(re.escape(a) + ("s?" if a in _demonyms() else "") for a in alternatives)
+    return re.compile(rf"(?<![\w.])(?:{body})(?![\w])")
+
+
+# A country word right before an institution ("Colombian Coast Guard", "Trinidad and Tobago's
+# Coast Guard") decides its country.
+_JUST_BEFORE = re.compile(r"(?:['’]s)?\s+(?:the\s+)?$")
+
+
+def find_countries(text: str, institutions: bool = False) -> list[CountryMention]:
+    """Countries named in ``text`` in order: names, short forms, demonyms (also plural) and
+    possessives; with ``institutions``, also agencies and forces ("RCMP" -> CAN) unless a country
+    word stands right before them."""
+    found: list[CountryMention] = []
+    for match in _pattern(institutions).finditer(text):
+        label = match.group(0)
+        start = match.start()
+        if label.startswith("American") and _REGION_PREFIX.search(text[max(0, start - 12) : start]):
+            continue
+        if label == "Mexico" and text[max(0, start - 4) : start] == "New ":
+            continue  # the US state
+        if label in {"US", "USA"} and not text[start : match.end()].isupper():
+            continue
+        if institutions and label in _institutions() and not (label in _names() or label in _demonyms()):
+            previous = found[-1] if found else None
+            if previous and _JUST_BEFORE.fullmatch(text, previous.end, start):
+                continue
+            found.append(CountryMention(label, _institutions()[label], start, match.end(), False, True))
+            continue
+        code = country_code(label)
+        if code:
+            found.append(CountryMention(label, code, start, match.end(), label not in _names()))
+    return found
+
+
+def country_of_text(phrase: str) -> str | None:
+    """ISO3 of the first country a phrase names by name, demonym, possessive or institution:
+    ``"Ecuadorian naval inspectors"`` -> ECU, ``"the Royal Canadian Mounted Police"`` -> CAN,
+    ``"a DEA agent"`` -> USA, ``"Colombia's Defence Minister"`` -> COL; None if it names none."""
+    mentions = find_countries(phrase, institutions=True)
+    return mentions[0].iso3 if mentions else None
