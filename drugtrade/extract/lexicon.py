@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import re
 
+from drugtrade.extract.reporting_verbs import FORMS
+
 
 def word_list(text: str) -> list[str]:
     """Word lists are kept as wrapped text, one space between words, for readable diffs."""
     return text.split()
 
 
-SPEECH_VERBS_FINITE = frozenset(
-    word_list(
-        """said says told tells added adds noted notes stated states explained explains warned warns declared
+SPEECH_VERBS_FINITE = (
+    frozenset(
+        word_list(
+            """said says told tells added adds noted notes stated states explained explains warned warns declared
         declares affirmed affirms insisted insists argued argues asserted asserts claimed claims stressed
         stresses emphasised emphasized emphasises emphasizes remarked remarks commented comments
         acknowledged acknowledges admitted admits announced announces continued continues concluded
@@ -29,26 +32,36 @@ SPEECH_VERBS_FINITE = frozenset(
         counters retorted testified confirmed confirms denied denies welcomed welcomes criticised criticized
         mentioned mentions agreed agrees alleged alleges proclaimed proclaims quipped joked explained
         reported reports read reads estimated estimates"""
+        )
     )
+    | FORMS.finite
 )
-SPEECH_VERBS_BASE = frozenset(
-    word_list(
-        """say tell add note state explain warn declare affirm insist argue assert claim stress emphasise
+SPEECH_VERBS_BASE = (
+    frozenset(
+        word_list(
+            """say tell add note state explain warn declare affirm insist argue assert claim stress emphasise
         emphasize remark comment acknowledge admit announce continue conclude observe write reply respond
         answer urge recall caution maintain contend predict promise pledge vow assure highlight underline
         reiterate echo concede complain lament suggest call ask describe counter testify confirm deny
         welcome criticise criticize mention agree allege proclaim"""
+        )
     )
+    | FORMS.base
 )
-SPEECH_PARTICIPLES = frozenset(
-    word_list(
-        """saying stating adding noting explaining warning declaring insisting arguing asserting claiming
+SPEECH_PARTICIPLES = (
+    frozenset(
+        word_list(
+            """saying stating adding noting explaining warning declaring insisting arguing asserting claiming
         stressing emphasising emphasizing calling describing telling urging promising vowing pledging
         affirming acknowledging writing replying recalling concluding observing remarking commenting
         cautioning maintaining predicting assuring highlighting reiterating echoing conceding complaining
         lamenting suggesting countering confirming denying admitting announcing"""
+        )
     )
+    | FORMS.participles
 )
+# Opinion verbs attribute quoted fragments in reported speech only ("X believes it is "a failure"").
+OPINION_VERBS = FORMS.opinion
 # Verbs that attribute only directly ('"...," the report read') and not in reported speech.
 WEAK_VERBS = frozenset({"read", "reads", "reported", "reports", "estimated", "estimates", "asked", "asks"})
 

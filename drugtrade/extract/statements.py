@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from drugtrade.extract.lexicon import (
     DOCUMENT_NOUNS,
+    OPINION_VERBS,
     ORG_NOUNS,
     ROLE_NOUNS,
     SPEECH_PARTICIPLES,
@@ -377,7 +378,10 @@ _PRE_COLON = re.compile(
 )
 _PRE_PARTICIPLE = re.compile(rf"(?:,|\band)\s+(?:{_PARTICIPLE})(?:\s+that)?\s*[:,]?\s*$", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,\"“”]{2,120}?),?\s*$", re.IGNORECASE)
-_REPORTED = re.compile(rf"\b(?P<verb>{_ANY_VERB})\b(?:\s+(?:that|whether|how|it|to|on|of))?", re.IGNORECASE)
+_REPORTED = re.compile(
+    rf"\b(?P<verb>{_ANY_VERB}|{_alternation(OPINION_VERBS)})\b(?:\s+(?:that|whether|how|it|to|on|of))?",
+    re.IGNORECASE,
+)
 
 
 def _sentence_subject(ctx: _Context, sentence_start: int, limit: int, paragraph: int) -> _Speaker | None:
