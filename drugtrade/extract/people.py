@@ -174,7 +174,19 @@ def parse_chain(text: str, chain: Chain) -> NameParse:
 
 def _parse_tokens(text: str, tokens: list[Token], country: str | None) -> NameParse:
     words_lower = [t.base.lower() for t in tokens]
-    if any(w in ORG_HEADS for w in words_lower):
+    last_head = max((i for i, w in enumerate(words_lower) if w in ORG_HEADS), default=-1)
+    # "Assistant Commissioner of Police Samuel Butler", "Police Commissioner Junior Benjamin": a role
+    # word, then (after the organisation's head word) a name
+    has_role = any(w in ROLE_NOUNS or t.text in TITLE_ABBREVIATIONS for w, t in zip(words_lower, tokens))
+    rest = [t for t in tokens[last_head + 1 :] if t.base.lower() not in ROLE_NOUNS]
+    person_after_org = (
+        last_head >= 0
+        and has_role
+        and bool(rest)
+        and all(_name_token(t.text) for t in rest)
+        and len(rest) <= 4
+    )
+    if last_head >= 0 and not person_after_org:
         org = text[tokens[0].start : tokens[-1].end]
         if tokens[-1].possessive:
             org = org[:-2]

@@ -39,6 +39,7 @@ from drugtrade.extract.lexicon import (
 )
 from drugtrade.extract.people import PeopleIndex, Person, build_people, chains, parse_chain
 from drugtrade.extract.quotes import Paragraph, QuoteSpan, find_quotes, paragraphs
+from drugtrade.extract.speaker_country import CountryEvidence
 from drugtrade.extract.topics import tag_topics
 
 
@@ -521,12 +522,21 @@ def _names_someone_else(ctx: _Context, start: int, end: int, speaker: _Speaker) 
     return False
 
 
+def _first_mention(ctx: _Context, name: str) -> int | None:
+    person = ctx.people.resolve(name)
+    if person is not None:
+        return person.start
+    position = ctx.body.find(name)
+    return position if position >= 0 else None
+
+
 def extract_statements(body: str) -> list[Statement]:
     """Every direct quotation in ``body`` with its speaker; ``body[s.start:s.end] == s.quote``."""
     paras = paragraphs(body)
     spans = find_quotes(body)
     ctx = _Context(body, paras, spans, build_people(body), _sentence_starts(body, paras, spans))
     results = _attribute(ctx)
+    evidence = CountryEvidence(body)
 
     statements: list[Statement] = []
     seen: list[str] = []
@@ -542,6 +552,12 @@ def extract_statements(body: str) -> list[Statement]:
         if not key or any(key in earlier for earlier in seen):
             continue  # repeated: a pull quote or a phrase quoted again later
         speaker = attribution.speaker if attribution else _UNKNOWN
+        if speaker.name and speaker.country is None:
+            speaker = _Speaker(
+                speaker.name,
+                speaker.role,
+                evidence.country_of(speaker.name, speaker.role, _first_mention(ctx, speaker.name)),
+            )
         context_start = ctx.sentence_start(span.open_mark)
         context_end = ctx.sentence_end(span.after - 1 if span.after > span.start else span.start)
         statements.append(
