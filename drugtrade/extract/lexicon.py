@@ -126,7 +126,10 @@ ORG_NOUNS = frozenset(
     )
 )
 TITLE_ABBREVIATIONS = frozenset(
-    word_list("""Mr Mrs Ms Dr Gen Col Lt Capt Adm Sgt Gov Sen Rep Prof Sr Sra Maj Cmdr Supt Insp Amb Pres""")
+    word_list(
+        """Mr Mrs Ms Dr Gen Col Lt Capt Adm Sgt Gov Sen Rep Prof Sr Sra Maj Cmdr Cdr Comdr Supt Insp Amb Pres
+        Cpl Pvt Spc Det Const Cst Brig Hon Rev Asst Dep Sup Insp Cmdt Lieut Sgts Jr St"""
+    )
 )
 NAME_PARTICLES = frozenset(word_list("""de del la las los y da das do dos van von der den di du le e"""))
 # Capitalised words that start sentences or clauses and are never part of a name.

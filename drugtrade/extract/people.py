@@ -64,7 +64,7 @@ def _only_space_between(text: str, left: Token, right: Token) -> bool:
     if gap == " ":
         return True
     # "Gen. Víctor Huamán", "John F. Kelly"
-    return gap == ". " and (left.text in TITLE_ABBREVIATIONS or len(left.text) == 1)
+    return gap in {". ", "\u2024 "} and (left.text in TITLE_ABBREVIATIONS or len(left.text) == 1)
 
 
 def _name_token(token: str) -> bool:
@@ -321,6 +321,8 @@ def _appositive_role_after(text: str, end: int) -> str | None:
         return None
     phrase = match.group(1)
     first_words = [w.lower() for w in phrase.split()[:4]]
+    if any(w.lower() in _SPEECH for w in phrase.split()):
+        return None  # "Cochabamba," the official said": an attribution, not an appositive
     return phrase if any(w in ROLE_NOUNS for w in first_words) else None
 
 

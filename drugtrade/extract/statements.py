@@ -26,6 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from drugtrade.extract.abbreviations import mask_abbreviation_stops, unmask
 from drugtrade.extract.lexicon import (
     DOCUMENT_NOUNS,
     OPINION_VERBS,
@@ -173,8 +174,15 @@ def _person(person: Person) -> _Speaker:
     return _Speaker(person.name, person.role, person.country)
 
 
+def _is_subject(ctx: _Context, ref_start: int) -> bool:
+    """A reference near the start of its sentence (behind at most a role phrase) is its subject."""
+    return _words(ctx.body[ctx.sentence_start(ref_start) : ref_start]) <= 6
+
+
 def _resolve_pronoun(ctx: _Context, position: int, paragraph: int) -> _Speaker:
-    """The last person referred to before ``position``, within this and the two previous paragraphs."""
+    """The person a he/she at ``position`` refers to, within this and the two previous paragraphs:
+    the last person who was the subject of a sentence, else the last person named. A person merely
+    named inside a clause ("Gupta said Biden will ...") does not take the pronoun from the subject."""
     window_start = ctx.paras[max(0, paragraph - 2)].start
     refs = [
         r
@@ -183,8 +191,53 @@ def _resolve_pronoun(ctx: _Context, position: int, paragraph: int) -> _Speaker:
     ]
     if not refs:
         return _UNKNOWN
-    last = refs[-1]
+    subjects = [r for r in refs if r.person is not None and _is_subject(ctx, r.start)]
+    last = subjects[-1] if subjects and refs[-1].person is not None else refs[-1]
     return _person(last.person) if last.person is not None else _UNKNOWN
+
+
+# nouns that describe any official: "the official said" takes the last person named with a role
+_GENERIC_DESCRIPTORS = frozenset(
+    {"official", "officer", "spokesman", "spokeswoman", "spokesperson", "source"}
+)
+_DESCRIPTOR = re.compile(
+    r"^\s*the\s+(?P<phrase>(?:[\w'’-]+\s+){0,3}?(?P<noun>"
+    + _alternation(ROLE_NOUNS)
+    + r"))(?:\s+(?:of|for|at|in)\s+[^,\"“”]{1,80})?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _resolve_descriptor(ctx: _Context, phrase: str, position: int) -> _Speaker | None:
+    """'the colonel', 'the head of the DEA', 'the official' -> the last person named before
+    ``position`` whose role holds that noun (any person with a role, for generic nouns); None
+    when no such person was named: the descriptor then stays an unnamed speaker."""
+    match = _DESCRIPTOR.match(phrase)
+    if not match:
+        return None
+    noun = match.group("noun").lower()
+    refs = [
+        r
+        for r in ctx.people.refs_before(position)
+        if r.person is not None and not r.possessive and not ctx.inside_quote(r.start)
+    ]
+    for ref in reversed(refs):
+        person = ref.person
+        assert person is not None
+        role_words = {w.lower().strip(".,") for w in re.findall(r"[\w'’.-]+", person.role or "")}
+        spelled = {_SPELLED.get(w, w) for w in role_words}
+        if noun in _GENERIC_DESCRIPTORS and person.role:
+            return _person(person)
+        if noun in role_words or noun in spelled:
+            return _person(person)
+    return None
+
+
+_SPELLED = {
+    "capt": "captain", "cmdr": "commander", "cdr": "commander", "lt": "lieutenant", "col": "colonel",
+    "gen": "general", "adm": "admiral", "sgt": "sergeant", "supt": "superintendent", "maj": "major",
+    "insp": "inspector", "gov": "governor", "sen": "senator", "rep": "representative", "amb": "ambassador",
+}  # fmt: skip
 
 
 def _org_from_noun(ctx: _Context, noun: str, position: int) -> _Speaker:
@@ -283,6 +336,13 @@ def _speaker_ending(ctx: _Context, text: str, offset: int, paragraph: int) -> _S
         )
         if speaker is not None:
             return speaker
+    descriptor = re.search(r"\bthe\s+[^\"“”]{1,120}$", tail, re.IGNORECASE)
+    if descriptor:
+        resolved = _resolve_descriptor(
+            ctx, descriptor.group(0), offset + len(text) - len(descriptor.group(0))
+        )
+        if resolved is not None:
+            return resolved
     if org and not _UNNAMED_END.search(tail):
         return _org_from_noun(ctx, org.group("noun"), offset + len(text))
     if _UNNAMED_END.search(tail):
@@ -310,6 +370,9 @@ def _speaker_starting(ctx: _Context, text: str, offset: int, paragraph: int) -> 
     )
     if re.match(r"(?:a|an|one|another)\b", clause, re.IGNORECASE):
         return _UNKNOWN
+    resolved = _resolve_descriptor(ctx, clause, offset)
+    if resolved is not None:
+        return resolved
     if org:
         return _org_from_noun(ctx, org.group("noun"), offset)
     return _speaker_from_chain_text(ctx, clause, offset)
@@ -530,18 +593,19 @@ def _first_mention(ctx: _Context, name: str) -> int | None:
     return position if position >= 0 else None
 
 
-def extract_statements(body: str) -> list[Statement]:
-    """Every direct quotation in ``body`` with its speaker; ``body[s.start:s.end] == s.quote``."""
+def extract_statements(original: str) -> list[Statement]:
+    """Every direct quotation in ``original`` with its speaker; ``original[s.start:s.end] == s.quote``."""
+    body = mask_abbreviation_stops(original)
     paras = paragraphs(body)
     spans = find_quotes(body)
     ctx = _Context(body, paras, spans, build_people(body), _sentence_starts(body, paras, spans))
     results = _attribute(ctx)
-    evidence = CountryEvidence(body)
+    evidence = CountryEvidence(original)
 
     statements: list[Statement] = []
     seen: list[str] = []
     for span, attribution in zip(spans, results, strict=True):
-        quote = body[span.start : span.end]
+        quote = original[span.start : span.end]
         words = _words(quote)
         direct = attribution is not None and attribution.direct
         if words <= 2 and not direct:
@@ -552,6 +616,7 @@ def extract_statements(body: str) -> list[Statement]:
         if not key or any(key in earlier for earlier in seen):
             continue  # repeated: a pull quote or a phrase quoted again later
         speaker = attribution.speaker if attribution else _UNKNOWN
+        speaker = _Speaker(unmask(speaker.name), unmask(speaker.role), speaker.country)
         if speaker.name and speaker.country is None:
             speaker = _Speaker(
                 speaker.name,
@@ -569,7 +634,7 @@ def extract_statements(body: str) -> list[Statement]:
                 speaker_role=speaker.role if speaker.name else None,
                 speaker_country=speaker.country if speaker.name else None,
                 attribution=attribution.rule if attribution else "unattributed",
-                topics=tag_topics(body[context_start:context_end]),
+                topics=tag_topics(original[context_start:context_end]),
             )
         )
         seen.append(key)
