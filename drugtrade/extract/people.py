@@ -177,7 +177,9 @@ def _parse_tokens(text: str, tokens: list[Token], country: str | None) -> NamePa
     last_head = max((i for i, w in enumerate(words_lower) if w in ORG_HEADS), default=-1)
     # "Assistant Commissioner of Police Samuel Butler", "Police Commissioner Junior Benjamin": a role
     # word, then (after the organisation's head word) a name
-    has_role = any(w in ROLE_NOUNS or t.text in TITLE_ABBREVIATIONS for w, t in zip(words_lower, tokens))
+    has_role = any(
+        w in ROLE_NOUNS or t.text in TITLE_ABBREVIATIONS for w, t in zip(words_lower, tokens, strict=True)
+    )
     rest = [t for t in tokens[last_head + 1 :] if t.base.lower() not in ROLE_NOUNS]
     person_after_org = (
         last_head >= 0

@@ -176,7 +176,13 @@ def _person(person: Person) -> _Speaker:
 
 def _is_subject(ctx: _Context, ref_start: int) -> bool:
     """A reference near the start of its sentence (behind at most a role phrase) is its subject."""
-    return _words(ctx.body[ctx.sentence_start(ref_start) : ref_start]) <= 6
+    sentence_start = ctx.sentence_start(ref_start)
+    if _words(ctx.body[sentence_start:ref_start]) > 6:
+        return False
+    return not any(
+        r.person is not None and sentence_start <= r.start < ref_start and not ctx.inside_quote(r.start)
+        for r in ctx.people.refs
+    )
 
 
 def _resolve_pronoun(ctx: _Context, position: int, paragraph: int) -> _Speaker:
@@ -201,7 +207,7 @@ _GENERIC_DESCRIPTORS = frozenset(
     {"official", "officer", "spokesman", "spokeswoman", "spokesperson", "source"}
 )
 _DESCRIPTOR = re.compile(
-    r"^\s*the\s+(?P<phrase>(?:[\w'’-]+\s+){0,3}?(?P<noun>"
+    r"^\s*the\s+(?P<phrase>(?:[\w'’-]+,?\s+){0,4}?(?P<noun>"
     + _alternation(ROLE_NOUNS)
     + r"))(?:\s+(?:of|for|at|in)\s+[^,\"“”]{1,80})?\s*$",
     re.IGNORECASE,
@@ -299,6 +305,23 @@ def _speaker_from_chain_text(ctx: _Context, text: str, offset: int) -> _Speaker 
     return _Speaker(name, parse.role, parse.country)
 
 
+_PREPOSITION_BEFORE = re.compile(r"\b(?:for|of|to|with|by|from|about|against|on|under)\s+(?:the\s+)?$", re.I)
+
+
+def _named_in(ctx: _Context, start: int, end: int) -> _Speaker | None:
+    """The first known person the phrase ``body[start:end]`` names as its head: not a possessive
+    ("Tillerson's aide"), not the object of a preposition ("a lawyer for X")."""
+    for ref in ctx.people.refs:
+        if ref.start >= end:
+            break
+        if ref.start < start or ref.person is None or ref.possessive:
+            continue
+        if _PREPOSITION_BEFORE.search(ctx.body[max(start, ref.start - 20) : ref.start]):
+            continue
+        return _person(ref.person)
+    return None
+
+
 def _speaker_ending(ctx: _Context, text: str, offset: int, paragraph: int) -> _Speaker | None:
     """The speaker phrase that ends ``text`` (the words right before a speech verb)."""
     appositive = re.search(r",\s*(?P<inner>[^,\"“”]{1,150}),\s*$", text)
@@ -318,6 +341,16 @@ def _speaker_ending(ctx: _Context, text: str, offset: int, paragraph: int) -> _S
         return _UNKNOWN  # "a spokesman for the Regional Security System": a person, unnamed
     if _PRONOUN_END.search(tail):
         return _resolve_pronoun(ctx, offset + len(text), paragraph)
+    named = _named_in(ctx, offset, offset + len(text))
+    if named is not None:
+        return named
+    descriptor = re.search(r"\bthe\s+[^\"“”]{1,120}$", tail, re.IGNORECASE)
+    if descriptor:
+        resolved = _resolve_descriptor(
+            ctx, descriptor.group(0), offset + len(text) - len(descriptor.group(0))
+        )
+        if resolved is not None:
+            return resolved
     if _GENERIC_PLURALS.search(tail):
         return _UNKNOWN
     org = _DOC_OR_ORG.search(tail)
@@ -370,6 +403,9 @@ def _speaker_starting(ctx: _Context, text: str, offset: int, paragraph: int) -> 
     )
     if re.match(r"(?:a|an|one|another)\b", clause, re.IGNORECASE):
         return _UNKNOWN
+    named = _named_in(ctx, offset, offset + len(text) - len(text.lstrip()) + len(clause))
+    if named is not None:
+        return named
     resolved = _resolve_descriptor(ctx, clause, offset)
     if resolved is not None:
         return resolved
@@ -442,6 +478,8 @@ _PRE_COLON = re.compile(
 )
 _PRE_PARTICIPLE = re.compile(rf"(?:,|\band)\s+(?:{_PARTICIPLE})(?:\s+that)?\s*[:,]?\s*$", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,\"“”]{2,120}?),?\s*$", re.IGNORECASE)
+# "According to SEMAR, the eight labs' destruction represented "...": the source opens the sentence
+_ACCORDING_OPENING = re.compile(r"^\s*according to\s+(?P<who>[^,\"“”]{2,80}?),", re.IGNORECASE)
 _REPORTED = re.compile(
     rf"\b(?P<verb>{_ANY_VERB}|{_alternation(OPINION_VERBS)})\b(?:\s+(?:that|whether|how|it|to|on|of))?",
     re.IGNORECASE,
@@ -489,6 +527,11 @@ def _pre_attribution(ctx: _Context, span: QuoteSpan, pre: str, pre_start: int) -
         if speaker is not None:
             return _Attribution(speaker, "according-to", True)
     sentence_start = ctx.sentence_start(span.open_mark)
+    opening = _ACCORDING_OPENING.match(ctx.body, sentence_start, span.open_mark)
+    if opening:
+        speaker = _speaker_starting(ctx, opening.group("who"), opening.start("who"), span.paragraph)
+        if speaker is not None:
+            return _Attribution(speaker, "according-to", False)
     if _PRE_PARTICIPLE.search(pre):
         speaker = _sentence_subject(ctx, sentence_start, span.open_mark, span.paragraph)
         if speaker is not None:
@@ -540,21 +583,7 @@ def _attribute(ctx: _Context) -> list[_Attribution | None]:
                 found = _Attribution(results[k - 1].speaker, "continuation", results[k - 1].direct)
         results.append(found)
 
-    # a quote over several paragraphs has one speaker, wherever the attribution sits
-    for k, span in enumerate(ctx.spans):
-        if span.continues is None:
-            continue
-        group = [span.continues, k]
-        while ctx.spans[group[0]].continues is not None:
-            group.insert(0, ctx.spans[group[0]].continues)
-        known = next(
-            (results[i] for i in group if results[i] is not None and results[i].rule != "continuation"), None
-        )
-        known = known or next((results[i] for i in group if results[i] is not None), None)
-        if known is not None:
-            for i in group:
-                if results[i] is None or results[i].rule == "continuation":
-                    results[i] = _Attribution(known.speaker, "continuation", known.direct)
+    _share_over_paragraphs(ctx, results)
 
     # a paragraph that is only a quote continues the speaker quoted just before it
     for k, span in enumerate(ctx.spans):
@@ -572,7 +601,26 @@ def _attribute(ctx: _Context) -> list[_Attribution | None]:
         if _names_someone_else(ctx, last.after, para.start, results[prior[-1]].speaker):
             continue
         results[k] = _Attribution(results[prior[-1]].speaker, "follow-on-paragraph", False)
+    _share_over_paragraphs(ctx, results)  # a follow-on paragraph may open a quote running on
     return results
+
+
+def _share_over_paragraphs(ctx: _Context, results: list[_Attribution | None]) -> None:
+    """A quote over several paragraphs has one speaker, wherever the attribution sits."""
+    for k, span in enumerate(ctx.spans):
+        if span.continues is None:
+            continue
+        group = [span.continues, k]
+        while ctx.spans[group[0]].continues is not None:
+            group.insert(0, ctx.spans[group[0]].continues)
+        known = next(
+            (results[i] for i in group if results[i] is not None and results[i].rule != "continuation"), None
+        )
+        known = known or next((results[i] for i in group if results[i] is not None), None)
+        if known is not None:
+            for i in group:
+                if results[i] is None or results[i].rule == "continuation":
+                    results[i] = _Attribution(known.speaker, "continuation", known.direct)
 
 
 def _names_someone_else(ctx: _Context, start: int, end: int, speaker: _Speaker) -> bool:
