@@ -1,116 +1,194 @@
 """Numeric facts about drug seizures, cultivation, eradication and production stated in text.
 
-A fact is a number with a unit of mass or area ("2.3 tons", "146,000 hectares", "1.5 million
-hectares", "5 metric tonnes", "2,400 lbs", "640 kilos") in a sentence that says what happened
-to it (a seizure, cultivation, eradication or production verb or noun). Units are normalised to
-the measures of the warehouse (drugtrade.schemas.OBSERVATIONS):
+A fact is a quantity of mass or area (drugtrade.extract.quantities: "2.3 tons", "506kg",
+"4-6 acres", "three ounces", "1.5 million hectares") that the text ties to a drug and to what
+happened to it. Values are normalised to the measures of the warehouse:
 
-  seizure              kg   tons/tonnes/metric tons are metric tonnes (1,000 kg): the sources are
-                            Latin American governments and the UN, which report metric tonnes;
-                            a US short ton (907.18 kg) would be overstated by 10%.
-  production           t    potential production, as UNODC publishes it
-  cultivation, eradication  ha   acres and square kilometres are converted
+  seizure                   kg  (tons are metric tonnes: see drugtrade.vocab.units)
+  production                t   potential production, as UNODC publishes it
+  cultivation, eradication  ha  (acres and square kilometres converted)
 
-The drug is the drug named in the "of ..." phrase after the unit, else the nearest drug in the
-sentence; for areas it is the crop (coca -> coca bush, opium -> opium poppy). Country and year
-are taken only where the sentence states them ("in 2024", "last year" against the publication
-date); nothing is carried over from other sentences.
+A range is stored as value (low end) and value_max (high end); every other fact has no value_max.
+
+Kind: a mass is a seizure or a production figure by the nearest seizure or production word of
+its sentence (for a seizure, also of the sentence before it in the paragraph: "intercepted a
+parcel ... testing positive as 14 grams of fentanyl"); an area is an eradication where an
+eradication word stands in its clause, else in its sentence, else cultivation. Targets, goals and
+prevented production ("neutralized the production of 153 tons") are not facts.
+
+Drug, in order: the "of ..." phrase after the unit ("of illegal coca leaf crops"); the nearest
+drug word of the clause, then of the sentence; then, for a mass, the drug named earlier in the
+paragraph or, after "the drug", earlier in the article; for an area, the crop the article is
+about (the crop named in most of its crop mentions). A generic word ("drugs", "narcotics")
+where the drug would be leaves the drug unknown, and a figure with no known drug is not a fact:
+a wrong drug in the warehouse is worse than a missing figure. Precursor chemicals are not drugs.
+
+Country: the country named in the clause, else the sentence, else earlier in the paragraph, by
+name, demonym or national institution (drugtrade.vocab.countries), never a destination or origin
+("bound for Belgium"); where none is, the country of at least 60% of the article's country
+mentions, if any. Year: only where the sentence states it ("in 2024", "last year" against
+the publication date).
+
+Every window is bounded (a sentence is cut to a few hundred characters around its figure), so
+extraction stays linear in the length of the text however many numbers it holds.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from drugtrade.extract.drugs import CROP_OF, find_drugs
-from drugtrade.vocab.countries import find_countries
+from drugtrade.extract.drugs import CROP_OF, DrugMention, find_drugs
+from drugtrade.extract.quantities import Quantity, find_quantities
+from drugtrade.vocab.countries import CountryMention, find_countries
 
-_SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
-_MASS_KG = {
-    "metric ton": 1000.0,
-    "metric tonne": 1000.0,
-    "tonne": 1000.0,
-    "ton": 1000.0,
-    "t": 1000.0,
-    "kilogram": 1.0,
-    "kilo": 1.0,
-    "kg": 1.0,
-    "pound": 0.45359237,
-    "lb": 0.45359237,
-    "gram": 0.001,
-    "g": 0.001,
-}
-_AREA_HA = {
-    "hectare": 1.0,
-    "ha": 1.0,
-    "acre": 0.40468564224,
-    "square kilometre": 100.0,
-    "square kilometer": 100.0,
-    "km2": 100.0,
-    "km²": 100.0,
-}
-_QUANTITY = re.compile(
-    r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?:\s*(?P<scale>thousand|million|billion|bn|m)\b)?\s*-?\s*"
-    r"(?P<unit>metric\s+tonnes|metric\s+tonne|metric\s+tons|metric\s+ton|tonnes|tonne|tons|ton|t|kilograms|kilogram|"
-    r"kilos|kilo|kgs|kg|pounds|pound|lbs|lb|grams|gram|g|hectares|hectare|ha|acres|acre|"
-    r"square\s+kilomet(?:re|er)s?|km2|km²)(?![\w])\.?",
-    re.IGNORECASE,
-)
 _CUES = {
-    "eradication": r"eradicat\w*|destroy\w*|uproot\w*|fumigat\w*|sprayed|cleared|pulled up",
-    "seizure": r"seiz\w*|confiscat\w*|intercept\w*|captur\w*|impound\w*|found|discover\w*|haul|bust|recover\w*|"
-    r"netted|caught|stopped",
+    "eradication": r"eradicat\w*|destroy\w*|uproot\w*|fumigat\w*|sprayed|cleared|clearing|pulled up|ripped|burn(?:ed|t)",
+    "seizure": r"seiz\w*|confiscat\w*|intercept\w*|captur\w*|impound\w*|found|discover\w*|haul\w*|bust\w*|"
+    r"recover\w*|netted|caught|stopped|offload\w*|weigh\w*|bales?|packages?|bricks?|shipments?|cargo|stash",
     "production": r"produc\w*|output|manufactur\w*|yield\w*",
-    "cultivation": r"cultivat\w*|planted|grown|growing|crops?|plantations?|under coca|covered|acreage",
+    "cultivation": r"cultivat\w*|planted|grown|growing|grow|covering|covered|under coca|acreage|farming|"
+    r"dedicated to|crops?|plantations?|fields?",
 }
 _CUE_PATTERNS = {kind: re.compile(rf"\b(?:{p})\b", re.IGNORECASE) for kind, p in _CUES.items()}
+# Figures that are not facts: aims, and production that did not happen.
+_NOT_A_FACT_BEFORE = re.compile(
+    r"\b(?:targets?|goals?|objectives?|aims?|quotas?|capacity)\s+(?:of|was|is|to)\s+(?:\w+\s+){0,2}$"
+    r"|\b(?:neutrali[sz]\w*|prevent\w*|avert\w*|avoid\w*)\b(?:\s+[\w-]+){0,4}\s+$",
+    re.IGNORECASE,
+)
+# Rates and differences are not amounts: "5.6 tonnes per hectare", "39,000 hectares less than".
+_NOT_A_FACT_AFTER = re.compile(
+    r"\s*(?:per|/|a|an|each)\s+(?:hectare|acre|ha|plant|kilo|dose|gram)|\s+(?:less|fewer|more)\b", re.IGNORECASE
+)
+# Words for drugs in general, in lower case: "Drugs" capitalised is mostly inside a name ("United
+# Nations Office on Drugs and Crime"). A drug named as part of a mix ("the vast majority of which
+# was cocaine") is generic too: the figure is of the mix.
+_GENERIC_DRUGS = re.compile(
+    r"\b(?:drugs|narcotics|narcotic|illegal substances|illicit substances|controlled substances|contraband|"
+    r"class [aAbB] (?:drugs|narcotics)|precursors?|precursor chemicals|chemicals)\b"
+    r"|\b(?:(?:majority|most|part|much|half|rest|bulk) of (?:which|it|them|the haul)|mostly|mainly|largely|"
+    r"primarily|including)\b"
+)
+_THE_DRUG = re.compile(r"\bthe drug\b(?!s)", re.IGNORECASE)
+_NOT_DRUGS = frozenset({"precursors", "other drugs"})
+_CROPS = frozenset({"coca bush", "opium poppy", "marijuana"})
+_MASS_OF_CROP = {"coca bush": "coca leaf"}  # "10 tons of coca" is leaf, not the crop
 _YEAR = re.compile(r"\b(19[6-9]\d|20[0-9]\d)\b")
 _RELATIVE_YEAR = {
     r"\blast year\b|\bthe previous year\b|\bthe year before\b|\ba year earlier\b|\ba year before\b": -1,
     r"\bthis year\b|\bso far this year\b|\bthe first (?:half|quarter) of the year\b|\bthe current year\b": 0,
 }
-_CROPS = {"coca bush", "opium poppy", "marijuana"}
+_WINDOW = 400  # characters of a sentence kept either side of its figure
+_PARAGRAPH_WINDOW = 1500
+_ABBREVIATIONS = frozenset(
+    "mr ms mrs dr st lt no sgt gen col capt cmdr cdr supt adm gov sen rep jan feb mar apr aug sept oct nov dec "
+    "vs inc corp co jr sr mt ft".split()
+)
 
 
 @dataclass(frozen=True)
 class TextFact:
     kind: str  # seizure | cultivation | eradication | production
-    value: float
+    value: float  # the low end of a range
     unit: str  # kg | ha | t
     drug: str | None
     country: str | None
     year: int | None
-    text: str
+    text: str  # as printed, from the number to the drug word when that follows
     start: int
     end: int
+    value_max: float | None = None  # the high end of a range ("4-6 acres"), else None
+
+
+class _Text:
+    """The body with its sentences, paragraphs, drug and country mentions indexed once."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self.paragraphs = _paragraph_starts(body)
+        self.sentences = _sentence_starts(body, self.paragraphs)
+        self.drugs = find_drugs(body)
+        self.drug_starts = [d.start for d in self.drugs]
+        self.generic = [(m.start(), m.end()) for m in _GENERIC_DRUGS.finditer(body)]
+        self.generic_starts = [g[0] for g in self.generic]
+        self.countries = find_countries(body, institutions=True)
+        self.country_starts = [c.start for c in self.countries]
+        crops = Counter(CROP_OF.get(d.drug, d.drug) for d in self.drugs)
+        crops = Counter({k: v for k, v in crops.items() if k in _CROPS})
+        total = sum(crops.values())
+        top = crops.most_common(1)
+        self.main_crop = top[0][0] if top and top[0][1] >= 0.6 * total else None
+        # the country most mentions name, when at least 3 mentions and 60% of them name it
+        countries = Counter(c.iso3 for c in self.countries)
+        most = countries.most_common(1)
+        enough = most and most[0][1] >= 3 and most[0][1] >= 0.6 * sum(countries.values())
+        self.main_country = most[0][0] if enough else None
+
+    def sentence(self, position: int) -> tuple[int, int]:
+        i = bisect_right(self.sentences, position) - 1
+        start = self.sentences[i]
+        end = self.sentences[i + 1] if i + 1 < len(self.sentences) else len(self.body)
+        return max(start, position - _WINDOW), min(end, position + _WINDOW)
+
+    def previous_sentence(self, sentence_start: int) -> tuple[int, int] | None:
+        """The sentence before, if it is in the same paragraph."""
+        i = bisect_right(self.sentences, sentence_start) - 1
+        if i <= 0 or self.paragraph_start(sentence_start) > self.sentences[i - 1]:
+            return None
+        return max(self.sentences[i - 1], sentence_start - _WINDOW), self.sentences[i]
+
+    def paragraph_start(self, position: int) -> int:
+        start = self.paragraphs[bisect_right(self.paragraphs, position) - 1]
+        return max(start, position - _PARAGRAPH_WINDOW)
+
+    def drugs_in(self, start: int, end: int) -> list[DrugMention]:
+        i = bisect_right(self.drug_starts, start - 1)
+        j = bisect_right(self.drug_starts, end - 1)
+        return [d for d in self.drugs[i:j] if d.end <= end]
+
+    def generic_in(self, start: int, end: int) -> list[tuple[int, int]]:
+        i = bisect_right(self.generic_starts, start - 1)
+        j = bisect_right(self.generic_starts, end - 1)
+        return self.generic[i:j]
+
+    def countries_in(self, start: int, end: int) -> list[CountryMention]:
+        i = bisect_right(self.country_starts, start - 1)
+        j = bisect_right(self.country_starts, end - 1)
+        return self.countries[i:j]
+
+
+def _paragraph_starts(body: str) -> list[int]:
+    return [0, *(m.end() for m in re.finditer(r"\n", body))]
 
 
 _BOUNDARY = re.compile(r"[.!?][\"”’]?\s+(?=[\"“]?[A-Z])")
 
 
-def _sentence_bounds(body: str, position: int) -> tuple[int, int]:
-    """The sentence around ``position``, within its paragraph."""
-    start = body.rfind("\n", 0, position) + 1
-    for boundary in _BOUNDARY.finditer(body, start, position):
-        start = boundary.end()
-    line_end = body.find("\n", position)
-    line_end = len(body) if line_end < 0 else line_end
-    boundary = _BOUNDARY.search(body, position, line_end)
-    return start, boundary.end() if boundary else line_end
+def _sentence_starts(body: str, paragraphs: list[int]) -> list[int]:
+    starts = set(paragraphs)
+    for boundary in _BOUNDARY.finditer(body):
+        word = re.search(r"([\w.]+)[.!?][\"”’]?\s+$", body[max(0, boundary.start() - 12) : boundary.end()])
+        token = word.group(1).lower() if word else ""
+        if token in _ABBREVIATIONS or len(token.replace(".", "")) == 1 or "." in token:
+            continue  # "Lt. Col.", "U.S. Coast Guard", "Staff Sgt. Dave"
+        starts.add(boundary.end())
+    return sorted(starts)
 
 
-# "of" + up to five words of a noun phrase ("of cocaine base paste", "of methamphetamine precursors")
-_OF_PHRASE = re.compile(
-    r"\s+of\s+(?:(?!(?:in|at|on|from|to|and|or|with|hidden|worth|during|since|over|for|by|bound|a|the)\b)"
-    r"[\w'’-]+\s*){1,5}"
-)
-_CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s+|\s+and that\s+|,\s+while\s+")
+_CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s+|\s+and that\s+|\s+[–—]\s+|:\s+")
 _AWAY = re.compile(r"\b(?:for|to|towards?|from|via|through|into)\s+(?:[A-Z][\w'’-]*\s+(?:and|or)\s+)?$")
+# "of" + up to six words of a noun phrase ("of illegal coca leaf crops", "of class A narcotics")
+_OF_PHRASE = re.compile(
+    r"\s+of\s+(?:(?!(?:in|at|on|from|to|and|or|with|hidden|worth|during|since|over|for|by|bound|was|were|"
+    r"is|are|that|which)\b)[\w'’-]+\s*){1,6}"
+)
 
 
-def _clause_bounds(body: str, sentence: tuple[int, int], position: int) -> tuple[int, int]:
+def _clause(body: str, sentence: tuple[int, int], position: int) -> tuple[int, int]:
     start, end = sentence
     for brk in _CLAUSE_BREAK.finditer(body, *sentence):
         if brk.end() <= position:
@@ -121,37 +199,88 @@ def _clause_bounds(body: str, sentence: tuple[int, int], position: int) -> tuple
     return start, end
 
 
-def _country(body: str, clause: tuple[int, int], position: int) -> str | None:
-    """The country the clause places the fact in: not a destination or origin ("destined for Brazil")."""
-    candidates = [
-        c
-        for c in find_countries(body[clause[0] : clause[1]])
-        if not _AWAY.search(body[max(0, clause[0] + c.start - 40) : clause[0] + c.start])
+def _nearest(matches: list[tuple[int, str]], position: int) -> tuple[int, str] | None:
+    return min(matches, key=lambda m: abs(m[0] - position), default=None)
+
+
+def _kind(text: _Text, quantity: Quantity, sentence: tuple[int, int], clause: tuple[int, int]) -> str | None:
+    body, position = text.body, quantity.start
+    if quantity.dimension == "area":
+        for span in (clause, sentence):
+            if _CUE_PATTERNS["eradication"].search(body, *span):
+                return "eradication"
+        return "cultivation"
+    cues = [
+        (m.start(), kind)
+        for kind in ("seizure", "production")
+        for m in _CUE_PATTERNS[kind].finditer(body, *sentence)
+        if not (quantity.start <= m.start() < quantity.end)
     ]
-    if not candidates:
-        return None
-    return min(candidates, key=lambda c: abs(clause[0] + c.start - position)).iso3
-
-
-def _unit_key(unit: str) -> str:
-    unit = re.sub(r"\s+", " ", unit.lower().rstrip("."))
-    for key in sorted({**_MASS_KG, **_AREA_HA}, key=len, reverse=True):
-        if unit == key or unit == key + "s" or unit == key + "es":
-            return key
-    return unit
-
-
-def _kind(sentence: str, offset: int, is_area: bool) -> str | None:
-    allowed = ("cultivation", "eradication") if is_area else ("seizure", "production")
-    best: tuple[int, str] | None = None
-    for kind in allowed:
-        for match in _CUE_PATTERNS[kind].finditer(sentence):
-            distance = abs(match.start() - offset)
-            if best is None or distance < best[0]:
-                best = (distance, kind)
+    best = _nearest(cues, position)
     if best is not None:
         return best[1]
+    previous = text.previous_sentence(sentence[0])
+    if previous and _CUE_PATTERNS["seizure"].search(body, *previous):
+        return "seizure"
     return None
+
+
+def _drug(
+    text: _Text, quantity: Quantity, sentence: tuple[int, int], clause: tuple[int, int]
+) -> tuple[str | None, int]:
+    """The drug of a quantity (None when unknown or generic) and where its printed phrase ends."""
+    body = text.body
+    of_phrase = _OF_PHRASE.match(body, quantity.end, sentence[1])
+    if of_phrase:
+        named = text.drugs_in(quantity.end, of_phrase.end())
+        generic = text.generic_in(quantity.end, of_phrase.end())
+        if named and not (generic and generic[0][0] < named[0].start):
+            return named[0].drug, named[0].end
+        if generic:
+            return None, quantity.end
+    for span in (clause, sentence):
+        words = [(d.start, d.drug) for d in text.drugs_in(*span)]
+        words += [(g[0], "") for g in text.generic_in(*span)]
+        nearest = _nearest(words, quantity.start)
+        if nearest is not None:
+            return nearest[1] or None, quantity.end
+    if quantity.dimension == "area":
+        return text.main_crop, quantity.end
+    paragraph = text.paragraph_start(sentence[0])
+    earlier = text.drugs_in(paragraph, sentence[0])
+    if earlier and not text.generic_in(earlier[-1].end, sentence[0]):
+        return earlier[-1].drug, quantity.end
+    if _THE_DRUG.search(body, *sentence):
+        before = text.drugs_in(max(0, sentence[0] - 3 * _PARAGRAPH_WINDOW), sentence[0])
+        if before:
+            return before[-1].drug, quantity.end
+    return None, quantity.end
+
+
+def _fact_drug(drug: str | None, dimension: str) -> str | None:
+    if drug is None or drug in _NOT_DRUGS:
+        return None
+    if dimension == "area":
+        crop = CROP_OF.get(drug, drug)
+        return crop if crop in _CROPS else None
+    return _MASS_OF_CROP.get(drug, drug)
+
+
+def _country(text: _Text, spans: list[tuple[int, int]], position: int) -> str | None:
+    """The country of the first span that names one, not as a destination or origin ("bound for
+    Brazil"): the first named before the figure (the subject: "The Colombian Navy, with the U.S.
+    task force, seized"), else the nearest after it; else the country the article is mostly about."""
+    body = text.body
+    for start, end in spans:
+        candidates = [
+            c for c in text.countries_in(start, end) if not _AWAY.search(body, max(0, c.start - 40), c.start)
+        ]
+        before = [c for c in candidates if c.start < position]
+        if before:
+            return before[0].iso3
+        if candidates:
+            return min(candidates, key=lambda c: c.start - position).iso3
+    return text.main_country
 
 
 def _year(
@@ -182,56 +311,48 @@ def _year(
 
 
 def extract_facts(body: str, published_date: date | None = None) -> list[TextFact]:
+    text = _Text(body)
+    quantities = find_quantities(body)
     facts: list[TextFact] = []
-    quantities = list(_QUANTITY.finditer(body))
-    for index, match in enumerate(quantities):
-        unit = _unit_key(match.group("unit"))
-        if unit in {"t", "g", "m"} and not re.search(r"\s+of\b", body[match.end() : match.end() + 4]):
-            continue  # bare "t"/"g" only as in "5 t of cocaine"
-        value = float(match.group("num").replace(",", "")) * _SCALE.get(
-            (match.group("scale") or "").lower(), 1.0
-        )
-        is_area = unit in _AREA_HA
-        sentence = _sentence_bounds(body, match.start())
-        kind = _kind(body[sentence[0] : sentence[1]], match.start() - sentence[0], is_area)
+    for index, quantity in enumerate(quantities):
+        if quantity.restated or _NOT_A_FACT_AFTER.match(body, quantity.end):
+            continue
+        sentence = text.sentence(quantity.start)
+        if _NOT_A_FACT_BEFORE.search(body, max(sentence[0], quantity.start - 80), quantity.start):
+            continue
+        clause = _clause(body, sentence, quantity.start)
+        kind = _kind(text, quantity, sentence, clause)
         if kind is None:
             continue
-        # the drug: the "of ..." phrase after the unit, else the nearest drug in the sentence
-        of_phrase = _OF_PHRASE.match(body, match.end(), sentence[1])
-        drug_text_end = match.end()
-        drugs = []
-        if of_phrase:
-            drugs = find_drugs(body, match.end(), of_phrase.end())
-        if drugs:
-            drug = drugs[-1].drug
-            drug_text_end = drugs[-1].end
-        else:
-            nearby = find_drugs(body, *sentence)
-            drug = min(nearby, key=lambda d: abs(d.start - match.start())).drug if nearby else None
-        if is_area and drug is not None:
-            drug = CROP_OF.get(drug, drug)
-            if drug not in _CROPS:
-                drug = None
-        if is_area:
-            out_value, out_unit = value * _AREA_HA[unit], "ha"
-        elif kind == "production":
-            out_value, out_unit = value * _MASS_KG[unit] / 1000.0, "t"
-        else:
-            out_value, out_unit = value * _MASS_KG[unit], "kg"
-        country = _country(body, _clause_bounds(body, sentence, match.start()), match.start())
-        following = quantities[index + 1].start() if index + 1 < len(quantities) else sentence[1]
-        year = _year(body, sentence, match.start(), match.end(), min(following, sentence[1]), published_date)
+        raw_drug, phrase_end = _drug(text, quantity, sentence, clause)
+        drug = _fact_drug(raw_drug, quantity.dimension)
+        if drug is None:
+            continue
+        value, value_max, unit = quantity.in_base_unit()
+        if kind == "production":
+            value, value_max, unit = (
+                round(value / 1000.0, 6),
+                None if value_max is None else round(value_max / 1000.0, 6),
+                "t",
+            )
+        paragraph = (text.paragraph_start(sentence[0]), quantity.start)
+        country = _country(text, [clause, sentence, paragraph], quantity.start)
+        following = quantities[index + 1].start if index + 1 < len(quantities) else sentence[1]
+        year = _year(
+            body, sentence, quantity.start, quantity.end, min(following, sentence[1]), published_date
+        )
         facts.append(
             TextFact(
-                kind,
-                round(out_value, 6),
-                out_unit,
-                drug,
-                country,
-                year,
-                body[match.start() : drug_text_end],
-                match.start(),
-                drug_text_end,
+                kind=kind,
+                value=value,
+                value_max=value_max,
+                unit=unit,
+                drug=drug,
+                country=country,
+                year=year,
+                text=body[quantity.start : phrase_end],
+                start=quantity.start,
+                end=phrase_end,
             )
         )
     return facts

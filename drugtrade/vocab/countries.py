@@ -425,6 +425,8 @@ def find_countries(text: str, institutions: bool = False) -> list[CountryMention
             continue  # the US state
         if label in {"US", "USA"} and not text[start : match.end()].isupper():
             continue
+        if text.startswith("$", match.end()):
+            continue  # a currency: "US$", "TT$"
         if institutions and label in _institutions() and not (label in _names() or label in _demonyms()):
             previous = found[-1] if found else None
             if previous and _JUST_BEFORE.fullmatch(text, previous.end, start):

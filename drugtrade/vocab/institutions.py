@@ -51,7 +51,6 @@ INSTITUTIONS: dict[str, tuple[str, ...]] = {
         "OFAC",
         "FinCEN",
         "Internal Revenue Service",
-        "IRS",
         "State Department",
         "Department of State",
         "Southern Command",
