@@ -37,6 +37,7 @@ _LOWER_STOP = frozenset(
         are be been has have had"""
     )
 )
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "madam", "miss"})
 _SPEECH = SPEECH_VERBS_FINITE | SPEECH_PARTICIPLES | SPEECH_VERBS_BASE
 
 
@@ -421,6 +422,8 @@ def _person_context(
     """(role, country, whether the chain stands in a person context)."""
     name_end = parse.name[-1].end
     role, country = parse.role, parse.country
+    if role is not None and role.rstrip(".").lower() in _HONORIFICS:
+        role = None  # "Dr. Rahul Gupta, ... the director of ...": the office is the role
     if role is None:
         role = _role_before(text, tokens, chain_index)
     if role is None:

@@ -6,9 +6,8 @@ Evidence is tried from the closest to the loosest, through the shared country vo
   1. the speaker's role or organisation ("Colombia's Defence Minister", "the Royal Navy", "SEMAR");
   2. the clause of the speaker's first mention ("U.S. Attorney Martin Estrada for ...", "Vice Admiral
      X, the Coast Guard's Atlantic Area Commander");
-  3. the country the article is about, when one country clearly dominates its mentions (a police
-     commissioner in a Trinidad story speaks for Trinidad and Tobago): at least half of all country
-     mentions and twice as many as the next country.
+  3. the country the article is about: the one it names most, on a tie the one named first (a
+     police commissioner in a Trinidad story speaks for Trinidad and Tobago).
 
 The third rule is an inference, used only when the first two find nothing: the clause of the first
 mention is where an article says whom a speaker works for, so any country named there wins.
@@ -23,7 +22,8 @@ from functools import cached_property
 from drugtrade.vocab.countries import country_of_text, find_countries
 
 _CLAUSE_END = re.compile(r"[.;:!?\"“”\n]")
-_DOMINANT_SHARE = 0.5
+_OTHER_PERSON_BEFORE = re.compile(r"\b(?:his|her|their|its)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_COUNTERPART_AFTER = re.compile(r"\s+(?:counterparts?|colleagues?|partners?|allies|ally)\b", re.IGNORECASE)
 
 
 class CountryEvidence:
@@ -34,16 +34,13 @@ class CountryEvidence:
 
     @cached_property
     def dominant(self) -> str | None:
-        counts = Counter(m.iso3 for m in find_countries(self.body, institutions=True))
+        mentions = find_countries(self.body, institutions=True)
+        counts = Counter(m.iso3 for m in mentions)
         if not counts:
             return None
-        ranked = counts.most_common(2)
-        top, top_count = ranked[0]
-        runner_up = ranked[1][1] if len(ranked) > 1 else 0
-        total = sum(counts.values())
-        if top_count >= _DOMINANT_SHARE * total and top_count >= 2 * runner_up:
-            return top
-        return None
+        most = max(counts.values())
+        # the most named country; on a tie, the one named first (the lead names the story's country)
+        return next(m.iso3 for m in mentions if counts[m.iso3] == most)
 
     def clause_around(self, position: int, width: int = 160) -> str:
         """The clause that holds ``position``: back and forth to the nearest sentence punctuation."""
@@ -61,7 +58,19 @@ class CountryEvidence:
                 if code:
                     return code
         if mention is not None:
-            code = country_of_text(self.clause_around(mention))
+            code = self._clause_country(self.clause_around(mention))
             if code:
                 return code
         return self.dominant
+
+    @staticmethod
+    def _clause_country(clause: str) -> str | None:
+        """The first country of the clause that describes the speaker, not someone else:
+        "According to X, his American counterpart ..." says nothing of X's country."""
+        for found in find_countries(clause, institutions=True):
+            if _OTHER_PERSON_BEFORE.search(clause[max(0, found.start - 24) : found.start]):
+                continue
+            if _COUNTERPART_AFTER.match(clause, found.end):
+                continue
+            return found.iso3
+        return None
