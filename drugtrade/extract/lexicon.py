@@ -78,7 +78,9 @@ ROLE_NOUNS = frozenset(
         consul diplomat negotiator scholar historian sociologist anthropologist specialist consultant
         campaigner organiser organizer trader smuggler trafficker pilot driver worker student candidate
         justice magistrate auditor comptroller ombudsman deputy secretary-general director-general man woman
-        source spokesmen commissioner"""
+        source spokesmen commissioner delegate administrator attache attaché commandant constable corporal
+        marshal trooper superintendent inspector-general vice-minister viceminister undersecretary registrar
+        warden dean rector coordinator"""
     )
 )
 # Capitalised words that belong to roles, offices and organisations, never to a person's name.

@@ -37,6 +37,8 @@ _LOWER_STOP = frozenset(
         are be been has have had"""
     )
 )
+# past forms mark an attribution clause ("the official said"); "state" or "notes" alone do not
+_SPEECH_PAST = frozenset(w for w in SPEECH_VERBS_FINITE if w.endswith("ed") or w in {"said", "told", "wrote"})
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "madam", "miss"})
 _SPEECH = SPEECH_VERBS_FINITE | SPEECH_PARTICIPLES | SPEECH_VERBS_BASE
 
@@ -181,7 +183,15 @@ def _parse_tokens(text: str, tokens: list[Token], country: str | None) -> NamePa
     has_role = any(
         w in ROLE_NOUNS or t.text in TITLE_ABBREVIATIONS for w, t in zip(words_lower, tokens, strict=True)
     )
-    rest = [t for t in tokens[last_head + 1 :] if t.base.lower() not in ROLE_NOUNS]
+    last_role_word = max(
+        (
+            i
+            for i, (w, t) in enumerate(zip(words_lower, tokens, strict=True))
+            if w in ROLE_NOUNS or t.text in TITLE_ABBREVIATIONS
+        ),
+        default=-1,
+    )
+    rest = tokens[max(last_head, last_role_word) + 1 :]
     person_after_org = (
         last_head >= 0
         and has_role
@@ -304,7 +314,11 @@ def _appositive_role_before(text: str, start: int) -> str | None:
     head = text[max(0, start - 160) : start]
     if not head.endswith(", "):
         return None
-    clause = re.split(r"[.;:!?\"“”]\s|,\s(?=[^,]*,\s$)|\n", head[:-2])[-1].strip()
+    clause = re.split(r"[.;:!?\"“”]\s|,\s|\n", head[:-2])[-1].strip()
+    # "said the president of Devida, Carlos Figueroa,": the verb introduces, the rest is the role
+    clause = re.sub(
+        r"^(?:\w+\s+)?(?:" + "|".join(sorted(_SPEECH_PAST, key=len, reverse=True)) + r")\s+", "", clause
+    )
     clause = re.sub(r"^(the|a|an|his|her|their|its)\s+", "", clause, flags=re.IGNORECASE)
     words = clause.split()
     if not words or len(words) > 14:
@@ -324,8 +338,12 @@ def _appositive_role_after(text: str, end: int) -> str | None:
         return None
     phrase = match.group(1)
     first_words = [w.lower() for w in phrase.split()[:4]]
-    if any(w.lower() in _SPEECH for w in phrase.split()):
+    if any(w.lower() in _SPEECH_PAST for w in phrase.split()):
         return None  # "Cochabamba," the official said": an attribution, not an appositive
+    # "the former state health officer ... and now the director of ...": the current office
+    current = re.search(r"\b(?:and\s+)?now\s+(?:the\s+|a\s+|an\s+)?(?P<role>.+)$", phrase)
+    if current and any(w.lower() in ROLE_NOUNS for w in current.group("role").split()[:4]):
+        return current.group("role")
     return phrase if any(w in ROLE_NOUNS for w in first_words) else None
 
 
