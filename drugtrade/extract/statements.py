@@ -236,6 +236,10 @@ def _resolve_descriptor(ctx: _Context, phrase: str, position: int) -> _Speaker |
             return _person(person)
         if noun in role_words or noun in spelled:
             return _person(person)
+    # "the fresh-faced commander" with one official named so far: that official
+    with_role = {r.person.name: r.person for r in refs if r.person is not None and r.person.role}
+    if len(with_role) == 1:
+        return _person(next(iter(with_role.values())))
     return None
 
 
@@ -324,6 +328,10 @@ def _named_in(ctx: _Context, start: int, end: int) -> _Speaker | None:
 
 def _speaker_ending(ctx: _Context, text: str, offset: int, paragraph: int) -> _Speaker | None:
     """The speaker phrase that ends ``text`` (the words right before a speech verb)."""
+    if not _UNNAMED_FOR.search(text[-160:]) and not _PRONOUN_END.search(text):
+        named = _named_in(ctx, offset, offset + len(text))
+        if named is not None:
+            return named
     appositive = re.search(r",\s*(?P<inner>[^,\"“”]{1,150}),\s*$", text)
     if appositive:
         # "The observatory's director, Paula Hincapié," names the speaker inside the commas;
@@ -479,7 +487,7 @@ _PRE_COLON = re.compile(
 _PRE_PARTICIPLE = re.compile(rf"(?:,|\band)\s+(?:{_PARTICIPLE})(?:\s+that)?\s*[:,]?\s*$", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,\"“”]{2,120}?),?\s*$", re.IGNORECASE)
 # "According to SEMAR, the eight labs' destruction represented "...": the source opens the sentence
-_ACCORDING_OPENING = re.compile(r"^\s*according to\s+(?P<who>[^,\"“”]{2,80}?),", re.IGNORECASE)
+_ACCORDING_OPENING = re.compile(r"\s*according to\s+(?P<who>[^,\"“”]{2,80}?),", re.IGNORECASE)
 _REPORTED = re.compile(
     rf"\b(?P<verb>{_ANY_VERB}|{_alternation(OPINION_VERBS)})\b(?:\s+(?:that|whether|how|it|to|on|of))?",
     re.IGNORECASE,
