@@ -18,14 +18,17 @@ _TITLE_STOP = re.compile(
     r"(?<![\w.])(?:" + "|".join(sorted(TITLE_ABBREVIATIONS, key=len, reverse=True)) + r")(\.)(?=\s+[A-Z])"
 )
 # "U.S. Attorney", "John F. Kelly": the last stop of a dotted capital run before a capitalised word
-_INITIAL_STOP = re.compile(r"(?<![\w.])(?:[A-Z]\.){0,3}[A-Z](\.)(?=[ \t]+[A-Z][a-z])")
+_INITIAL_STOP = re.compile(r"(?<![\w.])(?:[A-Z]\.){0,3}[A-Z]\.(?=[ \t]+[A-Z][a-z])")
 
 
 def mask_abbreviation_stops(text: str) -> str:
     chars = list(text)
-    for pattern in (_TITLE_STOP, _INITIAL_STOP):
-        for match in pattern.finditer(text):
-            chars[match.start(1)] = MASK
+    for match in _TITLE_STOP.finditer(text):
+        chars[match.start(1)] = MASK
+    for match in _INITIAL_STOP.finditer(text):
+        for i in range(match.start(), match.end()):
+            if chars[i] == ".":
+                chars[i] = MASK
     return "".join(chars)
 
 

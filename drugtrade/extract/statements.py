@@ -414,6 +414,12 @@ def _speaker_starting(ctx: _Context, text: str, offset: int, paragraph: int) -> 
     named = _named_in(ctx, offset, offset + len(text) - len(text.lstrip()) + len(clause))
     if named is not None:
         return named
+    # "said the president of Devida, Carlos Figueroa, in a meeting": the name in the appositive
+    appositive = re.match(r"\s*[^,\"“”.;:!?]{1,120},\s*(?P<name>[^,\"“”.;:!?]{2,60})(?:,|\.|$)", text)
+    if appositive:
+        named = _named_in(ctx, offset + appositive.start("name"), offset + appositive.end("name"))
+        if named is not None and re.match(r"\s*the\b", text, re.IGNORECASE):
+            return named
     resolved = _resolve_descriptor(ctx, clause, offset)
     if resolved is not None:
         return resolved
@@ -549,7 +555,11 @@ def _pre_attribution(ctx: _Context, span: QuoteSpan, pre: str, pre_start: int) -
     for verb in reversed(verbs):
         before = pre[: verb.start()]
         before_clean = re.sub(rf"\b{_ADVERBS}$", "", before)
-        if (
+        if re.search(r",\s*$", before_clean) and (
+            named := _named_in(ctx, pre_start, pre_start + len(before_clean))
+        ):
+            speaker = named  # "Bolivia's Deputy Minister of ..., Felipe Caceres, said"
+        elif (
             re.search(r"(?:,|\band|\bbut)\s*$", before_clean)
             or verb.group("verb").lower() in SPEECH_PARTICIPLES
         ):
