@@ -62,7 +62,8 @@ _NOT_A_FACT_BEFORE = re.compile(
 )
 # Rates and differences are not amounts: "5.6 tonnes per hectare", "39,000 hectares less than".
 _NOT_A_FACT_AFTER = re.compile(
-    r"\s*(?:per|/|a|an|each)\s+(?:hectare|acre|ha|plant|kilo|dose|gram)|\s+(?:less|fewer|more)\b", re.IGNORECASE
+    r"\s*(?:per|/|a|an|each)\s+(?:hectare|acre|ha|plant|kilo|dose|gram)|\s+(?:less|fewer|more)\b",
+    re.IGNORECASE,
 )
 # Words for drugs in general, in lower case: "Drugs" capitalised is mostly inside a name ("United
 # Nations Office on Drugs and Crime"). A drug named as part of a mix ("the vast majority of which
@@ -84,10 +85,12 @@ _RELATIVE_YEAR = {
 }
 _WINDOW = 400  # characters of a sentence kept either side of its figure
 _PARAGRAPH_WINDOW = 1500
-_ABBREVIATIONS = frozenset(
-    "mr ms mrs dr st lt no sgt gen col capt cmdr cdr supt adm gov sen rep jan feb mar apr aug sept oct nov dec "
-    "vs inc corp co jr sr mt ft".split()
-)
+# Words whose full stop does not end a sentence ("Lt. Col. Ruiz", "Jan. 14").
+_ABBREVIATIONS = frozenset({
+    "mr", "ms", "mrs", "dr", "st", "lt", "no", "sgt", "gen", "col", "capt", "cmdr", "cdr", "supt",
+    "adm", "gov", "sen", "rep", "jan", "feb", "mar", "apr", "aug", "sept", "oct", "nov", "dec",
+    "vs", "inc", "corp", "co", "jr", "sr", "mt", "ft",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)

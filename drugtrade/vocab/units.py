@@ -65,7 +65,11 @@ TABLE_UNIT_LABELS: dict[str, str] = {
 
 # Unit words of prose (lower case, one space; plural and British spellings) -> canonical unit.
 PROSE_UNIT_LABELS: dict[str, str] = {
-    **{k: v for k, v in TABLE_UNIT_LABELS.items() if TABLE_UNIT_LABELS[k] != "count" and k not in {"ac", "mt", "gr"}},
+    **{
+        k: v
+        for k, v in TABLE_UNIT_LABELS.items()
+        if TABLE_UNIT_LABELS[k] != "count" and k not in {"ac", "mt", "gr"}
+    },
     "kilogramme": "kg",
     "kilogrammes": "kg",
     "gramme": "g",
