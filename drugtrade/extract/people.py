@@ -29,6 +29,7 @@ from drugtrade.extract.lexicon import (
     is_capitalised,
     word_list,
 )
+from drugtrade.vocab.countries import country_of_text
 
 _LOWER_STOP = frozenset(
     word_list(
@@ -219,10 +220,16 @@ def _parse_tokens(text: str, tokens: list[Token], country: str | None) -> NamePa
                 break
         elif token.text.lower() in NAME_PARTICLES and _particle_leads_to_name(tokens, i):
             name.append(token)
+        elif name and _capitals_surname(token.text):
+            name.append(token)  # "Inspector Kevin KEANE": police releases print surnames in capitals
         else:
             break
     role = text[tokens[0].start : tokens[last_role].end] if last_role >= 0 else None
     return NameParse(country, role, tuple(name), False, None)
+
+
+def _capitals_surname(word: str) -> bool:
+    return len(word) >= 3 and word.isalpha() and word.isupper() and country_of_text(word) is None
 
 
 def _particle_leads_to_name(tokens: list[Token], i: int) -> bool:

@@ -93,8 +93,8 @@ _SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))['‘](?=[^\W\d_])")
 _SINGLE_CLOSE = re.compile(r"(?<=[^\s'‘])['’](?=[\s.,;:!?)\]—–-]|$)")
 
 
-def _single_spans(text: str, base: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
+def _single_spans(text: str, base: int, taken: list[tuple[int, int]]) -> list[tuple[int, int | None]]:
+    spans: list[tuple[int, int | None]] = []
     pos = 0
     while True:
         opening = _SINGLE_OPEN.search(text, pos)
@@ -102,6 +102,13 @@ def _single_spans(text: str, base: int, taken: list[tuple[int, int]]) -> list[tu
             break
         closing = _SINGLE_CLOSE.search(text, opening.end())
         if not closing:
+            # "X said: 'This ..." with no closing mark in the paragraph: a quotation running on
+            # (British style), when the mark opens the paragraph or follows a colon
+            lead = text[: opening.start()].rstrip()
+            if not lead or lead.endswith(":"):
+                a = base + opening.start()
+                if not any(s <= a <= e for s, e in taken):
+                    spans.append((a, None))
             break
         a, b = base + opening.start(), base + closing.start()
         pos = closing.end()
@@ -132,7 +139,7 @@ def find_quotes(body: str) -> list[QuoteSpan]:
         marks: list[tuple[int, int | None, bool]] = [(a, b, False) for a, b in doubles]
         marks += [(a, b, True) for a, b in singles]
         marks.sort()
-        starts_with_quote = text.lstrip()[:1] in '"“„«'
+        starts_with_quote = text.lstrip()[:1] in '"“„«‘'
         for k, (open_mark, close_mark, single) in enumerate(marks):
             end = close_mark if close_mark is not None else para.end
             start, end = _trim(body, open_mark + 1, end)

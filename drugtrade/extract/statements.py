@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from drugtrade.extract.abbreviations import mask_abbreviation_stops, unmask
 from drugtrade.extract.lexicon import (
@@ -130,6 +130,8 @@ class _Context:
     spans: list[QuoteSpan]
     people: PeopleIndex
     sentence_starts: list[int]
+    # organisations quoted so far, by position: "the statement said" speaks for the last of them
+    org_speakers: list[tuple[int, str]] = field(default_factory=list)
 
     def sentence_start(self, position: int) -> int:
         best = 0
@@ -273,7 +275,8 @@ def _org_from_noun(ctx: _Context, noun: str, position: int) -> _Speaker:
         )
         if possessive:
             return _Speaker(possessive[-1].group("org"))
-        return _Speaker(noun_low)
+        earlier = [name for at, name in ctx.org_speakers if at < position]
+        return _Speaker(earlier[-1]) if earlier else _Speaker(noun_low)
     for chain in reversed(chains(before)):
         parse = parse_chain(ctx.body, chain)
         if parse.is_org and parse.org and noun_low in parse.org.lower().split():
@@ -310,6 +313,11 @@ def _speaker_from_chain_text(ctx: _Context, text: str, offset: int) -> _Speaker 
 
 
 _PREPOSITION_BEFORE = re.compile(r"\b(?:for|of|to|with|by|from|about|against|on|under)\s+(?:the\s+)?$", re.I)
+
+
+_ORG_ACRONYM_END = re.compile(
+    r"\b(?:[A-Z][\w'’-]*\s+)(?:(?:of|the|for|and|on|[A-Z][\w'’-]*)\s+)*\((?P<acronym>[A-Z][A-Za-z-]{1,11})\)$"
+)
 
 
 def _named_in(ctx: _Context, start: int, end: int) -> _Speaker | None:
@@ -367,6 +375,9 @@ def _speaker_ending(ctx: _Context, text: str, offset: int, paragraph: int) -> _S
     if affiliation and not re.search(r"[A-Z][\w'’.-]*$", tail):
         tail = tail[: affiliation.start()]
         text = text[: len(text) - len(affiliation.group(0))]
+    acronym = _ORG_ACRONYM_END.search(tail)
+    if acronym:
+        return _Speaker(acronym.group("acronym"))  # "The Ministry of the Navy (SEMAR)": as it is cited
     chain_match = re.search(
         r"(?:[A-Z][\w'’.-]*|de|del|la|y|da|dos|of)(?:\s+(?:[A-Z][\w'’.-]*|de|del|la|y|da|dos|of))*$", tail
     )
@@ -600,6 +611,9 @@ def _attribute(ctx: _Context) -> list[_Attribution | None]:
             ):
                 found = _Attribution(results[k - 1].speaker, "continuation", results[k - 1].direct)
         results.append(found)
+        if found is not None and found.speaker.name and ctx.people.resolve(found.speaker.name) is None:
+            if found.speaker.role is None and found.speaker.name.lower() not in DOCUMENT_NOUNS:
+                ctx.org_speakers.append((span.open_mark, found.speaker.name))
 
     _share_over_paragraphs(ctx, results)
 
@@ -620,7 +634,64 @@ def _attribute(ctx: _Context) -> list[_Attribution | None]:
             continue
         results[k] = _Attribution(results[prior[-1]].speaker, "follow-on-paragraph", False)
     _share_over_paragraphs(ctx, results)  # a follow-on paragraph may open a quote running on
+    _attribute_dash_lines(ctx, results)
+    _attribute_follow_on_sentences(ctx, results)
     return results
+
+
+_DASH_LINE = re.compile(r"\s*[-–—―]\s*(?P<who>[A-ZÀ-Ý][^\"“”\n]{2,200}?)\s*$")
+
+
+def _attribute_dash_lines(ctx: _Context, results: list[_Attribution | None]) -> None:
+    """Press releases sign a quotation on the next line: '"...."' then '- Nina Patel, Regional
+    Director General, ...'. The name comes before the first comma, the role after it."""
+    for k, span in enumerate(ctx.spans):
+        if results[k] is not None or span.paragraph + 1 >= len(ctx.paras):
+            continue
+        para = ctx.paras[span.paragraph]
+        if ctx.body[span.after : para.end].strip(" .,;"):
+            continue  # text after the quote: the next line signs something else
+        following = ctx.paras[span.paragraph + 1]
+        line = _DASH_LINE.fullmatch(ctx.body, following.start, following.end)
+        if not line:
+            continue
+        name, _, role = line.group("who").partition(",")
+        who = _speaker_from_chain_text(ctx, name, line.start("who"))
+        if who is None or who.name is None:
+            continue
+        speaker = _Speaker(who.name, who.role or (role.strip() or None), who.country)
+        group = [k]
+        while ctx.spans[group[0]].continues is not None:
+            group.insert(0, ctx.spans[group[0]].continues)
+        for i in group:
+            if results[i] is None:
+                results[i] = _Attribution(speaker, "dash-line", True)
+
+
+def _attribute_follow_on_sentences(ctx: _Context, results: list[_Attribution | None]) -> None:
+    """'In addition, "eight nurseries ..." were confiscated.' right after a paragraph quoting X, in a
+    sentence with no speech verb and nobody else named: X is still the source."""
+    for k, span in enumerate(ctx.spans):
+        if results[k] is not None or span.paragraph == 0 or _words(ctx.body[span.start : span.end]) < 5:
+            continue
+        prior = [
+            i for i in range(k) if ctx.spans[i].paragraph == span.paragraph - 1 and results[i] is not None
+        ]
+        if not prior or results[prior[-1]].speaker.name is None:
+            continue
+        sentence = (ctx.sentence_start(span.open_mark), ctx.sentence_end(span.after - 1))
+        outside = "".join(
+            ch if not ctx.inside_quote(i) else " "
+            for i, ch in enumerate(ctx.body[sentence[0] : sentence[1]], start=sentence[0])
+        )
+        words = {w.lower() for w in re.findall(r"[\w'’]+", outside)}
+        if words & (SPEECH_VERBS_FINITE | SPEECH_PARTICIPLES | SPEECH_VERBS_BASE | OPINION_VERBS):
+            continue
+        if any(sentence[0] <= r.start < sentence[1] for r in ctx.people.refs):
+            continue
+        if ctx.sentence_start(span.open_mark) != ctx.paras[span.paragraph].start:
+            continue  # only a paragraph's first sentence follows on from the paragraph before
+        results[k] = _Attribution(results[prior[-1]].speaker, "follow-on-sentence", False)
 
 
 def _share_over_paragraphs(ctx: _Context, results: list[_Attribution | None]) -> None:
