@@ -460,6 +460,8 @@ def _person_context(
         return stripped, country or role_country, True
     after = text[name_end : name_end + 140]
     before = text[max(0, chain.start - 16) : chain.start]
+    if re.match(r",\s+[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+)+,", after):
+        return None, country, False  # "... and Controlled Substances, Felipe Caceres,": a role before a name
     verb_after = re.match(r"(?:'s?|’s?)?(?:,[^,\"“”]{1,120},)?\s+(?:also\s+|later\s+|then\s+)?(\w+)", after)
     context = bool(verb_after and verb_after.group(1).lower() in _SPEECH) or bool(
         re.search(r"\b(said|says|according to|told)\s+$", before)

@@ -29,8 +29,10 @@ _COUNTERPART_AFTER = re.compile(r"\s+(?:counterparts?|colleagues?|partners?|alli
 class CountryEvidence:
     """Country evidence of one article, computed once and consulted per speaker."""
 
-    def __init__(self, body: str) -> None:
+    def __init__(self, body: str, clause_text: str | None = None) -> None:
         self.body = body
+        # the same text with abbreviation stops masked ("U.S. Attorney" is not a clause end)
+        self.clause_text = clause_text if clause_text is not None else body
 
     @cached_property
     def dominant(self) -> str | None:
@@ -45,11 +47,12 @@ class CountryEvidence:
     def clause_around(self, position: int, width: int = 160) -> str:
         """The clause that holds ``position``: back and forth to the nearest sentence punctuation."""
         start = max(0, position - width)
-        before = self.body[start:position]
+        before = self.clause_text[start:position]
         cut = max((m.end() for m in _CLAUSE_END.finditer(before)), default=0)
-        after = self.body[position : position + width]
+        after = self.clause_text[position : position + width]
         stop = _CLAUSE_END.search(after)
-        return before[cut:] + (after[: stop.start()] if stop else after)
+        end = position + (stop.start() if stop else len(after))
+        return self.body[start + cut : end]
 
     def country_of(self, name: str | None, role: str | None, mention: int | None) -> str | None:
         for phrase in (role, name):

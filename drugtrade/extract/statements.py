@@ -360,11 +360,9 @@ def _speaker_ending(ctx: _Context, text: str, offset: int, paragraph: int) -> _S
     named = _named_in(ctx, offset, offset + len(text))
     if named is not None:
         return named
-    descriptor = re.search(r"\bthe\s+[^\"“”]{1,120}$", tail, re.IGNORECASE)
-    if descriptor:
-        resolved = _resolve_descriptor(
-            ctx, descriptor.group(0), offset + len(text) - len(descriptor.group(0))
-        )
+    for the in reversed(list(re.finditer(r"\bthe\s", tail, re.IGNORECASE))):
+        phrase = tail[the.start() :]
+        resolved = _resolve_descriptor(ctx, phrase, offset + len(text) - len(phrase))
         if resolved is not None:
             return resolved
     if _GENERIC_PLURALS.search(tail):
@@ -388,13 +386,6 @@ def _speaker_ending(ctx: _Context, text: str, offset: int, paragraph: int) -> _S
         )
         if speaker is not None:
             return speaker
-    descriptor = re.search(r"\bthe\s+[^\"“”]{1,120}$", tail, re.IGNORECASE)
-    if descriptor:
-        resolved = _resolve_descriptor(
-            ctx, descriptor.group(0), offset + len(text) - len(descriptor.group(0))
-        )
-        if resolved is not None:
-            return resolved
     if org and not _UNNAMED_END.search(tail):
         return _org_from_noun(ctx, org.group("noun"), offset + len(text))
     if _UNNAMED_END.search(tail):
@@ -611,9 +602,14 @@ def _attribute(ctx: _Context) -> list[_Attribution | None]:
             ):
                 found = _Attribution(results[k - 1].speaker, "continuation", results[k - 1].direct)
         results.append(found)
-        if found is not None and found.speaker.name and ctx.people.resolve(found.speaker.name) is None:
-            if found.speaker.role is None and found.speaker.name.lower() not in DOCUMENT_NOUNS:
-                ctx.org_speakers.append((span.open_mark, found.speaker.name))
+        if (
+            found is not None
+            and found.speaker.name
+            and found.speaker.role is None
+            and ctx.people.resolve(found.speaker.name) is None
+            and found.speaker.name.lower() not in DOCUMENT_NOUNS
+        ):
+            ctx.org_speakers.append((span.open_mark, found.speaker.name))
 
     _share_over_paragraphs(ctx, results)
 
@@ -737,7 +733,7 @@ def extract_statements(original: str) -> list[Statement]:
     spans = find_quotes(body)
     ctx = _Context(body, paras, spans, build_people(body), _sentence_starts(body, paras, spans))
     results = _attribute(ctx)
-    evidence = CountryEvidence(original)
+    evidence = CountryEvidence(original, body)
 
     statements: list[Statement] = []
     seen: list[str] = []
