@@ -36,8 +36,9 @@ extraction stays linear in the length of the text however many numbers it holds.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -83,7 +84,7 @@ _RELATIVE_YEAR = {
     r"\blast year\b|\bthe previous year\b|\bthe year before\b|\ba year earlier\b|\ba year before\b": -1,
     r"\bthis year\b|\bso far this year\b|\bthe first (?:half|quarter) of the year\b|\bthe current year\b": 0,
 }
-_WINDOW = 400  # characters of a sentence kept either side of its figure
+_WINDOW = 300  # characters of a sentence kept either side of its figure
 _PARAGRAPH_WINDOW = 1500
 # Words whose full stop does not end a sentence ("Lt. Col. Ruiz", "Jan. 14").
 _ABBREVIATIONS = frozenset({
@@ -107,6 +108,22 @@ class TextFact:
     value_max: float | None = None  # the high end of a range ("4-6 acres"), else None
 
 
+class _Spans:
+    """Match spans of one pattern over the whole body, found in one pass, looked up by position."""
+
+    def __init__(self, matches: Iterator[re.Match[str]]) -> None:
+        self.spans = [m.span() for m in matches]
+        self.starts = [span[0] for span in self.spans]
+
+    def within(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Spans starting in [start, end)."""
+        return self.spans[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
+
+    def any_within(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, start)
+        return i < len(self.starts) and self.starts[i] < end
+
+
 class _Text:
     """The body with its sentences, paragraphs, drug and country mentions indexed once."""
 
@@ -119,6 +136,8 @@ class _Text:
         self.generic = [(m.start(), m.end()) for m in _GENERIC_DRUGS.finditer(body)]
         self.generic_starts = [g[0] for g in self.generic]
         self.countries = find_countries(body, institutions=True)
+        self.cues = {kind: _Spans(p.finditer(body)) for kind, p in _CUE_PATTERNS.items()}
+        self.breaks = _Spans(_CLAUSE_BREAK.finditer(body))
         self.country_starts = [c.start for c in self.countries]
         crops = Counter(CROP_OF.get(d.drug, d.drug) for d in self.drugs)
         crops = Counter({k: v for k, v in crops.items() if k in _CROPS})
@@ -191,13 +210,13 @@ _OF_PHRASE = re.compile(
 )
 
 
-def _clause(body: str, sentence: tuple[int, int], position: int) -> tuple[int, int]:
+def _clause(text: _Text, sentence: tuple[int, int], position: int) -> tuple[int, int]:
     start, end = sentence
-    for brk in _CLAUSE_BREAK.finditer(body, *sentence):
-        if brk.end() <= position:
-            start = brk.end()
-        elif brk.start() >= position:
-            end = brk.start()
+    for brk_start, brk_end in text.breaks.within(*sentence):
+        if brk_end <= position:
+            start = brk_end
+        elif brk_start >= position:
+            end = brk_start
             break
     return start, end
 
@@ -207,23 +226,22 @@ def _nearest(matches: list[tuple[int, str]], position: int) -> tuple[int, str] |
 
 
 def _kind(text: _Text, quantity: Quantity, sentence: tuple[int, int], clause: tuple[int, int]) -> str | None:
-    body, position = text.body, quantity.start
     if quantity.dimension == "area":
         for span in (clause, sentence):
-            if _CUE_PATTERNS["eradication"].search(body, *span):
+            if text.cues["eradication"].any_within(*span):
                 return "eradication"
         return "cultivation"
     cues = [
-        (m.start(), kind)
+        (start, kind)
         for kind in ("seizure", "production")
-        for m in _CUE_PATTERNS[kind].finditer(body, *sentence)
-        if not (quantity.start <= m.start() < quantity.end)
+        for start, _ in text.cues[kind].within(*sentence)
+        if not (quantity.start <= start < quantity.end)
     ]
-    best = _nearest(cues, position)
+    best = _nearest(cues, quantity.start)
     if best is not None:
         return best[1]
     previous = text.previous_sentence(sentence[0])
-    if previous and _CUE_PATTERNS["seizure"].search(body, *previous):
+    if previous and text.cues["seizure"].any_within(*previous):
         return "seizure"
     return None
 
@@ -235,7 +253,8 @@ def _drug(
     body = text.body
     of_phrase = _OF_PHRASE.match(body, quantity.end, sentence[1])
     if of_phrase:
-        named = text.drugs_in(quantity.end, of_phrase.end())
+        # after "N unit of", "crack", "coke" and "weed" are the drugs, not the verb or the drink
+        named = find_drugs(body, quantity.end, of_phrase.end(), ambiguous=True)
         generic = text.generic_in(quantity.end, of_phrase.end())
         if named and not (generic and generic[0][0] < named[0].start):
             return named[0].drug, named[0].end
@@ -323,13 +342,13 @@ def extract_facts(body: str, published_date: date | None = None) -> list[TextFac
         sentence = text.sentence(quantity.start)
         if _NOT_A_FACT_BEFORE.search(body, max(sentence[0], quantity.start - 80), quantity.start):
             continue
-        clause = _clause(body, sentence, quantity.start)
+        clause = _clause(text, sentence, quantity.start)
         kind = _kind(text, quantity, sentence, clause)
         if kind is None:
             continue
         raw_drug, phrase_end = _drug(text, quantity, sentence, clause)
         drug = _fact_drug(raw_drug, quantity.dimension)
-        if drug is None:
+        if drug is None or _NOT_A_FACT_AFTER.match(body, phrase_end):
             continue
         value, value_max, unit = quantity.in_base_unit()
         if kind == "production":

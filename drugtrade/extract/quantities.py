@@ -48,7 +48,9 @@ _SCALES: dict[str, int] = {
 _WORD = "|".join(sorted([*_UNITS_WORDS, *_TENS_WORDS, *_OTHER_WORDS], key=len, reverse=True))
 _TENS = "|".join(_TENS_WORDS)
 _ONES = "|".join(w for w in _UNITS_WORDS if _UNITS_WORDS[w] < 10)
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+# At most 12 digits before the point and 6 after: no drug figure is larger, and a longer run of
+# digits is a code or garbage, not a quantity ("999...9 kg" must not become infinity).
+_DIGITS = r"\d{1,3}(?:,\d{3}){1,4}(?:\.\d{1,6})?(?![\d,])|\d{1,12}(?:\.\d{1,6})?(?![\d,.]\d)|\.\d{1,6}"
 # One amount: digits or number words, then an optional magnitude.
 _AMOUNT = (
     rf"(?:(?:{_DIGITS})(?:(?:k|m|bn)(?![a-z]))?|(?:{_TENS})[- ](?:{_ONES})\b|(?:{_WORD})\b)"
