@@ -22,7 +22,8 @@ Text (``country_code``, ``find_countries``, ``country_of_text``): every name of 
 side, plus ``SHORT_NAMES`` (the short forms news uses), ``DEMONYMS`` ("Colombian", also plural),
 possessives ("Mexico's") and, for ``country_of_text`` and ``find_countries(...,
 institutions=True)``, the national agencies and forces of drugtrade.vocab.institutions
-("Royal Canadian Mounted Police" -> CAN). Some country names are left out of text matching
+("Royal Canadian Mounted Police" -> CAN), the states and provinces and the navy ship prefixes of
+drugtrade.vocab.places ("Mississippi Bureau of Narcotics" -> USA, "HMS Trent" -> GBR). Some country names are left out of text matching
 because in prose they are usually something else (a person named Jordan, the US state of
 Georgia, Chad, Turkey the bird...).
 """
@@ -36,6 +37,7 @@ from functools import cache
 import pycountry
 
 from drugtrade.vocab.institutions import INSTITUTIONS
+from drugtrade.vocab.places import PLACES, SHIP_PREFIXES
 from drugtrade.vocab.text import folded_key as _fold
 
 # CBP publishes seizures by US agency unit (field office, Border Patrol sector, AMO branch). The
@@ -363,7 +365,9 @@ def _demonyms() -> dict[str, str]:
 
 @cache
 def _institutions() -> dict[str, str]:
-    return {name: iso3 for iso3, names in INSTITUTIONS.items() for name in names}
+    """Institutions, places inside a country and navy ship prefixes -> the country's ISO3."""
+    tables = (INSTITUTIONS, PLACES, SHIP_PREFIXES)
+    return {name: iso3 for table in tables for iso3, names in table.items() for name in names}
 
 
 @cache

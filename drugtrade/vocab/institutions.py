@@ -3,7 +3,8 @@
 A general table of the drug-control, police, customs, military and government bodies of the
 countries this warehouse covers and their main partners, as news in English (and the region's
 Spanish and Portuguese) names them. It is data, not sentences of any article: each entry is an
-institution's own name or its standard abbreviation. Names that several countries use for their
+institution's own name or its standard abbreviation. "IRS" alone is left out: translations use it for other countries' revenue services (Brazil's
+Receita Federal); "IRS Criminal Investigation" is the US agency. Names that several countries use for their
 own body ("Policía Nacional", "Federal Police", "Navy", "National Guard", "Ministry of Defence")
 are left out: with no country word beside them they do not say which country is meant, and a
 wrong country is worse than none. Their national forms ("Policía Nacional del Perú") are matched
@@ -51,6 +52,8 @@ INSTITUTIONS: dict[str, tuple[str, ...]] = {
         "OFAC",
         "FinCEN",
         "Internal Revenue Service",
+        "IRS Criminal Investigation",
+        "IRS-CI",
         "State Department",
         "Department of State",
         "Southern Command",

@@ -8,6 +8,7 @@ from drugtrade.extract.countries import country_code as article_country_code
 from drugtrade.normalize.countries import resolve_country as statistics_country
 from drugtrade.vocab import country_code, country_of_text, find_countries, is_known_code, resolve_country
 from drugtrade.vocab.institutions import INSTITUTIONS
+from drugtrade.vocab.places import PLACES, SHIP_PREFIXES
 
 
 def test_kosovo_resolves_on_both_sides() -> None:
@@ -43,11 +44,22 @@ def test_old_import_paths_are_the_vocabulary() -> None:
         ("Policía Nacional", None),  # several countries' force: no country without a country word
         ("the Navy said", None),
         ("Latin American leaders", None),
-        ("ranchers in New Mexico", None),
+        ("ranchers in New Mexico", "USA"),  # the US state, not Mexico
+        ("the Mississippi Bureau of Narcotics", "USA"),
+        ("police in Sinaloa", "MEX"),
+        ("the crew of HMS Trent", "GBR"),
+        ("HMCS Shawinigan", "CAN"),
+        ("IRS Criminal Investigation", "USA"),
+        ("according to the IRS", None),  # translations use it for other countries' tax agencies
     ],
 )
 def test_country_of_text(phrase: str, iso3: str | None) -> None:
     assert country_of_text(phrase) == iso3
+
+
+def test_mentions_of_places_in_a_country_are_not_country_mentions_by_default() -> None:
+    assert find_countries("Police in Sinaloa and Ontario") == []
+    assert [m.iso3 for m in find_countries("Police in Sinaloa and Ontario", institutions=True)] == ["MEX", "CAN"]
 
 
 def test_institutions_are_not_countries_to_the_name_lookup() -> None:
@@ -67,9 +79,10 @@ def test_statistics_side_does_not_take_news_aliases() -> None:
     assert resolve_country("Britain") is None
 
 
-def test_every_institution_points_at_a_known_code_and_one_country() -> None:
+@pytest.mark.parametrize("table", [INSTITUTIONS, PLACES, SHIP_PREFIXES], ids=["institutions", "places", "ships"])
+def test_every_institution_points_at_a_known_code_and_one_country(table: dict[str, tuple[str, ...]]) -> None:
     owners: dict[str, str] = {}
-    for iso3, names in INSTITUTIONS.items():
+    for iso3, names in table.items():
         assert is_known_code(iso3), iso3
         for name in names:
             assert owners.setdefault(name, iso3) == iso3, f"{name!r} listed for {owners[name]} and {iso3}"
