@@ -37,7 +37,9 @@ class DrugMention:
 def _pattern(ambiguous: bool = False) -> tuple[re.Pattern[str], dict[str, str]]:
     terms = {k: v for k, v in drug_terms().items() if ambiguous or k not in PROSE_AMBIGUOUS}
     alternatives = "|".join(re.escape(k) for k in sorted(terms, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w])", re.IGNORECASE), terms
+    # first letters checked before the long alternation, which the engine tries one by one
+    first = "".join(sorted({re.escape(k[0]) for k in terms}))
+    return re.compile(rf"(?<![\w-])(?=[{first}])(?:{alternatives})(?![\w])", re.IGNORECASE), terms
 
 
 def find_drugs(

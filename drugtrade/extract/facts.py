@@ -41,6 +41,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from drugtrade.extract.drugs import CROP_OF, DrugMention, find_drugs
 from drugtrade.extract.quantities import Quantity, find_quantities
@@ -135,20 +136,30 @@ class _Text:
         self.drug_starts = [d.start for d in self.drugs]
         self.generic = [(m.start(), m.end()) for m in _GENERIC_DRUGS.finditer(body)]
         self.generic_starts = [g[0] for g in self.generic]
-        self.countries = find_countries(body, institutions=True)
         self.cues = {kind: _Spans(p.finditer(body)) for kind, p in _CUE_PATTERNS.items()}
         self.breaks = _Spans(_CLAUSE_BREAK.finditer(body))
-        self.country_starts = [c.start for c in self.countries]
         crops = Counter(CROP_OF.get(d.drug, d.drug) for d in self.drugs)
         crops = Counter({k: v for k, v in crops.items() if k in _CROPS})
         total = sum(crops.values())
         top = crops.most_common(1)
         self.main_crop = top[0][0] if top and top[0][1] >= 0.6 * total else None
-        # the country most mentions name, when at least 3 mentions and 60% of them name it
+
+    @cached_property
+    def countries(self) -> list[CountryMention]:
+        # computed only for texts that state a fact: the country pattern is the costliest scan
+        return find_countries(self.body, institutions=True)
+
+    @cached_property
+    def country_starts(self) -> list[int]:
+        return [c.start for c in self.countries]
+
+    @cached_property
+    def main_country(self) -> str | None:
+        """The country most mentions name, when at least 3 mentions and 60% of them name it."""
         countries = Counter(c.iso3 for c in self.countries)
         most = countries.most_common(1)
         enough = most and most[0][1] >= 3 and most[0][1] >= 0.6 * sum(countries.values())
-        self.main_country = most[0][0] if enough else None
+        return most[0][0] if enough else None
 
     def sentence(self, position: int) -> tuple[int, int]:
         i = bisect_right(self.sentences, position) - 1
@@ -333,8 +344,10 @@ def _year(
 
 
 def extract_facts(body: str, published_date: date | None = None) -> list[TextFact]:
-    text = _Text(body)
     quantities = find_quantities(body)
+    if not quantities:
+        return []
+    text = _Text(body)
     facts: list[TextFact] = []
     for index, quantity in enumerate(quantities):
         if quantity.restated or _NOT_A_FACT_AFTER.match(body, quantity.end):

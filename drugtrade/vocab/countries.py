@@ -407,7 +407,10 @@ def _pattern(institutions: bool) -> re.Pattern[str]:
     alternatives = sorted({*names, *demonyms, *agencies}, key=len, reverse=True)
     # Demonyms also in the plural ("Colombians"); names are matched whole, case-sensitively.
     body = "|".join(re.escape(a) + ("s?" if a in _demonyms() else "") for a in alternatives)
-    return re.compile(rf"(?<![\w.])(?:{body})(?![\w])")
+    # The first letters of every alternative, checked before the alternation: the regex engine tries
+    # the ~1,000 alternatives one by one, so rejecting lower-case words up front makes it ~5x faster.
+    first = "".join(sorted({re.escape(a[0]) for a in alternatives}))
+    return re.compile(rf"(?<![\w.])(?=[{first}])(?:{body})(?![\w])")
 
 
 # A country word right before an institution ("Colombian Coast Guard", "Trinidad and Tobago's
