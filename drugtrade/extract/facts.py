@@ -213,7 +213,16 @@ def _sentence_starts(body: str, paragraphs: list[int]) -> list[int]:
 
 
 _CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s+|\s+and that\s+|\s+[–—]\s+|:\s+")
-_AWAY = re.compile(r"\b(?:for|to|towards?|from|via|through|into)\s+(?:[A-Z][\w'’-]*\s+(?:and|or)\s+)?$")
+_AWAY = re.compile(
+    r"\b(?:for|to|towards?|from|via|through|into|between|bordering|neighbou?ring|near)\s+"
+    r"(?:[A-Z][\w'’-]*\s+(?:and|or)\s+)?$"
+)
+# A demonym before a person or a gang is their nationality, not where the drugs were found
+# ("the capture of a Colombian trafficker", "Mexican cartels").
+_NATIONALITY_OF = re.compile(
+    r"\s+(?:drug\s+)?(?:traffickers?|smugglers?|nationals?|citizens?|m[ae]n|wom[ae]n|suspects?|crew(?:men)?|"
+    r"sailors?|pilots?|kingpins?|lords?|gangs?|cartels?|capos?|fugitives?|mafias?)\b"
+)
 # "of" + up to six words of a noun phrase ("of illegal coca leaf crops", "of class A narcotics")
 _OF_PHRASE = re.compile(
     r"\s+of\s+(?:(?!(?:in|at|on|from|to|and|or|with|hidden|worth|during|since|over|for|by|bound|was|were|"
@@ -306,7 +315,10 @@ def _country(text: _Text, spans: list[tuple[int, int]], position: int) -> str | 
     body = text.body
     for start, end in spans:
         candidates = [
-            c for c in text.countries_in(start, end) if not _AWAY.search(body, max(0, c.start - 40), c.start)
+            c
+            for c in text.countries_in(start, end)
+            if not _AWAY.search(body, max(0, c.start - 40), c.start)
+            and not (c.demonym and _NATIONALITY_OF.match(body, c.end))
         ]
         before = [c for c in candidates if c.start < position]
         if before:

@@ -157,7 +157,7 @@ PLACES: dict[str, tuple[str, ...]] = {
     "HND": ("Tegucigalpa", "San Pedro Sula", "Gracias a Dios", "Olancho"),
     "GTM": ("Guatemala City", "Petén", "Peten", "Izabal", "Escuintla"),
     "VEN": ("Caracas", "Zulia", "Apure", "Táchira"),
-    "PAN": ("Panama City"),
+    "PAN": ("Panama City",),
     "PRI": ("San Juan, Puerto Rico",),
 }
 

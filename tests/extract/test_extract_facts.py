@@ -123,6 +123,11 @@ def test_country_from_the_subject_not_the_partner_or_destination() -> None:
     body = "The Peruvian police, with help from the DEA, seized 1.4 tons of cocaine bound for Belgium."
     assert [f.country for f in extract_facts(body)] == ["PER"]
     assert [f.country for f in extract_facts("RCMP officers seized 40 kg of cocaine.")] == ["CAN"]
+    # a nationality is not a place; a country named as a neighbour is not either
+    body = "The seizure of 2 tons of cocaine and the arrest of a Colombian trafficker lifted the Ecuadorian police."
+    assert [f.country for f in extract_facts(body)] == ["ECU"]
+    body = "Lying between Colombia and Peru, Ecuador seized 3 tons of cocaine."
+    assert [f.country for f in extract_facts(body)] == ["ECU"]
 
 
 # ---- hostile input -------------------------------------------------------------------------

@@ -83,6 +83,8 @@ def test_statistics_side_does_not_take_news_aliases() -> None:
 def test_every_institution_points_at_a_known_code_and_one_country(table: dict[str, tuple[str, ...]]) -> None:
     owners: dict[str, str] = {}
     for iso3, names in table.items():
+        assert isinstance(names, tuple), f"{iso3}: {names!r} is not a tuple of names"
+        assert all(len(name) >= 3 for name in names), names
         assert is_known_code(iso3), iso3
         for name in names:
             assert owners.setdefault(name, iso3) == iso3, f"{name!r} listed for {owners[name]} and {iso3}"
