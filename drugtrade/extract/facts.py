@@ -212,7 +212,9 @@ def _sentence_starts(body: str, paragraphs: list[int]) -> list[int]:
     return sorted(starts)
 
 
-_CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s+|\s+and that\s+|\s+[–—]\s+|:\s+")
+# A break that starts with spaces is tried only where a run of spaces starts: trying it inside a
+# long run would rescan the run from every position (quadratic time).
+_CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s+|(?<!\s)\s++(?:and that|[–—])\s+|:\s+")
 _AWAY = re.compile(
     r"\b(?:for|to|towards?|from|via|through|into|between|bordering|neighbou?ring|near)\s+"
     r"(?:[A-Z][\w'’-]*\s+(?:and|or)\s+)?$"

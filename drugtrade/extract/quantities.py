@@ -16,7 +16,7 @@ The grammar, general to English news rather than to any set of articles:
 
 A quantity that restates the one just before it in another unit ("0.5-hectare (1.2-acre)",
 "506kgs/1,115.54 pounds") is marked ``restated``. The scan is one pass of one regular expression
-with no nested repetition, so its time is linear in the text.
+with no nested repetition and possessive whitespace, so its time is linear in the text.
 """
 
 from __future__ import annotations
@@ -64,8 +64,10 @@ _QUANTITY = re.compile(
     rf"(?P<between>between)\s+(?P<b_low>{_AMOUNT})\s+and\s+(?P<b_high>{_AMOUNT})"
     rf"|(?P<half>half)\s+an?"
     rf"|(?P<one>an?)(?=\s+(?:{_UNIT})\s+of\b)"
-    rf"|(?P<low>{_AMOUNT})(?:\s*(?P<sep>-|–|—|to)\s*(?P<high>{_AMOUNT}))?"
-    rf")\s*-?\s*(?P<unit>{_UNIT})(?![\w²])",
+    rf"|(?P<low>{_AMOUNT})(?:\s*+(?P<sep>-|–|—|to)\s*+(?P<high>{_AMOUNT}))?"
+    # possessive: two adjacent \s* around an optional "-" would split a long run of spaces every
+    # possible way (quadratic time) before failing
+    rf")\s*+-?\s*+(?P<unit>{_UNIT})(?![\w²])",
     re.IGNORECASE,
 )
 _RESTATES = re.compile(r"\s*(?:/|\(|\bor\b|,\s*or\b)\s*")

@@ -150,6 +150,18 @@ def test_time_grows_linearly_with_number_like_tokens() -> None:
     assert ratio < 8, ratio
 
 
+def test_time_grows_linearly_with_runs_of_spaces() -> None:
+    # a number, a long run of spaces and no unit; spaces before "and that" and a dash
+    def text(run: int) -> str:
+        spaces = " " * run
+        return f"Police seized 5{spaces}x and 7 to{spaces}y, seized 4 tons of cocaine{spaces}and that 2 kg of heroin -{spaces}z."
+
+    _cpu_seconds(text(100))
+    ratio = _cpu_seconds(text(40_000)) / max(_cpu_seconds(text(10_000)), 1e-3)
+    assert ratio < 8, ratio
+    assert [(f.value, f.drug) for f in extract_facts(text(40_000))] == [(4000.0, "cocaine")]
+
+
 def test_nul_bytes_and_long_digit_runs_are_harmless() -> None:
     body = (
         "Police seized\x00 7 tons\x00 of cocaine.\x00 "
