@@ -13,7 +13,8 @@ A range is stored as value (low end) and value_max (high end); every other fact 
 Kind: a mass is a seizure or a production figure by the nearest seizure or production word of
 its sentence (for a seizure, also of the sentence before it in the paragraph: "intercepted a
 parcel ... testing positive as 14 grams of fentanyl"); an area is an eradication where an
-eradication word stands in its clause, else in its sentence, else cultivation. Targets, goals and
+eradication word stands in its clause, else in its sentence, else cultivation where its sentence
+has a cultivation word or names the crop. Targets, goals and
 prevented production ("neutralized the production of 153 tons") are not facts.
 
 Drug, in order: the "of ..." phrase after the unit ("of illegal coca leaf crops"); the nearest
@@ -252,7 +253,10 @@ def _kind(text: _Text, quantity: Quantity, sentence: tuple[int, int], clause: tu
         for span in (clause, sentence):
             if text.cues["eradication"].any_within(*span):
                 return "eradication"
-        return "cultivation"
+        crop_named = any(CROP_OF.get(d.drug, d.drug) in _CROPS for d in text.drugs_in(*sentence))
+        # an area is a crop's area where the sentence says so or names the crop ("had 146,000
+        # hectares of coca"); an area with neither ("nobody has seen 9,000 hectares cut") is not
+        return "cultivation" if crop_named or text.cues["cultivation"].any_within(*sentence) else None
     cues = [
         (start, kind)
         for kind in ("seizure", "production")
@@ -278,8 +282,9 @@ def _drug(
         # after "N unit of", "crack", "coke" and "weed" are the drugs, not the verb or the drink
         named = find_drugs(body, quantity.end, of_phrase.end(), ambiguous=True)
         generic = text.generic_in(quantity.end, of_phrase.end())
-        if named and not (generic and generic[0][0] < named[0].start):
-            return named[0].drug, named[0].end
+        # the head of the noun phrase is its last word: "of methamphetamine precursors" are precursors
+        if named and not (generic and generic[-1][0] > named[-1].start):
+            return named[-1].drug, named[-1].end
         if generic:
             return None, quantity.end
     for span in (clause, sentence):

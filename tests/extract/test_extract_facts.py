@@ -113,6 +113,8 @@ def test_a_change_from_one_figure_to_another_is_two_facts() -> None:
         "The ship seized 4 tons of precursor chemicals.",
         "Cocaine worth $40 million was seized, and 12 t were burned.",  # 't' only in context
         "The truck carried 20 tons of bananas.",
+        "Marines seized 5 metric tonnes of methamphetamine precursors.",  # the head noun decides
+        "Coca growers reject the survey. They say nobody has seen 9,000 hectares cut.",  # no crop, no cue
     ],
 )
 def test_no_invented_figures(sentence: str) -> None:
