@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from drugtrade.extract.abbreviations import mask_abbreviation_stops, unmask
@@ -38,7 +39,7 @@ from drugtrade.extract.lexicon import (
     WEAK_VERBS,
     is_acronym,
 )
-from drugtrade.extract.people import PeopleIndex, Person, build_people, chains, parse_chain
+from drugtrade.extract.people import PeopleIndex, Person, PersonRef, build_people, chains, parse_chain
 from drugtrade.extract.quotes import Paragraph, QuoteSpan, find_quotes, paragraphs
 from drugtrade.extract.speaker_country import CountryEvidence
 from drugtrade.extract.topics import tag_topics
@@ -121,6 +122,11 @@ def normalise_quote(text: str) -> str:
     return text.strip(" .,;:!?-–—…")
 
 
+_ORG_LOOKBACK = 3000  # characters searched back for the organisation behind "the report", "the ministry"
+_WINDOW = 400  # characters before and after a quote where its attribution is looked for
+_RECENT_REFS = 64  # coreference looks back over the last references only (recency decides anyway)
+
+
 @dataclass
 class _Context:
     """Everything about one article the rules consult; built once per call."""
@@ -133,23 +139,28 @@ class _Context:
     # organisations quoted so far, by position: "the statement said" speaks for the last of them
     org_speakers: list[tuple[int, str]] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # sorted keys for bisection: every lookup is logarithmic, so 10k quotes stay linear-ish
+        self._ref_starts = [r.start for r in self.people.refs]
+        self._open_marks = [s.open_mark for s in self.spans]
+
     def sentence_start(self, position: int) -> int:
-        best = 0
-        for start in self.sentence_starts:
-            if start <= position:
-                best = start
-            else:
-                break
-        return best
+        i = bisect_right(self.sentence_starts, position)
+        return self.sentence_starts[i - 1] if i else 0
 
     def sentence_end(self, position: int) -> int:
-        for start in self.sentence_starts:
-            if start > position:
-                return start
-        return len(self.body)
+        i = bisect_right(self.sentence_starts, position)
+        return self.sentence_starts[i] if i < len(self.sentence_starts) else len(self.body)
 
     def inside_quote(self, position: int) -> bool:
-        return any(s.open_mark < position < s.after for s in self.spans)
+        i = bisect_left(self._open_marks, position)  # spans opening strictly before position
+        return i > 0 and position < self.spans[i - 1].after
+
+    def refs_between(self, start: int, end: int, limit: int = _RECENT_REFS) -> tuple[PersonRef, ...]:
+        """People references starting in [start, end), at most the last ``limit`` of them."""
+        lo = bisect_left(self._ref_starts, start)
+        hi = bisect_left(self._ref_starts, end)
+        return self.people.refs[max(lo, hi - limit) : hi]
 
 
 def _sentence_starts(body: str, paras: list[Paragraph], spans: list[QuoteSpan]) -> list[int]:
@@ -182,8 +193,8 @@ def _is_subject(ctx: _Context, ref_start: int) -> bool:
     if _words(ctx.body[sentence_start:ref_start]) > 6:
         return False
     return not any(
-        r.person is not None and sentence_start <= r.start < ref_start and not ctx.inside_quote(r.start)
-        for r in ctx.people.refs
+        r.person is not None and not ctx.inside_quote(r.start)
+        for r in ctx.refs_between(sentence_start, ref_start)
     )
 
 
@@ -194,8 +205,8 @@ def _resolve_pronoun(ctx: _Context, position: int, paragraph: int) -> _Speaker:
     window_start = ctx.paras[max(0, paragraph - 2)].start
     refs = [
         r
-        for r in ctx.people.refs_before(position, window_start)
-        if not r.possessive and not ctx.inside_quote(r.start)
+        for r in ctx.refs_between(window_start, position)
+        if r.end <= position and not r.possessive and not ctx.inside_quote(r.start)
     ]
     if not refs:
         return _UNKNOWN
@@ -226,8 +237,8 @@ def _resolve_descriptor(ctx: _Context, phrase: str, position: int) -> _Speaker |
     noun = match.group("noun").lower()
     refs = [
         r
-        for r in ctx.people.refs_before(position)
-        if r.person is not None and not r.possessive and not ctx.inside_quote(r.start)
+        for r in ctx.refs_between(0, position)
+        if r.end <= position and r.person is not None and not r.possessive and not ctx.inside_quote(r.start)
     ]
     for ref in reversed(refs):
         person = ref.person
@@ -255,7 +266,7 @@ _SPELLED = {
 def _org_from_noun(ctx: _Context, noun: str, position: int) -> _Speaker:
     """'the report' -> the organisation that published it; 'the ministry' -> 'Ministry of Defense'."""
     noun_low = noun.lower()
-    before = ctx.body[:position]
+    before = ctx.body[max(0, position - _ORG_LOOKBACK) : position]  # bounded: linear in the text
     if noun_low in DOCUMENT_NOUNS:
         pattern = re.compile(
             r"\b(?:" + "|".join(DOCUMENT_NOUNS) + r")\b[^.;\"“”]{0,60}?\bby\s+(?:the\s+)?"
@@ -323,10 +334,8 @@ _ORG_ACRONYM_END = re.compile(
 def _named_in(ctx: _Context, start: int, end: int) -> _Speaker | None:
     """The first known person the phrase ``body[start:end]`` names as its head: not a possessive
     ("Tillerson's aide"), not the object of a preposition ("a lawyer for X")."""
-    for ref in ctx.people.refs:
-        if ref.start >= end:
-            break
-        if ref.start < start or ref.person is None or ref.possessive:
+    for ref in ctx.refs_between(start, end, limit=len(ctx.people.refs)):
+        if ref.person is None or ref.possessive:
             continue
         if _PREPOSITION_BEFORE.search(ctx.body[max(start, ref.start - 20) : ref.start]):
             continue
@@ -515,8 +524,8 @@ def _sentence_subject(ctx: _Context, sentence_start: int, limit: int, paragraph:
     pronoun = re.match(r"(He|She|he|she)\b", lead)
     if pronoun:
         return _resolve_pronoun(ctx, offset, paragraph)
-    for ref in ctx.people.refs:
-        if sentence_start <= ref.start < limit and not ref.possessive and not ctx.inside_quote(ref.start):
+    for ref in ctx.refs_between(sentence_start, limit, limit=len(ctx.people.refs)):
+        if not ref.possessive and not ctx.inside_quote(ref.start):
             # the subject is at the start of the sentence, possibly behind a role phrase
             if ref.person is not None and _words(ctx.body[offset : ref.start]) <= 8:
                 return _person(ref.person)
@@ -579,7 +588,8 @@ def _attribute(ctx: _Context) -> list[_Attribution | None]:
         para = ctx.paras[span.paragraph]
         previous = ctx.spans[k - 1] if k > 0 and ctx.spans[k - 1].paragraph == span.paragraph else None
         sentence_start = ctx.sentence_start(span.open_mark)
-        pre_start = max(sentence_start, previous.after if previous else para.start)
+        # attribution phrases sit near their quote: a bounded window keeps every rule linear
+        pre_start = max(sentence_start, previous.after if previous else para.start, span.open_mark - _WINDOW)
         pre = ctx.body[pre_start : span.open_mark]
         following = (
             ctx.spans[k + 1]
@@ -589,6 +599,7 @@ def _attribute(ctx: _Context) -> list[_Attribution | None]:
         post_end = min(
             ctx.sentence_end(span.after - 1), following.open_mark if following else para.end, para.end
         )
+        post_end = min(post_end, span.after + _WINDOW)
         post = ctx.body[span.after : post_end] if span.close_mark is not None else ""
 
         found = _post_attribution(ctx, span, post) or _pre_attribution(ctx, span, pre, pre_start)
@@ -676,14 +687,14 @@ def _attribute_follow_on_sentences(ctx: _Context, results: list[_Attribution | N
         if not prior or results[prior[-1]].speaker.name is None:
             continue
         sentence = (ctx.sentence_start(span.open_mark), ctx.sentence_end(span.after - 1))
-        outside = "".join(
-            ch if not ctx.inside_quote(i) else " "
-            for i, ch in enumerate(ctx.body[sentence[0] : sentence[1]], start=sentence[0])
-        )
-        words = {w.lower() for w in re.findall(r"[\w'’]+", outside)}
+        words = {
+            w.group(0).lower()
+            for w in re.finditer(r"[\w'’]+", ctx.body[sentence[0] : sentence[1]])
+            if not ctx.inside_quote(sentence[0] + w.start())
+        }
         if words & (SPEECH_VERBS_FINITE | SPEECH_PARTICIPLES | SPEECH_VERBS_BASE | OPINION_VERBS):
             continue
-        if any(sentence[0] <= r.start < sentence[1] for r in ctx.people.refs):
+        if ctx.refs_between(*sentence, limit=1):
             continue
         if ctx.sentence_start(span.open_mark) != ctx.paras[span.paragraph].start:
             continue  # only a paragraph's first sentence follows on from the paragraph before
@@ -709,8 +720,8 @@ def _share_over_paragraphs(ctx: _Context, results: list[_Attribution | None]) ->
 
 
 def _names_someone_else(ctx: _Context, start: int, end: int, speaker: _Speaker) -> bool:
-    for ref in ctx.people.refs:
-        if start <= ref.start < end and not ctx.inside_quote(ref.start):
+    for ref in ctx.refs_between(start, end, limit=len(ctx.people.refs)):
+        if not ctx.inside_quote(ref.start):
             if ref.person is None and ctx.body[max(0, ref.start - 2) : ref.start] == ", ":
                 continue  # an appositive: "X, a spokeswoman for Y, said"
             if ref.person is None or ref.person.name != speaker.name:
