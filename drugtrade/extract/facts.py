@@ -60,12 +60,17 @@ _CUE_PATTERNS = {kind: re.compile(rf"\b(?:{p})\b", re.IGNORECASE) for kind, p in
 # Figures that are not facts: aims, and production that did not happen.
 _NOT_A_FACT_BEFORE = re.compile(
     r"\b(?:targets?|goals?|objectives?|aims?|quotas?|capacity)\s+(?:of|was|is|to)\s+(?:\w+\s+){0,2}$"
-    r"|\b(?:neutrali[sz]\w*|prevent\w*|avert\w*|avoid\w*)\b(?:\s+[\w-]+){0,4}\s+$",
+    r"|\b(?:neutrali[sz]\w*|prevent\w*|avert\w*|avoid\w*)\b(?:\s+[\w-]+){0,4}\s+$"
+    # plans and promises: "plans to eradicate 25,000 hectares", "will destroy 3 tons"
+    r"|\b(?:plans?|planned|aims?|seeks?|expects?|intends?|hopes?|wants?|vow(?:s|ed)?|pledg(?:e|es|ed)|"
+    r"promis(?:e|es|ed)|will|would)\s+(?:to\s+)?(?:\w+\s+){1,2}$",
     re.IGNORECASE,
 )
-# Rates and differences are not amounts: "5.6 tonnes per hectare", "39,000 hectares less than".
+# Rates, differences and package sizes are not amounts: "5.6 tonnes per hectare", "39,000
+# hectares less than", "300 one-kilogram bricks".
 _NOT_A_FACT_AFTER = re.compile(
-    r"\s*(?:per|/|a|an|each)\s+(?:hectare|acre|ha|plant|kilo|dose|gram)|\s+(?:less|fewer|more)\b",
+    r"\s*(?:per|/|a|an|each)\s+(?:hectare|acre|ha|plant|kilo|dose|gram)|\s+(?:less|fewer|more)\b"
+    r"|\s*(?:packages|bricks|packets|bags|blocks|bales|bundles|parcels|containers|sacks)\b",
     re.IGNORECASE,
 )
 # Words for drugs in general, in lower case: "Drugs" capitalised is mostly inside a name ("United

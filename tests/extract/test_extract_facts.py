@@ -114,6 +114,8 @@ def test_a_change_from_one_figure_to_another_is_two_facts() -> None:
         "Cocaine worth $40 million was seized, and 12 t were burned.",  # 't' only in context
         "The truck carried 20 tons of bananas.",
         "Marines seized 5 metric tonnes of methamphetamine precursors.",  # the head noun decides
+        "Peru eradicated coca and plans to eradicate 25,000 hectares of coca next year.",
+        "Police seized 300 one-kilogram bricks of cocaine.",  # the size of a brick, not the haul
         "Coca growers reject the survey. They say nobody has seen 9,000 hectares cut.",  # no crop, no cue
     ],
 )
