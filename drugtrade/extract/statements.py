@@ -376,15 +376,15 @@ def _speaker_ending(ctx: _Context, text: str, offset: int, paragraph: int) -> _S
             return resolved
     if _GENERIC_PLURALS.search(tail):
         return _UNKNOWN
+    acronym = _ORG_ACRONYM_END.search(tail)
+    if acronym:
+        return _Speaker(acronym.group("acronym"))  # "The Ministry of the Navy (SEMAR)": as it is cited
     org = _DOC_OR_ORG.search(tail)
     # "Security Minister Pablo Cocciarini of Santa Fe province": the name before an affiliation
     affiliation = re.search(r"(?<=[a-zà-ÿ])\s+(?:of|from|at|in)\s+[^,\"“”]{1,60}$", tail)
     if affiliation and not re.search(r"[A-Z][\w'’.-]*$", tail):
         tail = tail[: affiliation.start()]
         text = text[: len(text) - len(affiliation.group(0))]
-    acronym = _ORG_ACRONYM_END.search(tail)
-    if acronym:
-        return _Speaker(acronym.group("acronym"))  # "The Ministry of the Navy (SEMAR)": as it is cited
     chain_match = re.search(
         r"(?:[A-Z][\w'’.-]*|de|del|la|y|da|dos|of)(?:\s+(?:[A-Z][\w'’.-]*|de|del|la|y|da|dos|of))*$", tail
     )

@@ -275,3 +275,133 @@ def test_quote_mark_styles(quote_marks: tuple[str, str]) -> None:
     left, right = quote_marks
     body = f"{left}We will not negotiate with traffickers,{right} Senator Marta Lucía Ramírez said."
     assert pairs(body) == [("Marta Lucía Ramírez", "We will not negotiate with traffickers,")]
+
+
+# ---- attribution cases of real news (issue 11); every text here is written for the test ----------
+
+
+def test_title_descriptor_resolves_to_the_person_with_that_role() -> None:
+    body = (
+        "Colonel Marta Quiroga Vidal led the raid near the border.\n\n"
+        "Farmers watched as the soldiers burned the crop.\n\n"
+        '"We will come back every month until the fields are gone," added the colonel.'
+    )
+    statement = one(body)
+    assert statement.speaker == "Marta Quiroga Vidal"
+    assert statement.speaker_role == "Colonel"
+
+
+def test_descriptor_with_nobody_named_stays_unattributed() -> None:
+    body = '"The shipment was hidden among bananas and we found it by chance," the official said.'
+    assert one(body).speaker is None
+
+
+def test_pronoun_skips_a_person_named_inside_the_clause() -> None:
+    body = (
+        "Prosecutor Elena Barros Pinto spoke after the hearing.\n\n"
+        'Barros said Judge Tomás Ibarra will rule next week. "The evidence against the network is strong and '
+        'well documented," she said.'
+    )
+    assert one(body).speaker == "Elena Barros Pinto"
+
+
+def test_rank_abbreviation_and_affiliation_between_name_and_verb() -> None:
+    body = (
+        '"The crew spotted the vessel at dawn and boarded it within the hour," Lt. Cmdr. Jonah Fairweather, '
+        "commanding officer of the patrol cutter, said."
+    )
+    statement = one(body)
+    assert statement.speaker == "Jonah Fairweather"
+
+
+def test_us_attorney_with_dotted_acronym_and_affiliation() -> None:
+    body = (
+        '"These networks move money as fast as they move drugs," U.S. Attorney Dana Whitfield for the Southern '
+        "District said."
+    )
+    statement = one(body)
+    assert statement.speaker == "Dana Whitfield"
+    assert statement.speaker_country == "USA"
+
+
+def test_reporting_verbs_beyond_said() -> None:
+    for verb in ("detailed", "remarked", "hailed", "explains", "informed", "argued", "pointed out"):
+        body = f'"Every container from that port will now be scanned twice," Inspector Ruth Calloway {verb}.'
+        assert one(body).speaker == "Ruth Calloway", verb
+
+
+def test_press_release_dash_line_signs_the_quote_above() -> None:
+    body = (
+        "Border officers seized the parcels at the airport.\n\n"
+        '"This interception shows what patient work by our officers can achieve for the whole region."\n\n'
+        "- Priya Raman, Regional Director, Northern Region, Border Agency"
+    )
+    statement = one(body)
+    assert statement.speaker == "Priya Raman"
+    assert statement.attribution == "dash-line"
+
+
+def test_unterminated_single_quote_after_a_colon_runs_to_the_next_paragraph() -> None:
+    body = (
+        "Defence minister Alan Hartley said: ‘This operation shows the navy’s value at sea.\n\n"
+        "‘We are telling the gangs that no stretch of water is beyond our reach and we will keep going."
+    )
+    found = extract_statements(body)
+    assert [s.speaker for s in found] == ["Alan Hartley", "Alan Hartley"]
+    assert found[0].quote.startswith("This operation shows")
+
+
+def test_organisation_cited_by_acronym_and_its_statement() -> None:
+    body = (
+        "The Ministry of Fisheries (MINPESCA) said in a statement that “inspectors boarded four trawlers "
+        "and detained their crews” off the coast.\n\n"
+        "The statement also said the crews carried “forged licences from three different ports”."
+    )
+    found = extract_statements(body)
+    assert [s.speaker for s in found] == ["MINPESCA", "MINPESCA"]
+
+
+def test_follow_on_sentence_keeps_the_speaker_of_the_paragraph_before() -> None:
+    body = (
+        '"We destroyed four laboratories in the valley this week," Major Iván Rocha Luna told reporters.\n\n'
+        "In addition, “two tonnes of precursor chemicals and nine vehicles” were confiscated."
+    )
+    found = extract_statements(body)
+    assert [s.speaker for s in found] == ["Iván Rocha Luna", "Iván Rocha Luna"]
+    assert found[1].attribution == "follow-on-sentence"
+
+
+def test_surname_in_capitals_belongs_to_the_name() -> None:
+    body = 'Sergeant Paul MERCIER, of the Harbour Detachment stated, "Cooperation between forces made this arrest."'
+    assert one(body).speaker == "Paul MERCIER"
+
+
+def test_speaker_country_from_demonym_possessive_and_agency() -> None:
+    assert one('"We found the cargo," said Peruvian naval inspector Rosa Quispe.').speaker_country == "PER"
+    assert (
+        one('"The routes are shifting," said Ecuador’s Interior Minister Mario Vélez.').speaker_country
+        == "ECU"
+    )
+    body = '"The parcels came by air," said Corporal Dan Hughes of the Royal Canadian Mounted Police.'
+    assert one(body).speaker_country == "CAN"
+
+
+# ---- hostile input: the extractor returns, offsets stay valid, nothing is invented ----------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "“" * 10_000,
+        '"' * 10_001,
+        ("\x00" * 50 + 'Director Ana Paz said: "the port is closed to all traffic." ') * 200,
+        "word " * 100_000 + "“an opening mark and no end",
+        "‘" * 5_000 + "’" * 5_000,
+    ],
+    ids=["curly-opening-marks", "straight-marks", "nul-bytes", "one-huge-paragraph", "single-marks"],
+)
+def test_hostile_bodies_keep_offsets_and_invent_no_speaker(body: str) -> None:
+    found = extract_statements(body)
+    for statement in found:
+        assert body[statement.start : statement.end] == statement.quote
+        assert statement.speaker is None or statement.speaker in body
