@@ -65,6 +65,7 @@ def _fact_rows(path: Path, article: ExtractedArticle) -> Iterator[dict[str, Any]
             "path": str(path),
             "kind": f.kind,
             "value": f.value,
+            "value_max": f.value_max,
             "unit": f.unit,
             "drug": f.drug,
             "country": f.country,
