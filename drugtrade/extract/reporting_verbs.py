@@ -14,6 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 # Verbs of saying, writing, posting and declaring, in news usage.
 LEMMAS = """
 say tell add note state explain warn declare affirm reaffirm insist argue assert claim stress emphasise
@@ -35,12 +40,12 @@ think feel acknowledge hope fear stress point
 PHRASAL = {"point": "out", "go": "on", "sum": "up", "lash": "out", "spell": "out", "weigh": "in"}
 # Verbs of opinion: they attribute quoted fragments in reported speech ("X believes the plan is
 # "a failure"") but never a quote on their own ('"...," X believes' is rare and ambiguous).
-OPINION = frozenset("believe think feel hope fear reckon wonder".split())
+OPINION = frozenset(_words("believe think feel hope fear reckon wonder"))
 IRREGULAR_PAST = {
     "say": "said", "tell": "told", "write": "wrote", "swear": "swore", "forecast": "forecast",
     "read": "read", "speak": "spoke", "go": "went", "feel": "felt", "think": "thought", "hold": "held",
 }  # fmt: skip
-_DOUBLING = frozenset("admit beg commit quip rebut refer prefer regret submit chat snap slam plan".split())
+_DOUBLING = frozenset(_words("admit beg commit quip rebut refer prefer regret submit chat snap slam plan"))
 _VOWELS = set("aeiou")
 
 
