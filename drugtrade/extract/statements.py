@@ -11,9 +11,17 @@ Rules, tried in this order for each quoted span (see /work/shared/notes/extracti
   continuation         "A," X said. "B."  /  a quote running over several paragraphs
   follow-on-paragraph  a paragraph that is only a quote, after a paragraph quoting X
   pull-quote           "Q" - X  on a paragraph of its own
+  dash-line            a paragraph-long quote, then "- Nina Patel, Regional Director" (press release)
+  follow-on-sentence   'In addition, "Q" were seized.' opening the paragraph after one quoting X
 
-Speakers are resolved to a full name ("Tillerson" -> "Rex Tillerson", "he" -> the last person
-named before the quote), or to an organisation ("the report" -> the body that published it).
+Speakers are resolved to a full name ("Tillerson" -> "Rex Tillerson"; "he" -> the last person who
+was a sentence subject; "the colonel", "the head of the DEA" -> the last person whose role holds
+that noun, "the official" -> the last person named with a role), or to an organisation ("the
+report" -> the body that published it; "the statement" -> the last organisation quoted; "the
+Ministry of the Navy (SEMAR)" -> SEMAR, as the article cites it). Reporting verbs come from
+reporting_verbs.py (inflected lemmas); rank and title stops ("Cmdr.", "U.S.") are masked first
+(abbreviations.py) so a speaker phrase stays one clause; speaker country comes from
+speaker_country.py. Every look-up is bounded or bisected, so the cost stays linear in the text.
 When the speaker is unnamed ("one boatman said") or cannot be resolved, speaker is None: a
 wrong attribution is worse than a miss. One- and two-word quotes not introduced directly by a
 speech verb, and short quotes with no speaker, are scare quotes ("cocoa") and are dropped. A
