@@ -548,7 +548,10 @@ def _sentence_subject(ctx: _Context, sentence_start: int, limit: int, paragraph:
 
 
 def _pre_attribution(ctx: _Context, span: QuoteSpan, pre: str, pre_start: int) -> _Attribution | None:
-    match = _PRE_COLON.search(pre)
+    # the pattern ends in ":" or "," right before the quote and reaches back at most ~300 characters
+    # (subject, adverbs, verb, complement): test that first, then search only that tail
+    tail_start = max(0, len(pre) - 300)
+    match = _PRE_COLON.search(pre, tail_start) if pre.rstrip()[-1:] in {":", ","} else None
     if match and match.group("verb").lower() not in WEAK_VERBS:
         subject_text = match.group("subj")
         speaker = _speaker_ending(ctx, subject_text, pre_start + match.start("subj"), span.paragraph)
