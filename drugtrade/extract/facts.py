@@ -37,26 +37,13 @@ extraction stays linear in the length of the text however many numbers it holds.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 
-from drugtrade.extract.drugs import CROP_OF, DrugMention, find_drugs
+from drugtrade.extract.drugs import CROP_OF, find_drugs
+from drugtrade.extract.fact_context import CROPS, PARAGRAPH_WINDOW, FactContext, clause_of
 from drugtrade.extract.quantities import Quantity, find_quantities
-from drugtrade.vocab.countries import CountryMention, find_countries
 
-_CUES = {
-    "eradication": r"eradicat\w*|destroy\w*|uproot\w*|fumigat\w*|sprayed|cleared|clearing|pulled up|ripped|burn(?:ed|t)",
-    "seizure": r"seiz\w*|confiscat\w*|intercept\w*|captur\w*|impound\w*|found|discover\w*|haul\w*|bust\w*|"
-    r"recover\w*|netted|caught|stopped|offload\w*|weigh\w*|bales?|packages?|bricks?|shipments?|cargo|stash",
-    "production": r"produc\w*|output|manufactur\w*|yield\w*",
-    "cultivation": r"cultivat\w*|planted|grown|growing|grow|covering|covered|under coca|acreage|farming|"
-    r"dedicated to|crops?|plantations?|fields?",
-}
-_CUE_PATTERNS = {kind: re.compile(rf"\b(?:{p})\b", re.IGNORECASE) for kind, p in _CUES.items()}
 # Figures that are not facts: aims, and production that did not happen.
 _NOT_A_FACT_BEFORE = re.compile(
     r"\b(?:targets?|goals?|objectives?|aims?|quotas?|capacity)\s+(?:of|was|is|to)\s+(?:\w+\s+){0,2}$"
@@ -73,32 +60,14 @@ _NOT_A_FACT_AFTER = re.compile(
     r"|\s*(?:packages|bricks|packets|bags|blocks|bales|bundles|parcels|containers|sacks)\b",
     re.IGNORECASE,
 )
-# Words for drugs in general, in lower case: "Drugs" capitalised is mostly inside a name ("United
-# Nations Office on Drugs and Crime"). A drug named as part of a mix ("the vast majority of which
-# was cocaine") is generic too: the figure is of the mix.
-_GENERIC_DRUGS = re.compile(
-    r"\b(?:drugs|narcotics|narcotic|illegal substances|illicit substances|controlled substances|contraband|"
-    r"class [aAbB] (?:drugs|narcotics)|precursors?|precursor chemicals|chemicals)\b"
-    r"|\b(?:(?:majority|most|part|much|half|rest|bulk) of (?:which|it|them|the haul)|mostly|mainly|largely|"
-    r"primarily|including)\b"
-)
 _THE_DRUG = re.compile(r"\bthe drug\b(?!s)", re.IGNORECASE)
 _NOT_DRUGS = frozenset({"precursors", "other drugs"})
-_CROPS = frozenset({"coca bush", "opium poppy", "marijuana"})
 _MASS_OF_CROP = {"coca bush": "coca leaf"}  # "10 tons of coca" is leaf, not the crop
 _YEAR = re.compile(r"\b(19[6-9]\d|20[0-9]\d)\b")
 _RELATIVE_YEAR = {
     r"\blast year\b|\bthe previous year\b|\bthe year before\b|\ba year earlier\b|\ba year before\b": -1,
     r"\bthis year\b|\bso far this year\b|\bthe first (?:half|quarter) of the year\b|\bthe current year\b": 0,
 }
-_WINDOW = 300  # characters of a sentence kept either side of its figure
-_PARAGRAPH_WINDOW = 1500
-# Words whose full stop does not end a sentence ("Lt. Col. Ruiz", "Jan. 14").
-_ABBREVIATIONS = frozenset({
-    "mr", "ms", "mrs", "dr", "st", "lt", "no", "sgt", "gen", "col", "capt", "cmdr", "cdr", "supt",
-    "adm", "gov", "sen", "rep", "jan", "feb", "mar", "apr", "aug", "sept", "oct", "nov", "dec",
-    "vs", "inc", "corp", "co", "jr", "sr", "mt", "ft",
-})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -115,111 +84,6 @@ class TextFact:
     value_max: float | None = None  # the high end of a range ("4-6 acres"), else None
 
 
-class _Spans:
-    """Match spans of one pattern over the whole body, found in one pass, looked up by position."""
-
-    def __init__(self, matches: Iterator[re.Match[str]]) -> None:
-        self.spans = [m.span() for m in matches]
-        self.starts = [span[0] for span in self.spans]
-
-    def within(self, start: int, end: int) -> list[tuple[int, int]]:
-        """Spans starting in [start, end)."""
-        return self.spans[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
-
-    def any_within(self, start: int, end: int) -> bool:
-        i = bisect_left(self.starts, start)
-        return i < len(self.starts) and self.starts[i] < end
-
-
-class _Text:
-    """The body with its sentences, paragraphs, drug and country mentions indexed once."""
-
-    def __init__(self, body: str) -> None:
-        self.body = body
-        self.paragraphs = _paragraph_starts(body)
-        self.sentences = _sentence_starts(body, self.paragraphs)
-        self.drugs = find_drugs(body)
-        self.drug_starts = [d.start for d in self.drugs]
-        self.generic = [(m.start(), m.end()) for m in _GENERIC_DRUGS.finditer(body)]
-        self.generic_starts = [g[0] for g in self.generic]
-        self.cues = {kind: _Spans(p.finditer(body)) for kind, p in _CUE_PATTERNS.items()}
-        self.breaks = _Spans(_CLAUSE_BREAK.finditer(body))
-        crops = Counter(CROP_OF.get(d.drug, d.drug) for d in self.drugs)
-        crops = Counter({k: v for k, v in crops.items() if k in _CROPS})
-        total = sum(crops.values())
-        top = crops.most_common(1)
-        self.main_crop = top[0][0] if top and top[0][1] >= 0.6 * total else None
-
-    @cached_property
-    def countries(self) -> list[CountryMention]:
-        # computed only for texts that state a fact: the country pattern is the costliest scan
-        return find_countries(self.body, institutions=True)
-
-    @cached_property
-    def country_starts(self) -> list[int]:
-        return [c.start for c in self.countries]
-
-    @cached_property
-    def main_country(self) -> str | None:
-        """The country most mentions name, when at least 3 mentions and 60% of them name it."""
-        countries = Counter(c.iso3 for c in self.countries)
-        most = countries.most_common(1)
-        enough = most and most[0][1] >= 3 and most[0][1] >= 0.6 * sum(countries.values())
-        return most[0][0] if enough else None
-
-    def sentence(self, position: int) -> tuple[int, int]:
-        i = bisect_right(self.sentences, position) - 1
-        start = self.sentences[i]
-        end = self.sentences[i + 1] if i + 1 < len(self.sentences) else len(self.body)
-        return max(start, position - _WINDOW), min(end, position + _WINDOW)
-
-    def previous_sentence(self, sentence_start: int) -> tuple[int, int] | None:
-        """The sentence before, if it is in the same paragraph."""
-        i = bisect_right(self.sentences, sentence_start) - 1
-        if i <= 0 or self.paragraph_start(sentence_start) > self.sentences[i - 1]:
-            return None
-        return max(self.sentences[i - 1], sentence_start - _WINDOW), self.sentences[i]
-
-    def paragraph_start(self, position: int) -> int:
-        start = self.paragraphs[bisect_right(self.paragraphs, position) - 1]
-        return max(start, position - _PARAGRAPH_WINDOW)
-
-    def drugs_in(self, start: int, end: int) -> list[DrugMention]:
-        i = bisect_right(self.drug_starts, start - 1)
-        j = bisect_right(self.drug_starts, end - 1)
-        return [d for d in self.drugs[i:j] if d.end <= end]
-
-    def generic_in(self, start: int, end: int) -> list[tuple[int, int]]:
-        i = bisect_right(self.generic_starts, start - 1)
-        j = bisect_right(self.generic_starts, end - 1)
-        return self.generic[i:j]
-
-    def countries_in(self, start: int, end: int) -> list[CountryMention]:
-        i = bisect_right(self.country_starts, start - 1)
-        j = bisect_right(self.country_starts, end - 1)
-        return self.countries[i:j]
-
-
-def _paragraph_starts(body: str) -> list[int]:
-    return [0, *(m.end() for m in re.finditer(r"\n", body))]
-
-
-_BOUNDARY = re.compile(r"[.!?][\"”’]?\s+(?=[\"“]?[A-Z])")
-
-
-def _sentence_starts(body: str, paragraphs: list[int]) -> list[int]:
-    starts = set(paragraphs)
-    for boundary in _BOUNDARY.finditer(body):
-        word = re.search(r"([\w.]+)[.!?][\"”’]?\s+$", body[max(0, boundary.start() - 12) : boundary.end()])
-        token = word.group(1).lower() if word else ""
-        if token in _ABBREVIATIONS or len(token.replace(".", "")) == 1 or "." in token:
-            continue  # "Lt. Col.", "U.S. Coast Guard", "Staff Sgt. Dave"
-        starts.add(boundary.end())
-    return sorted(starts)
-
-
-# A break that starts with spaces is tried only where a run of spaces starts: trying it inside a
-# long run would rescan the run from every position (quadratic time).
 _CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s+|(?<!\s)\s++(?:and that|[–—])\s+|:\s+")
 _AWAY = re.compile(
     r"\b(?:for|to|towards?|from|via|through|into|between|bordering|neighbou?ring|near)\s+"
@@ -238,27 +102,18 @@ _OF_PHRASE = re.compile(
 )
 
 
-def _clause(text: _Text, sentence: tuple[int, int], position: int) -> tuple[int, int]:
-    start, end = sentence
-    for brk_start, brk_end in text.breaks.within(*sentence):
-        if brk_end <= position:
-            start = brk_end
-        elif brk_start >= position:
-            end = brk_start
-            break
-    return start, end
-
-
 def _nearest(matches: list[tuple[int, str]], position: int) -> tuple[int, str] | None:
     return min(matches, key=lambda m: abs(m[0] - position), default=None)
 
 
-def _kind(text: _Text, quantity: Quantity, sentence: tuple[int, int], clause: tuple[int, int]) -> str | None:
+def _kind(
+    text: FactContext, quantity: Quantity, sentence: tuple[int, int], clause: tuple[int, int]
+) -> str | None:
     if quantity.dimension == "area":
         for span in (clause, sentence):
             if text.cues["eradication"].any_within(*span):
                 return "eradication"
-        crop_named = any(CROP_OF.get(d.drug, d.drug) in _CROPS for d in text.drugs_in(*sentence))
+        crop_named = any(CROP_OF.get(d.drug, d.drug) in CROPS for d in text.drugs_in(*sentence))
         # an area is a crop's area where the sentence says so or names the crop ("had 146,000
         # hectares of coca"); an area with neither ("nobody has seen 9,000 hectares cut") is not
         return "cultivation" if crop_named or text.cues["cultivation"].any_within(*sentence) else None
@@ -278,7 +133,7 @@ def _kind(text: _Text, quantity: Quantity, sentence: tuple[int, int], clause: tu
 
 
 def _drug(
-    text: _Text, quantity: Quantity, sentence: tuple[int, int], clause: tuple[int, int]
+    text: FactContext, quantity: Quantity, sentence: tuple[int, int], clause: tuple[int, int]
 ) -> tuple[str | None, int]:
     """The drug of a quantity (None when unknown or generic) and where its printed phrase ends."""
     body = text.body
@@ -305,7 +160,7 @@ def _drug(
     if earlier and not text.generic_in(earlier[-1].end, sentence[0]):
         return earlier[-1].drug, quantity.end
     if _THE_DRUG.search(body, *sentence):
-        before = text.drugs_in(max(0, sentence[0] - 3 * _PARAGRAPH_WINDOW), sentence[0])
+        before = text.drugs_in(max(0, sentence[0] - 3 * PARAGRAPH_WINDOW), sentence[0])
         if before:
             return before[-1].drug, quantity.end
     return None, quantity.end
@@ -316,11 +171,11 @@ def _fact_drug(drug: str | None, dimension: str) -> str | None:
         return None
     if dimension == "area":
         crop = CROP_OF.get(drug, drug)
-        return crop if crop in _CROPS else None
+        return crop if crop in CROPS else None
     return _MASS_OF_CROP.get(drug, drug)
 
 
-def _country(text: _Text, spans: list[tuple[int, int]], position: int) -> str | None:
+def _country(text: FactContext, spans: list[tuple[int, int]], position: int) -> str | None:
     """The country of the first span that names one, not as a destination or origin ("bound for
     Brazil"): the first named before the figure (the subject: "The Colombian Navy, with the U.S.
     task force, seized"), else the nearest after it; else the country the article is mostly about."""
@@ -371,7 +226,7 @@ def extract_facts(body: str, published_date: date | None = None) -> list[TextFac
     quantities = find_quantities(body)
     if not quantities:
         return []
-    text = _Text(body)
+    text = FactContext(body)
     facts: list[TextFact] = []
     for index, quantity in enumerate(quantities):
         if quantity.restated or _NOT_A_FACT_AFTER.match(body, quantity.end):
@@ -379,7 +234,7 @@ def extract_facts(body: str, published_date: date | None = None) -> list[TextFac
         sentence = text.sentence(quantity.start)
         if _NOT_A_FACT_BEFORE.search(body, max(sentence[0], quantity.start - 80), quantity.start):
             continue
-        clause = _clause(text, sentence, quantity.start)
+        clause = clause_of(text, sentence, quantity.start)
         kind = _kind(text, quantity, sentence, clause)
         if kind is None:
             continue
