@@ -145,7 +145,10 @@ STOP_CAPITALISED = frozenset(
         similarly recently earlier later under with without during despite unlike like over among between
         through against across along around near outside inside monday tuesday wednesday thursday friday
         saturday sunday january february march april may june july august september october november
-        december mr mrs ms dr sir madam señor señora don doña analysis read see more related share"""
+        december mr mrs ms dr sir madam señor señora don doña analysis read see more related share
+        afterwards finally eventually initially separately additionally furthermore moreover nevertheless
+        otherwise firstly secondly thirdly lastly overall elsewhere tonight tomorrow currently previously
+        now here i'd i'm i've i'll it's that's there's he's she's we're they're we've you're"""
     )
 )
 

@@ -44,6 +44,7 @@ from drugtrade.extract.lexicon import (
     SPEECH_PARTICIPLES,
     SPEECH_VERBS_BASE,
     SPEECH_VERBS_FINITE,
+    STOP_CAPITALISED,
     WEAK_VERBS,
     is_acronym,
 )
@@ -271,6 +272,13 @@ _SPELLED = {
 }  # fmt: skip
 
 
+_PUBLISHER_BEFORE = re.compile(
+    r"(?P<org>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4})\s+(?:[a-z-]+\s+)?(?:"
+    + _alternation(DOCUMENT_NOUNS)
+    + r")\s*$"
+)
+
+
 def _org_from_noun(ctx: _Context, noun: str, position: int) -> _Speaker:
     """'the report' -> the organisation that published it; 'the ministry' -> 'Ministry of Defense'."""
     noun_low = noun.lower()
@@ -294,6 +302,10 @@ def _org_from_noun(ctx: _Context, noun: str, position: int) -> _Speaker:
         )
         if possessive:
             return _Speaker(possessive[-1].group("org"))
+        # "The IPCC report states", "the UNODC survey said": the publisher named before the noun
+        publisher = _PUBLISHER_BEFORE.search(before)
+        if publisher and publisher.group("org").split()[0].lower() not in STOP_CAPITALISED:
+            return _Speaker(publisher.group("org"))
         earlier = [name for at, name in ctx.org_speakers if at < position]
         return _Speaker(earlier[-1]) if earlier else _Speaker(noun_low)
     for chain in reversed(chains(before)):
@@ -619,9 +631,12 @@ def _attribute(ctx: _Context) -> list[_Attribution | None]:
             between = ctx.body[previous.after : span.open_mark]
             if same_sentence and re.fullmatch(r"\s*,?\s*(?:and|or|but|as well as|then|,)?\s*", between):
                 found = _Attribution(results[k - 1].speaker, "coordinated", False)
-            elif not _names_someone_else(
+            elif not ctx.body[
+                ctx.sentence_end(previous.after) : span.open_mark
+            ].strip() and not _names_someone_else(
                 ctx, ctx.sentence_end(previous.after), span.open_mark, results[k - 1].speaker
             ):
+                # '"A," X said. "B."': the quote opens the very next sentence
                 found = _Attribution(results[k - 1].speaker, "continuation", results[k - 1].direct)
         results.append(found)
         if (
