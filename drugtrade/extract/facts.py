@@ -60,6 +60,8 @@ _NOT_A_FACT_AFTER = re.compile(
     r"|\s*(?:packages|bricks|packets|bags|blocks|bales|bundles|parcels|containers|sacks)\b",
     re.IGNORECASE,
 )
+# A second drug joined to the first with no figure of its own ("of cocaine and marijuana").
+_JOINED = re.compile(r"\s+(?:and|or|&|plus)\s+(?:(?:some|other|suspected)\s+)?", re.IGNORECASE)
 _THE_DRUG = re.compile(r"\bthe drug\b(?!s)", re.IGNORECASE)
 _NOT_DRUGS = frozenset({"precursors", "other drugs"})
 _MASS_OF_CROP = {"coca bush": "coca leaf"}  # "10 tons of coca" is leaf, not the crop
@@ -144,6 +146,8 @@ def _drug(
         generic = text.generic_in(quantity.end, of_phrase.end())
         # the head of the noun phrase is its last word: "of methamphetamine precursors" are precursors
         if named and not (generic and generic[-1][0] > named[-1].start):
+            if _another_drug_joined(body, of_phrase.end()):
+                return None, quantity.end  # "4 tons of cocaine and marijuana": one figure, two drugs
             return named[-1].drug, named[-1].end
         if generic:
             return None, quantity.end
@@ -164,6 +168,14 @@ def _drug(
         if before:
             return before[-1].drug, quantity.end
     return None, quantity.end
+
+
+def _another_drug_joined(body: str, position: int) -> bool:
+    joined = _JOINED.match(body, position)
+    if joined is None:
+        return False
+    following = find_drugs(body, joined.end(), joined.end() + 40, ambiguous=True)
+    return bool(following) and following[0].start == joined.end()
 
 
 def _fact_drug(drug: str | None, dimension: str) -> str | None:

@@ -116,6 +116,7 @@ def test_a_change_from_one_figure_to_another_is_two_facts() -> None:
         "Marines seized 5 metric tonnes of methamphetamine precursors.",  # the head noun decides
         "Peru eradicated coca and plans to eradicate 25,000 hectares of coca next year.",
         "Police seized 300 one-kilogram bricks of cocaine.",  # the size of a brick, not the haul
+        "The navy seized 4 tons of cocaine and marijuana.",  # one figure for two drugs
         "Coca growers reject the survey. They say nobody has seen 9,000 hectares cut.",  # no crop, no cue
     ],
 )
