@@ -61,7 +61,7 @@ _NOT_A_FACT_AFTER = re.compile(
     re.IGNORECASE,
 )
 # A second drug joined to the first with no figure of its own ("of cocaine and marijuana").
-_JOINED = re.compile(r"\s+(?:and|or|&|plus)\s+(?:(?:some|other|suspected)\s+)?", re.IGNORECASE)
+_JOINED = re.compile(r"\s*(?:\b(?:and|or|plus)|&)\s+(?:(?:some|other|suspected)\s+)?", re.IGNORECASE)
 _THE_DRUG = re.compile(r"\bthe drug\b(?!s)", re.IGNORECASE)
 _NOT_DRUGS = frozenset({"precursors", "other drugs"})
 _MASS_OF_CROP = {"coca bush": "coca leaf"}  # "10 tons of coca" is leaf, not the crop
