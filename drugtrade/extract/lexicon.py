@@ -133,7 +133,9 @@ TITLE_ABBREVIATIONS = frozenset(
         Cpl Pvt Spc Det Const Cst Brig Hon Rev Asst Dep Sup Insp Cmdt Lieut Sgts Jr St"""
     )
 )
-NAME_PARTICLES = frozenset(word_list("""de del la las los y da das do dos van von der den di du le e"""))
+NAME_PARTICLES = frozenset(
+    word_list("""de del la las los y da das do dos des della degli van von der den di du le e ter ten""")
+)
 # Capitalised words that start sentences or clauses and are never part of a name.
 STOP_CAPITALISED = frozenset(
     word_list(

@@ -6,8 +6,9 @@ Evidence is tried from the closest to the loosest, through the shared country vo
   1. the speaker's role or organisation ("Colombia's Defence Minister", "the Royal Navy", "SEMAR");
   2. the clause of the speaker's first mention ("U.S. Attorney Martin Estrada for ...", "Vice Admiral
      X, the Coast Guard's Atlantic Area Commander");
-  3. the country the article is about: the one it names most, on a tie the one named first (a
-     police commissioner in a Trinidad story speaks for Trinidad and Tobago).
+  3. for officials (a role, or an organisation) only, the country the article is about: the one it
+     names most, on a tie the one named first (a police commissioner in a Trinidad story speaks for
+     Trinidad and Tobago; a resident quoted in a story about another country does not).
 
 The third rule is an inference, used only when the first two find nothing: the clause of the first
 mention is where an article says whom a speaker works for, so any country named there wins.
@@ -54,7 +55,11 @@ class CountryEvidence:
         end = position + (stop.start() if stop else len(after))
         return self.body[start + cut : end]
 
-    def country_of(self, name: str | None, role: str | None, mention: int | None) -> str | None:
+    def country_of(
+        self, name: str | None, role: str | None, mention: int | None, official: bool = True
+    ) -> str | None:
+        """``official``: the speaker holds a role or is an organisation; only officials are taken to
+        speak for the article's country (a resident quoted in a foreign story is not)."""
         for phrase in (role, name):
             if phrase:
                 code = country_of_text(phrase)
@@ -64,7 +69,7 @@ class CountryEvidence:
             code = self._clause_country(self.clause_around(mention))
             if code:
                 return code
-        return self.dominant
+        return self.dominant if official else None
 
     @staticmethod
     def _clause_country(clause: str) -> str | None:

@@ -272,6 +272,7 @@ _SPELLED = {
 }  # fmt: skip
 
 
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "madam", "miss"})
 _PUBLISHER_BEFORE = re.compile(
     r"(?P<org>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4})\s+(?:[a-z-]+\s+)?(?:"
     + _alternation(DOCUMENT_NOUNS)
@@ -340,7 +341,11 @@ def _speaker_from_chain_text(ctx: _Context, text: str, offset: int) -> _Speaker 
     if person is not None:
         country = person.country or parse.country
         return _Speaker(person.name, person.role, country)
-    return _Speaker(name, parse.role, parse.country)
+    role = parse.role if parse.role and parse.role.rstrip(".\u2024").lower() not in _HONORIFICS else None
+    if len(parse.name) == 1 and role is None:
+        # one capitalised word nobody introduced ("the Conservative MP"): not enough for a name
+        return None
+    return _Speaker(name, role, parse.country)
 
 
 _PREPOSITION_BEFORE = re.compile(r"\b(?:for|of|to|with|by|from|about|against|on|under)\s+(?:the\s+)?$", re.I)
@@ -791,7 +796,12 @@ def extract_statements(original: str) -> list[Statement]:
             speaker = _Speaker(
                 speaker.name,
                 speaker.role,
-                evidence.country_of(speaker.name, speaker.role, _first_mention(ctx, speaker.name)),
+                evidence.country_of(
+                    speaker.name,
+                    speaker.role,
+                    _first_mention(ctx, speaker.name),
+                    official=speaker.role is not None or ctx.people.resolve(speaker.name) is None,
+                ),
             )
         context_start = ctx.sentence_start(span.open_mark)
         context_end = ctx.sentence_end(span.after - 1 if span.after > span.start else span.start)
