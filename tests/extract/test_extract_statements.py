@@ -405,3 +405,26 @@ def test_hostile_bodies_keep_offsets_and_invent_no_speaker(body: str) -> None:
     for statement in found:
         assert body[statement.start : statement.end] == statement.quote
         assert statement.speaker is None or statement.speaker in body
+
+
+def test_one_unintroduced_capitalised_word_is_not_a_speaker() -> None:
+    body = 'Speaking in parliament, the Conservative MP said: "We cannot keep the ports closed all winter."'
+    assert one(body).speaker is None
+
+
+def test_a_private_person_does_not_take_the_country_the_article_is_about() -> None:
+    body = (
+        "Peru and Peruvian police reported record coca seizures in Peru this year.\n\n"
+        '"It is safe over here and people want a safe area," said Michael Lopez Grant, 52.'
+    )
+    statement = one(body)
+    assert statement.speaker == "Michael Lopez Grant"
+    assert statement.speaker_country is None
+
+
+def test_an_official_speaks_for_the_country_the_article_is_about() -> None:
+    body = (
+        "Police in Guyana seized a boat off the coast of Guyana on Friday.\n\n"
+        '"The crew tried to dump the bales overboard," said Police Commissioner Clifton Hicken.'
+    )
+    assert one(body).speaker_country == "GUY"
