@@ -116,7 +116,8 @@ ORG_HEADS = frozenset(
 DOCUMENT_NOUNS = frozenset(
     word_list(
         """report survey study statement document indictment audit assessment communique communiqué complaint
-        memo letter ruling decision resolution declaration analysis paper review filing release bulletin"""
+        memo letter ruling decision resolution declaration analysis paper review filing release bulletin
+        tweet post message"""
     )
 )
 ORG_NOUNS = frozenset(

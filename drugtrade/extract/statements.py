@@ -48,7 +48,7 @@ from drugtrade.extract.lexicon import (
     WEAK_VERBS,
     is_acronym,
 )
-from drugtrade.extract.people import PeopleIndex, Person, PersonRef, build_people, chains, parse_chain
+from drugtrade.extract.people import Chain, PeopleIndex, Person, PersonRef, build_people, chains, parse_chain
 from drugtrade.extract.quotes import Paragraph, QuoteSpan, find_quotes, paragraphs
 from drugtrade.extract.speaker_country import CountryEvidence
 from drugtrade.extract.topics import tag_topics
@@ -280,6 +280,29 @@ _PUBLISHER_BEFORE = re.compile(
 )
 
 
+_POST_NOUNS = frozenset({"tweet", "post", "message"})
+# an embedded post's signature line: "— COMANDO CONJUNTO (@CCFFAA_PERU) October 9, 2023"
+_POST_SIGNATURE = re.compile(r"[—–-]\s*(?P<account>[^\s()@—–-][^()\n@—–]{1,60}?)\s*\(@\w{1,30}\)")
+_ORG_SPEAKING = re.compile(
+    r"(?P<org>(?:[Tt]he\s+)?[A-Z][\w'’.-]*(?:\s+(?:of|the|for|and|[A-Z][\w'’.-]*)){0,6})\s+"
+    r"(?:is\s+|was\s+|has\s+|have\s+|had\s+)?(?:" + _ANY_VERB + r")\b"
+)
+# "A release issued this evening", "the statement released on Monday": a document as subject
+_DOC_HEADED = re.compile(
+    r"^\s*(?:but,?\s+|and\s+)?(?:the|a|an|its|their|this|that)\s+(?:[\w'’-]+\s+){0,2}?(?P<noun>"
+    + _alternation(DOCUMENT_NOUNS)
+    + r")(?:\s+(?:issued|released|published|sent|posted|signed|seen|shared)\b[^\"“”]{0,60})?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _org_as_written(text: str, chain: Chain) -> str:
+    """An organisation's name as the text writes it, its country word kept ("Colombian Navy")."""
+    name = text[chain.start : chain.end]
+    name = re.sub(r"(?:'s|’s)$", "", name)
+    return re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.IGNORECASE)
+
+
 def _org_from_noun(ctx: _Context, noun: str, position: int) -> _Speaker:
     """'the report' -> the organisation that published it; 'the ministry' -> 'Ministry of Defense'."""
     noun_low = noun.lower()
@@ -307,8 +330,24 @@ def _org_from_noun(ctx: _Context, noun: str, position: int) -> _Speaker:
         publisher = _PUBLISHER_BEFORE.search(before)
         if publisher and publisher.group("org").split()[0].lower() not in STOP_CAPITALISED:
             return _Speaker(publisher.group("org"))
+        if noun_low in _POST_NOUNS:
+            # "The tweet reads, ...": the account signing the embedded post above it
+            accounts = list(_POST_SIGNATURE.finditer(before))
+            if accounts:
+                return _Speaker(accounts[-1].group("account").strip())
         earlier = [name for at, name in ctx.org_speakers if at < position]
-        return _Speaker(earlier[-1]) if earlier else _Speaker(noun_low)
+        if earlier:
+            return _Speaker(earlier[-1])
+        # "the US Embassy is applauding police ... A release issued this evening says": the
+        # organisation last reported as speaking issued the document
+        speaking = list(_ORG_SPEAKING.finditer(before[-_WINDOW * 2 :]))
+        for match in reversed(speaking):
+            chain = chains(match.group("org"))
+            if chain:
+                parse = parse_chain(match.group("org"), chain[-1])
+                if parse.is_org and parse.org:
+                    return _Speaker(_org_as_written(match.group("org"), chain[-1]), None, parse.country)
+        return _Speaker(noun_low)
     for chain in reversed(chains(before)):
         parse = parse_chain(ctx.body, chain)
         if parse.is_org and parse.org and noun_low in parse.org.lower().split():
@@ -324,7 +363,7 @@ def _speaker_from_chain_text(ctx: _Context, text: str, offset: int) -> _Speaker 
     chain = found[-1]
     parse = parse_chain(text, chain)
     if parse.is_org and parse.org:
-        return _Speaker(re.sub(r"^the\s+", "", parse.org, flags=re.IGNORECASE), None, parse.country)
+        return _Speaker(_org_as_written(text, chain), None, parse.country)
     if not parse.name:
         words = [t for t in chain.tokens if t.text[0].isupper()]
         if len(words) == 1 and is_acronym(words[0].base):
@@ -394,6 +433,9 @@ def _speaker_ending(ctx: _Context, text: str, offset: int, paragraph: int) -> _S
     named = _named_in(ctx, offset, offset + len(text))
     if named is not None:
         return named
+    document = _DOC_HEADED.match(tail)
+    if document:
+        return _org_from_noun(ctx, document.group("noun"), offset + len(text))
     for the in reversed(list(re.finditer(r"\bthe\s", tail, re.IGNORECASE))):
         phrase = tail[the.start() :]
         resolved = _resolve_descriptor(ctx, phrase, offset + len(text) - len(phrase))
@@ -569,7 +611,8 @@ def _pre_attribution(ctx: _Context, span: QuoteSpan, pre: str, pre_start: int) -
     # (subject, adverbs, verb, complement): test that first, then search only that tail
     tail_start = max(0, len(pre) - 300)
     match = _PRE_COLON.search(pre, tail_start) if pre.rstrip()[-1:] in {":", ","} else None
-    if match and match.group("verb").lower() not in WEAK_VERBS:
+    if match and (match.group("verb").lower() not in WEAK_VERBS or _DOC_HEADED.match(match.group("subj"))):
+        # "read" attributes only when a document reads ("The tweet reads, ...")
         subject_text = match.group("subj")
         speaker = _speaker_ending(ctx, subject_text, pre_start + match.start("subj"), span.paragraph)
         if speaker is not None:

@@ -428,3 +428,22 @@ def test_an_official_speaks_for_the_country_the_article_is_about() -> None:
         '"The crew tried to dump the bales overboard," said Police Commissioner Clifton Hicken.'
     )
     assert one(body).speaker_country == "GUY"
+
+
+def test_a_tweet_quoted_in_translation_speaks_for_the_account_that_posted_it() -> None:
+    body = (
+        "The coast guard reported the arrests on Monday.\n\n"
+        "#Patrol| Texto en otro idioma sobre la operación pic.twitter.com/abc — GUARDIA COSTERA (@GuardiaCostera_X) "
+        "May 3, 2024\n\n"
+        'The tweet reads, "Our units intercepted two boats and arrested six crew members at dawn."'
+    )
+    assert one(body).speaker == "GUARDIA COSTERA"
+
+
+def test_a_release_speaks_for_the_organisation_reported_speaking_before_it() -> None:
+    body = (
+        "The Canadian Embassy is praising customs officers for the seizure.\n\n"
+        'A release issued this evening says, quote, "The Embassy commends the customs service for its work on '
+        "this case and for the arrests made at the port."
+    )
+    assert one(body).speaker == "Canadian Embassy"
