@@ -23,7 +23,10 @@ CUES = {
     "cultivation": r"cultivat\w*|planted|grown|growing|grow|covering|covered|under coca|acreage|farming|"
     r"dedicated to|crops?|plantations?|fields?",
 }
-CUE_PATTERNS = {kind: re.compile(rf"\b(?:{p})\b", re.IGNORECASE) for kind, p in CUES.items()}
+# One pattern for all kinds (one pass over the text), tried only where a word starts.
+CUE_PATTERN = re.compile(
+    r"(?<!\w)(?:" + "|".join(rf"(?P<{kind}>{p})" for kind, p in CUES.items()) + r")\b", re.IGNORECASE
+)
 # Words for drugs in general, in lower case: "Drugs" capitalised is mostly inside a name ("United
 # Nations Office on Drugs and Crime"). A drug named as part of a mix ("the vast majority of which
 # was cocaine") is generic too: the figure is of the mix.
@@ -76,7 +79,10 @@ class FactContext:
         self.drug_starts = [d.start for d in self.drugs]
         self.generic = [(m.start(), m.end()) for m in GENERIC_DRUGS.finditer(body)]
         self.generic_starts = [g[0] for g in self.generic]
-        self.cues = {kind: Spans(p.finditer(body)) for kind, p in CUE_PATTERNS.items()}
+        cue_matches: dict[str, list[re.Match[str]]] = {kind: [] for kind in CUES}
+        for match in CUE_PATTERN.finditer(body):
+            cue_matches[str(match.lastgroup)].append(match)
+        self.cues = {kind: Spans(iter(matches)) for kind, matches in cue_matches.items()}
         self.breaks = Spans(_CLAUSE_BREAK.finditer(body))
         crops = Counter(CROP_OF.get(d.drug, d.drug) for d in self.drugs)
         crops = Counter({k: v for k, v in crops.items() if k in CROPS})
