@@ -90,3 +90,21 @@ def test_every_institution_points_at_a_known_code_and_one_country(table: dict[st
             assert owners.setdefault(name, iso3) == iso3, f"{name!r} listed for {owners[name]} and {iso3}"
             # an institution name that is a country name would shadow the country
             assert country_code(name) in (None, iso3), name
+
+
+def test_word_boundaries_of_country_labels() -> None:
+    text = (
+        "Colombians, Colombianos and Nigerians met U.S.-led teams in Niger; the Dominican "
+        "Republic's envoy, Afro-American groups and Peru's Peruvian police. Chadwick saw Guinea-Bissau."
+    )
+    found = [(m.text, m.iso3) for m in find_countries(text)]
+    assert found == [
+        ("Colombians", "COL"),
+        ("Nigerians", "NGA"),
+        ("U.S.", "USA"),
+        ("Dominican Republic", "DOM"),
+        ("Peru", "PER"),
+        ("Peruvian", "PER"),
+        ("Guinea-Bissau", "GNB"),
+    ]
+    assert all(text[m.start : m.end] == m.text for m in find_countries(text))
