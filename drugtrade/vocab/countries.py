@@ -31,6 +31,7 @@ Georgia, Chad, Turkey the bird...).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -195,7 +196,15 @@ def _names() -> dict[str, str]:
         index.setdefault(former.name, former.iso3)
     for short, name in SHORT_NAMES.items():
         index[short] = _code_of(name)
+    # news often drops the accents: "Curacao", "Cote d'Ivoire", "Sao Tome and Principe"
+    for name, code in list(index.items()):
+        index.setdefault(_without_accents(name), code)
     return index
+
+
+def _without_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @cache

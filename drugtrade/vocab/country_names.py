@@ -171,6 +171,8 @@ SHORT_NAMES: dict[str, str] = {
     "Swaziland": "Eswatini",
     "Macedonia": "North Macedonia",
     "Kosovo": "Kosovo",
+    "Trinidad": "Trinidad and Tobago",  # the island, as news names the country
+    "Tobago": "Trinidad and Tobago",
     # The region's own spellings, as agencies' names keep them ("Policía Nacional del Perú").
     "Perú": "Peru",
     "México": "Mexico",
