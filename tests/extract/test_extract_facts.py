@@ -38,7 +38,14 @@ def test_amounts(text: str, value: Decimal, unit: None) -> None:
 @pytest.mark.parametrize(
     ("sentence", "kind", "value", "value_max", "unit", "drug"),
     [
-        ("Customs officers seized 212 kilogrammes of cocaine at the port.", "seizure", 212, None, "kg", "cocaine"),
+        (
+            "Customs officers seized 212 kilogrammes of cocaine at the port.",
+            "seizure",
+            212,
+            None,
+            "kg",
+            "cocaine",
+        ),
         ("Agents seized 350 grams of heroin in the raid.", "seizure", 0.35, None, "kg", "heroin"),
         ("Police seized five ounces of crack in the flat.", "seizure", 5 * OZ, None, "kg", "cocaine"),
         ("Troopers seized 31 lbs of meth on the highway.", "seizure", 31 * LB, None, "kg", "methamphetamine"),
@@ -50,10 +57,31 @@ def test_amounts(text: str, value: Decimal, unit: None) -> None:
         ("Inspectors intercepted 45k pounds of marijuana.", "seizure", 45000 * LB, None, "kg", "marijuana"),
         ("Deputies found 9 pounds of psilocybin mushrooms.", "seizure", 9 * LB, None, "kg", "hallucinogens"),
         ("Agents seized 7,000 fentanyl pills weighing 2 kilos.", "seizure", 2, None, "kg", "fentanyl"),
-        ("Growers planted 2-3 acres of marijuana in the hills.", "cultivation", 2 * ACRE, 3 * ACRE, "ha", "marijuana"),
+        (
+            "Growers planted 2-3 acres of marijuana in the hills.",
+            "cultivation",
+            2 * ACRE,
+            3 * ACRE,
+            "ha",
+            "marijuana",
+        ),
         ("Coca covered between 120 and 150 hectares there.", "cultivation", 120, 150, "ha", "coca bush"),
-        ("Farmers grew coca on 1.5 million hectares, the agency estimated.", "cultivation", 1.5e6, None, "ha", "coca bush"),
-        ("Teams eradicated 730 hectares of opium poppy in the state.", "eradication", 730, None, "ha", "opium poppy"),
+        (
+            "Farmers grew coca on 1.5 million hectares, the agency estimated.",
+            "cultivation",
+            1.5e6,
+            None,
+            "ha",
+            "coca bush",
+        ),
+        (
+            "Teams eradicated 730 hectares of opium poppy in the state.",
+            "eradication",
+            730,
+            None,
+            "ha",
+            "opium poppy",
+        ),
         ("Soldiers burned a 0.8-hectare plot of coca.", "eradication", 0.8, None, "ha", "coca bush"),
         ("Potential cocaine production reached 2,300 metric tons.", "production", 2300, None, "t", "cocaine"),
     ],
@@ -91,7 +119,9 @@ def test_the_crop_of_an_area_is_the_crop_the_article_is_about() -> None:
 
 
 def test_a_restatement_in_another_unit_is_one_fact() -> None:
-    facts = extract_facts("Troops destroyed a 2-hectare (4.9-acre) field of coca. Police seized 50kg/110 lbs of cocaine.")
+    facts = extract_facts(
+        "Troops destroyed a 2-hectare (4.9-acre) field of coca. Police seized 50kg/110 lbs of cocaine."
+    )
     assert [(f.kind, f.value) for f in facts] == [("eradication", 2.0), ("seizure", 50.0)]
 
 
@@ -172,12 +202,16 @@ def test_nul_bytes_and_long_digit_runs_are_harmless() -> None:
         "Police seized\x00 7 tons\x00 of cocaine.\x00 "
         + "9" * 200_000
         + " kg "
-        + "1" + ",000" * 20_000  # one "number" of 20,000 thousands groups and no unit
+        + "1"
+        + ",000" * 20_000  # one "number" of 20,000 thousands groups and no unit
         + " 5" * 10_000
         + " hectares of coca were destroyed."
     )
     facts = extract_facts(body)
-    assert [(f.kind, f.value, f.drug) for f in facts] == [("seizure", 7000.0, "cocaine"), ("eradication", 5.0, "coca bush")]
+    assert [(f.kind, f.value, f.drug) for f in facts] == [
+        ("seizure", 7000.0, "cocaine"),
+        ("eradication", 5.0, "coca bush"),
+    ]
     assert [body[f.start : f.end] for f in facts] == ["7 tons", "5 hectares of coca"]
 
 
@@ -209,7 +243,9 @@ def real_set(shared_dir: Path) -> tuple[dict, Path]:
 
 
 @pytest.mark.parametrize(("first", "last"), [(1, 20), (21, 30)])
-def test_figure_recall_and_precision_on_real_articles(real_set: tuple[dict, Path], first: int, last: int) -> None:
+def test_figure_recall_and_precision_on_real_articles(
+    real_set: tuple[dict, Path], first: int, last: int
+) -> None:
     gold, folder = real_set
     found = total = extracted = unmatched = 0
     for number in range(first, last + 1):

@@ -59,7 +59,10 @@ def test_country_of_text(phrase: str, iso3: str | None) -> None:
 
 def test_mentions_of_places_in_a_country_are_not_country_mentions_by_default() -> None:
     assert find_countries("Police in Sinaloa and Ontario") == []
-    assert [m.iso3 for m in find_countries("Police in Sinaloa and Ontario", institutions=True)] == ["MEX", "CAN"]
+    assert [m.iso3 for m in find_countries("Police in Sinaloa and Ontario", institutions=True)] == [
+        "MEX",
+        "CAN",
+    ]
 
 
 def test_institutions_are_not_countries_to_the_name_lookup() -> None:
@@ -79,7 +82,9 @@ def test_statistics_side_does_not_take_news_aliases() -> None:
     assert resolve_country("Britain") is None
 
 
-@pytest.mark.parametrize("table", [INSTITUTIONS, PLACES, SHIP_PREFIXES], ids=["institutions", "places", "ships"])
+@pytest.mark.parametrize(
+    "table", [INSTITUTIONS, PLACES, SHIP_PREFIXES], ids=["institutions", "places", "ships"]
+)
 def test_every_institution_points_at_a_known_code_and_one_country(table: dict[str, tuple[str, ...]]) -> None:
     owners: dict[str, str] = {}
     for iso3, names in table.items():
