@@ -80,7 +80,7 @@ ROLE_NOUNS = frozenset(
         justice magistrate auditor comptroller ombudsman deputy secretary-general director-general man woman
         source spokesmen commissioner delegate administrator attache attaché commandant constable corporal
         marshal trooper superintendent inspector-general vice-minister viceminister undersecretary registrar
-        warden dean rector coordinator"""
+        warden dean rector coordinator mp mps mep msp"""
     )
 )
 # Capitalised words that belong to roles, offices and organisations, never to a person's name.

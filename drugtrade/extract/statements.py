@@ -381,9 +381,6 @@ def _speaker_from_chain_text(ctx: _Context, text: str, offset: int) -> _Speaker 
         country = person.country or parse.country
         return _Speaker(person.name, person.role, country)
     role = parse.role if parse.role and parse.role.rstrip(".\u2024").lower() not in _HONORIFICS else None
-    if len(parse.name) == 1 and role is None:
-        # one capitalised word nobody introduced ("the Conservative MP"): not enough for a name
-        return None
     return _Speaker(name, role, parse.country)
 
 

@@ -447,3 +447,14 @@ def test_a_release_speaks_for_the_organisation_reported_speaking_before_it() -> 
         "this case and for the arrests made at the port."
     )
     assert one(body).speaker == "Canadian Embassy"
+
+
+def test_a_short_quotation_nested_in_a_straight_quoted_one_stays_inside_it() -> None:
+    body = (
+        'Minister Carla Ventura Ruiz said, "The country is still on the "priority watch" list, but this week\'s '
+        'seizures show the work our police are doing at the ports."'
+    )
+    statement = one(body)
+    assert statement.speaker == "Carla Ventura Ruiz"
+    assert statement.quote.endswith("at the ports.")
+    assert '"priority watch"' in statement.quote
