@@ -65,6 +65,7 @@ _JOINED = re.compile(r"\s*(?:\b(?:and|or|plus)|&)\s+(?:(?:some|other|suspected)\
 _THE_DRUG = re.compile(r"\bthe drug\b(?!s)", re.IGNORECASE)
 _NOT_DRUGS = frozenset({"precursors", "other drugs"})
 _MASS_OF_CROP = {"coca bush": "coca leaf"}  # "10 tons of coca" is leaf, not the crop
+_YEAR_AFTER = 30  # characters after a figure's phrase where its own year stands ("in 2022")
 _YEAR = re.compile(r"\b(19[6-9]\d|20[0-9]\d)\b")
 _RELATIVE_YEAR = {
     r"\blast year\b|\bthe previous year\b|\bthe year before\b|\ba year earlier\b|\ba year before\b": -1,
@@ -210,12 +211,18 @@ def _country(text: FactContext, spans: list[tuple[int, int]], position: int) -> 
 def _year(
     body: str, sentence: tuple[int, int], start: int, end: int, following: int, published: date | None
 ) -> int | None:
-    after = body[end:following]
+    """The year a figure is for: a year or relative year right after its phrase ("... of coca in
+    2022", "4.9 tons a year earlier"), else the nearest year of its sentence, else a relative year
+    before it ("Last year, police seized ...") against the publication date."""
+    after = re.split(r"[;!?]|\.(?!\d)", body[end : min(following, end + _YEAR_AFTER)], maxsplit=1)[0]
     explicit = [
         (abs(m.start() - start), int(m.group(1)))
         for m in _YEAR.finditer(body, *sentence)
         if not (start <= m.start() < end)
     ]
+    stated = _YEAR.search(after)
+    if stated:
+        return int(stated.group(1))
     for pattern, delta in _RELATIVE_YEAR.items():
         if re.search(pattern, after, re.IGNORECASE):
             if (
@@ -223,7 +230,7 @@ def _year(
                 and re.search(r"\ba year (?:earlier|before)\b|\bthe previous year\b", after)
                 and explicit
             ):
-                return min(explicit)[1] - 1
+                return min(explicit)[1] - 1  # "7.5 tons in 2024, up from 4.9 tons a year earlier"
             return published.year + delta if published else None
     if explicit:
         return min(explicit)[1]

@@ -268,3 +268,17 @@ def test_fact_phrases_are_the_printed_text(real_set: tuple[dict, Path]) -> None:
         for fact in extract_facts(body):
             assert body[fact.start : fact.end] == fact.text
             assert re.match(r"[\d.]|[A-Za-z]", unicodedata.normalize("NFKC", fact.text)), fact.text
+
+
+def test_a_figure_takes_the_year_printed_right_after_it() -> None:
+    body = (
+        "Coca on indigenous land grew from 2,100 hectares in 2019 to 3,400 hectares in 2023, and the "
+        "national area reached 90,000 hectares in 2023, 10% more than the previous year (2022), when "
+        "there were 81,800 hectares."
+    )
+    assert [(f.value, f.year) for f in extract_facts(body)] == [
+        (2100.0, 2019),
+        (3400.0, 2023),
+        (90000.0, 2023),
+        (81800.0, 2022),
+    ]
