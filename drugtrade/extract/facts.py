@@ -14,10 +14,14 @@ Kind: a mass is a seizure or a production figure by the nearest seizure or produ
 its sentence (for a seizure, also of the sentence before it in the paragraph: "intercepted a
 parcel ... testing positive as 14 grams of fentanyl"); an area is an eradication where an
 eradication word stands in its clause, else in its sentence, else cultivation where its sentence
-has a cultivation word or names the crop. Targets, goals and
-prevented production ("neutralized the production of 153 tons") are not facts.
+has a cultivation word or names the crop. Not facts: targets, plans and promises ("plans to
+eradicate"), prevented production ("neutralized the production of 153 tons"), rates ("per
+hectare"), differences ("39,000 hectares less"), package sizes ("300 one-kilogram bricks"), a
+restatement in another unit ("0.5-hectare (1.2-acre)"), and one figure for two drugs ("4 tons of
+cocaine and marijuana").
 
-Drug, in order: the "of ..." phrase after the unit ("of illegal coca leaf crops"); the nearest
+Drug, in order: the head of the "of ..." phrase after the unit ("of illegal coca leaf crops";
+"of methamphetamine precursors" are precursors; "crack", "coke", "weed" count there); the nearest
 drug word of the clause, then of the sentence; then, for a mass, the drug named earlier in the
 paragraph or, after "the drug", earlier in the article; for an area, the crop the article is
 about (the crop named in most of its crop mentions). A generic word ("drugs", "narcotics")
@@ -26,9 +30,10 @@ a wrong drug in the warehouse is worse than a missing figure. Precursor chemical
 
 Country: the country named in the clause, else the sentence, else earlier in the paragraph, by
 name, demonym or national institution (drugtrade.vocab.countries), never a destination or origin
-("bound for Belgium"); where none is, the country of at least 60% of the article's country
-mentions, if any. Year: only where the sentence states it ("in 2024", "last year" against
-the publication date).
+("bound for Belgium"), a neighbour ("between Colombia and Peru") or a nationality ("a Colombian
+trafficker"); where none is, the country of at least 60% of the article's country mentions, if
+any. Year: only where the sentence states it, preferring the year printed right after the figure
+("18,674 hectares in 2022"); relative years ("last year") against the publication date.
 
 Every window is bounded (a sentence is cut to a few hundred characters around its figure), so
 extraction stays linear in the length of the text however many numbers it holds.
