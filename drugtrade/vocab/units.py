@@ -65,10 +65,12 @@ TABLE_UNIT_LABELS: dict[str, str] = {
 
 # Unit words of prose (lower case, one space; plural and British spellings) -> canonical unit.
 PROSE_UNIT_LABELS: dict[str, str] = {
+    # the tables' mass and area labels, except abbreviations that are words in prose ("ac", "mt",
+    # "gr") and table phrasing ("kg equivalent")
     **{
-        k: v
-        for k, v in TABLE_UNIT_LABELS.items()
-        if TABLE_UNIT_LABELS[k] != "count" and k not in {"ac", "mt", "gr"}
+        label: unit
+        for label, unit in TABLE_UNIT_LABELS.items()
+        if unit != "count" and label not in {"ac", "mt", "gr", "kg equivalent"}
     },
     "kilogramme": "kg",
     "kilogrammes": "kg",
@@ -79,7 +81,6 @@ PROSE_UNIT_LABELS: dict[str, str] = {
     "oz": "oz",
     "ton": "t",
     "tons": "t",
-    "metric tonne": "t",
     "square kilometre": "km2",
     "square kilometres": "km2",
     "square kilometer": "km2",
