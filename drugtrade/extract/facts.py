@@ -76,6 +76,7 @@ _RELATIVE_YEAR = {
     r"\blast year\b|\bthe previous year\b|\bthe year before\b|\ba year earlier\b|\ba year before\b": -1,
     r"\bthis year\b|\bso far this year\b|\bthe first (?:half|quarter) of the year\b|\bthe current year\b": 0,
 }
+_THIS_YEAR = next(pattern for pattern, delta in _RELATIVE_YEAR.items() if delta == 0)
 
 
 @dataclass(frozen=True)
@@ -239,6 +240,10 @@ def _year(
             return published.year + delta if published else None
     if explicit:
         return min(explicit)[1]
+    # "this year" further on ("..., the largest haul so far this year"); a year-before phrase that
+    # far is a comparison ("18% more than the previous year"), not the figure's year
+    if published and re.search(_THIS_YEAR, body[end:following], re.IGNORECASE):
+        return published.year
     before = body[sentence[0] : start]
     for pattern, delta in _RELATIVE_YEAR.items():
         if re.search(pattern, before, re.IGNORECASE) and published:
