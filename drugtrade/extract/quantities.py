@@ -59,8 +59,14 @@ _AMOUNT = (
 _UNIT = "|".join(
     re.escape(u).replace(r"\ ", r"\s+") for u in sorted(PROSE_UNIT_LABELS, key=len, reverse=True)
 )
+_STARTS = "".join(
+    sorted(
+        {w[0] + w[0].upper() for w in [*_UNITS_WORDS, *_TENS_WORDS, *_OTHER_WORDS, "between", "half", "a"]}
+    )
+)
 _QUANTITY = re.compile(
-    rf"(?<![\w.,$£€])(?:"
+    # the first characters a quantity can start with, checked before the alternatives
+    rf"(?<![\w.,$£€])(?=[\d.{_STARTS}])(?:"
     rf"(?P<between>between)\s+(?P<b_low>{_AMOUNT})\s+and\s+(?P<b_high>{_AMOUNT})"
     rf"|(?P<half>half)\s+an?"
     rf"|(?P<one>an?)(?=\s+(?:{_UNIT})\s+of\b)"
