@@ -36,6 +36,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from drugtrade.extract.abbreviations import mask_abbreviation_stops, unmask
+from drugtrade.extract.gender import gender_of, pronoun_gender
 from drugtrade.extract.lexicon import (
     DOCUMENT_NOUNS,
     OPINION_VERBS,
@@ -207,10 +208,12 @@ def _is_subject(ctx: _Context, ref_start: int) -> bool:
     )
 
 
-def _resolve_pronoun(ctx: _Context, position: int, paragraph: int) -> _Speaker:
+def _resolve_pronoun(ctx: _Context, position: int, paragraph: int, pronoun: str | None = None) -> _Speaker:
     """The person a he/she at ``position`` refers to, within this and the two previous paragraphs:
     the last person who was the subject of a sentence, else the last person named. A person merely
-    named inside a clause ("Gupta said Biden will ...") does not take the pronoun from the subject."""
+    named inside a clause ("Gupta said Biden will ...") does not take the pronoun from the subject.
+    Among those candidates the pronoun prefers the last one of its gender (gender.py); when no
+    candidate's gender matches, recency decides alone."""
     window_start = ctx.paras[max(0, paragraph - 2)].start
     refs = [
         r
@@ -221,7 +224,20 @@ def _resolve_pronoun(ctx: _Context, position: int, paragraph: int) -> _Speaker:
         return _UNKNOWN
     subjects = [r for r in refs if r.person is not None and _is_subject(ctx, r.start)]
     last = subjects[-1] if subjects and refs[-1].person is not None else refs[-1]
+    wanted = pronoun_gender(pronoun) if pronoun else None
+    if wanted and last.person is not None and _gender(last.person) not in {None, wanted}:
+        # the recent choice is known to be of the other gender: the last candidate of the pronoun's
+        # gender, else the last one whose gender is unknown
+        ordered = [r for r in (*reversed(subjects), *reversed(refs)) if r.person is not None]
+        genders = [_gender(r.person) for r in ordered if r.person is not None]
+        matching = next((r for r, g in zip(ordered, genders, strict=True) if g == wanted), None)
+        unknown = next((r for r, g in zip(ordered, genders, strict=True) if g is None), None)
+        last = matching or unknown or last
     return _person(last.person) if last.person is not None else _UNKNOWN
+
+
+def _gender(person: Person) -> str | None:
+    return gender_of(person.name, person.role)
 
 
 # nouns that describe any official: "the official said" takes the last person named with a role
@@ -425,8 +441,9 @@ def _speaker_ending(ctx: _Context, text: str, offset: int, paragraph: int) -> _S
     tail = text[-160:]
     if _UNNAMED_FOR.search(tail):
         return _UNKNOWN  # "a spokesman for the Regional Security System": a person, unnamed
-    if _PRONOUN_END.search(tail):
-        return _resolve_pronoun(ctx, offset + len(text), paragraph)
+    pronoun_end = _PRONOUN_END.search(tail)
+    if pronoun_end:
+        return _resolve_pronoun(ctx, offset + len(text), paragraph, pronoun_end.group(1))
     named = _named_in(ctx, offset, offset + len(text))
     if named is not None:
         return named
@@ -470,7 +487,7 @@ def _speaker_starting(ctx: _Context, text: str, offset: int, paragraph: int) -> 
     """The speaker phrase that starts ``text`` (the words right after a speech verb)."""
     match = re.match(r"\s*(he|she)\b", text)
     if match:
-        return _resolve_pronoun(ctx, offset, paragraph)
+        return _resolve_pronoun(ctx, offset, paragraph, match.group(1))
     clause = re.split(
         r"[,.;:!?\"“”()]|\s(?:who|which|in|at|on|during|after|before|to|of the|while)\s", text, maxsplit=1
     )[0]
@@ -587,7 +604,7 @@ def _sentence_subject(ctx: _Context, sentence_start: int, limit: int, paragraph:
     offset = sentence_start + (len(text) - len(lead))
     pronoun = re.match(r"(He|She|he|she)\b", lead)
     if pronoun:
-        return _resolve_pronoun(ctx, offset, paragraph)
+        return _resolve_pronoun(ctx, offset, paragraph, pronoun.group(1))
     for ref in ctx.refs_between(sentence_start, limit, limit=len(ctx.people.refs)):
         if not ref.possessive and not ctx.inside_quote(ref.start):
             # the subject is at the start of the sentence, possibly behind a role phrase

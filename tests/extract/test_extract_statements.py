@@ -458,3 +458,20 @@ def test_a_short_quotation_nested_in_a_straight_quoted_one_stays_inside_it() -> 
     assert statement.speaker == "Carla Ventura Ruiz"
     assert statement.quote.endswith("at the ports.")
     assert '"priority watch"' in statement.quote
+
+
+def test_she_prefers_the_last_woman_over_a_more_recent_man() -> None:
+    body = (
+        "Prosecutor Laura Mendes Costa opened the trial on Monday.\n\n"
+        "Defence lawyer Peter Walsh asked for more time.\n\n"
+        '"The evidence against the network is overwhelming and we will present all of it," she said.'
+    )
+    assert one(body).speaker == "Laura Mendes Costa"
+
+
+def test_a_pronoun_of_the_wrong_gender_still_takes_the_only_candidate() -> None:
+    body = (
+        "Agency chief Susan Rowe testified before the committee.\n\n"
+        '"The cartels now run the whole supply chain from the chemicals to the pills," he told the senators.'
+    )
+    assert one(body).speaker == "Susan Rowe"
