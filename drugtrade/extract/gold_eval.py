@@ -18,8 +18,8 @@ Matching follows the set's README:
   (titles and rank abbreviations compared in one spelling), country when the codes are equal; both are scored over
   the right statements whose gold has a role / a country;
 - a gold fact is found when an extracted fact of the same kind, whose drug contains the gold
-  drug, has a value (in kg or ha) within 0.5% of the gold value (or of either end of a range, or
-  between them).
+  drug, has a value (in kg or ha; either end of an extracted range) within 0.5% of the gold value
+  (or of either end of a gold range, or between them).
 """
 
 from __future__ import annotations
@@ -209,13 +209,15 @@ def _fact_matches(fact: TextFact, gold: dict) -> bool:
         return False
     if not fact.drug or gold["drug"].lower() not in fact.drug.lower():
         return False
-    value = fact.value * base[1]
     low, high = float(gold["value"]), float(gold.get("value_max") or gold["value"])
+    extracted_max = getattr(fact, "value_max", None)
+    values = [fact.value * base[1]] + ([extracted_max * base[1]] if extracted_max is not None else [])
 
-    def near(target: float) -> bool:
+    def near(value: float, target: float) -> bool:
         return abs(value - target) <= VALUE_TOLERANCE * abs(target)
 
-    return near(low) or near(high) or low <= value <= high
+    # a value (either end of an extracted range) near either end of the gold one, or between them
+    return any(near(v, low) or near(v, high) or low <= v <= high for v in values)
 
 
 def score_statements(name: str, gold: Iterable[dict], extracted: list[Statement]) -> ArticleResult:
