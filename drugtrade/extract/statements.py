@@ -381,7 +381,7 @@ def _speaker_from_chain_text(ctx: _Context, text: str, offset: int) -> _Speaker 
     if parse.is_org and parse.org:
         return _Speaker(_org_as_written(text, chain), None, parse.country)
     if not parse.name:
-        words = [t for t in chain.tokens if t.text[0].isupper()]
+        words = [t for t in chain.tokens if t.text[0].isupper() and t.text.lower() not in STOP_CAPITALISED]
         if len(words) == 1 and is_acronym(words[0].base):
             return _Speaker(words[0].base, None, parse.country)  # "the DEA said"
         return None
@@ -647,7 +647,12 @@ def _pre_attribution(ctx: _Context, span: QuoteSpan, pre: str, pre_start: int) -
         if speaker is not None:
             return _Attribution(speaker, "participial", False)
     # reported speech: the last speech verb of the clause before the quote, and its subject
-    verbs = [m for m in _REPORTED.finditer(pre) if m.group("verb").lower() not in WEAK_VERBS]
+    # a capitalised "States" or "Reports" is a name ("United States"), not a verb
+    verbs = [
+        m
+        for m in _REPORTED.finditer(pre)
+        if m.group("verb").lower() not in WEAK_VERBS and not m.group("verb")[0].isupper()
+    ]
     for verb in reversed(verbs):
         before = pre[: verb.start()]
         before_clean = re.sub(rf"\b{_ADVERBS}$", "", before)
@@ -692,6 +697,15 @@ def _attribute(ctx: _Context) -> list[_Attribution | None]:
             same_sentence = ctx.sentence_start(previous.open_mark) == sentence_start
             between = ctx.body[previous.after : span.open_mark]
             if same_sentence and re.fullmatch(r"\s*,?\s*(?:and|or|but|as well as|then|,)?\s*", between):
+                found = _Attribution(results[k - 1].speaker, "coordinated", False)
+            elif (
+                same_sentence
+                and results[k - 1].rule in {"reported-speech", "according-to", "participial", "coordinated"}
+                and not _speech_word_in(between)
+                and not _names_someone_else(ctx, previous.after, span.open_mark, results[k - 1].speaker)
+            ):
+                # "X said that authorities "a" and seized the drugs, which had been "b"": one
+                # reporting clause governs every quoted fragment of its sentence
                 found = _Attribution(results[k - 1].speaker, "coordinated", False)
             elif not ctx.body[
                 ctx.sentence_end(previous.after) : span.open_mark
@@ -805,6 +819,13 @@ def _share_over_paragraphs(ctx: _Context, results: list[_Attribution | None]) ->
             for i in group:
                 if results[i] is None or results[i].rule == "continuation":
                     results[i] = _Attribution(known.speaker, "continuation", known.direct)
+
+
+_SPEECH_WORDS = SPEECH_VERBS_FINITE | SPEECH_PARTICIPLES | SPEECH_VERBS_BASE | OPINION_VERBS
+
+
+def _speech_word_in(text: str) -> bool:
+    return any(w.lower() in _SPEECH_WORDS for w in re.findall(r"[\w'’]+", text))
 
 
 def _names_someone_else(ctx: _Context, start: int, end: int, speaker: _Speaker) -> bool:

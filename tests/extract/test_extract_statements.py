@@ -475,3 +475,13 @@ def test_a_pronoun_of_the_wrong_gender_still_takes_the_only_candidate() -> None:
         '"The cartels now run the whole supply chain from the chemicals to the pills," he told the senators.'
     )
     assert one(body).speaker == "Susan Rowe"
+
+
+def test_one_reporting_clause_governs_every_quoted_fragment_of_its_sentence() -> None:
+    body = (
+        "The Coast Guard said that, working with the United States Navy, its crews “quickly” boarded the "
+        "boat and seized the cargo, which had been “hidden under a false floor in the engine room”."
+    )
+    found = extract_statements(body)
+    assert [s.speaker for s in found] == ["Coast Guard"]
+    assert found[0].quote.startswith("hidden under a false floor")
