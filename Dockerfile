@@ -43,7 +43,7 @@ RUN python -c 'import tomllib; print("\n".join(tomllib.load(open("/opt/drugtrade
         --requirement /tmp/drugtrade-requirements.txt \
  && rm /tmp/drugtrade-requirements.txt
 
-# The package itself, editable: drugtrade/vocab.py and drugtrade/normalize/countries_seed.py find
+# The package itself, editable: drugtrade/vocab/drugs.py and drugtrade/normalize/countries_seed.py find
 # dbt_project/seeds beside the package, as in a checkout, and a checkout mounted over
 # /opt/drugtrade/drugtrade (docker-compose.yml) is the code that runs.
 COPY --chown=airflow:0 drugtrade /opt/drugtrade/drugtrade

@@ -86,7 +86,8 @@ TEXT_FACTS = pa.schema(
         pa.field("retrieved_at", TS, nullable=False),
         pa.field("ingest_date", pa.date32(), nullable=False),
         pa.field("kind", pa.string(), nullable=False),  # seizure | cultivation | eradication | production
-        pa.field("value", pa.float64(), nullable=False),
+        pa.field("value", pa.float64(), nullable=False),  # the low end of a range
+        pa.field("value_max", pa.float64()),  # the high end of a range ("4-6 acres"), else null
         pa.field("unit", pa.string(), nullable=False),  # kg | ha | t
         pa.field("drug", pa.string()),
         pa.field("country", pa.string()),

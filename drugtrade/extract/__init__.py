@@ -4,8 +4,10 @@
     extract_statements(body) -> list[Statement]                                 (statements.py)
     extract_mentions(body) -> list[Mention]                                     (mentions.py)
     extract_facts(body, published_date=None) -> list[TextFact]                  (facts.py)
+    find_quantities(text) -> list[Quantity]                                     (quantities.py)
     tag_topics(text) -> tuple[str, ...]                                         (topics.py)
 
-Every function is pure: no module keeps mutable state (the cached tables are read-only views of
-the seeds and pycountry), so the pipeline can run them in a process pool.
+Countries, drugs and units come from the vocabularies the statistics side uses too
+(drugtrade.vocab). Every function is pure: no module keeps mutable state (the cached tables are
+read-only views of the seeds and pycountry), so the pipeline can run them in a process pool.
 """

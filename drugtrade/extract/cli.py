@@ -1,7 +1,9 @@
-"""Commands: ``statements PATH...`` and ``facts PATH...`` print one JSON object per line.
+"""Commands: ``statements PATH...`` and ``facts PATH...`` print one JSON object per line;
+``eval GOLD_DIR`` scores both against a gold folder (see drugtrade/extract/gold_eval.py).
 
     python -m drugtrade.extract.cli statements sources/articles/sample-news/*.html
     python -m drugtrade.extract.cli facts article.txt
+    python -m drugtrade.extract.cli eval ../shared/samples/articles/real --articles 01-20
 
 HTML and plain-text files are accepted (by extension, else sniffed). A file that yields no
 article is reported on stderr as a JSON object with its path and reason; the others are still
@@ -20,6 +22,7 @@ from typing import Any
 from drugtrade.extract.content import ExtractedArticle, ExtractionError, extract_article
 from drugtrade.extract.content_cli import register_content
 from drugtrade.extract.facts import extract_facts
+from drugtrade.extract.gold_eval import GoldError, below_targets, evaluate_folder, format_report
 from drugtrade.extract.statements import extract_statements
 
 _CONTENT_TYPES = {".txt": "text/plain", ".text": "text/plain", ".html": "text/html", ".htm": "text/html"}
@@ -63,6 +66,7 @@ def _fact_rows(path: Path, article: ExtractedArticle) -> Iterator[dict[str, Any]
             "path": str(path),
             "kind": f.kind,
             "value": f.value,
+            "value_max": f.value_max,
             "unit": f.unit,
             "drug": f.drug,
             "country": f.country,
@@ -88,6 +92,31 @@ def _run(
     return command
 
 
+def _article_names(spec: str) -> list[str]:
+    """'01-20,25' -> ['01', ..., '20', '25'] (names keep the zero padding of the first bound)."""
+    names: list[str] = []
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        low, _, high = part.partition("-")
+        if high and low.isdigit() and high.isdigit():
+            names += [str(n).zfill(len(low)) for n in range(int(low), int(high) + 1)]
+        else:
+            names.append(part)
+    return names
+
+
+def _eval(args: argparse.Namespace) -> int:
+    try:
+        report = evaluate_folder(args.gold_dir, _article_names(args.articles) if args.articles else None)
+    except GoldError as error:
+        sys.stderr.write(json.dumps({"path": str(args.gold_dir), "error": str(error)}) + "\n")
+        return 2
+    if args.json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+    else:
+        sys.stdout.write(format_report(report) + "\n")
+    return 1 if args.fail_below_targets and below_targets(report["totals"]) else 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``statements`` and ``facts`` commands to a parent parser's subparsers."""
     statements = subparsers.add_parser(
@@ -103,6 +132,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     facts.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="HTML or plain-text article files")
     facts.set_defaults(handler=_run(_fact_rows))
     register_content(subparsers)
+    evaluation = subparsers.add_parser(
+        "eval", help="score statements and facts against a gold folder (NN.txt + gold.json)"
+    )
+    evaluation.add_argument(
+        "gold_dir", type=Path, metavar="GOLD_DIR", help="folder with NN.txt and gold.json"
+    )
+    evaluation.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    evaluation.add_argument(
+        "--articles", metavar="LIST", help="score only these articles, e.g. 01-20 or 03,07 (default: all)"
+    )
+    evaluation.add_argument(
+        "--fail-below-targets", action="store_true", help="exit 1 when a figure is below its target"
+    )
+    evaluation.set_defaults(handler=_eval)
 
 
 def main(argv: list[str] | None = None) -> int:

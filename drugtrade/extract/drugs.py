@@ -34,14 +34,20 @@ class DrugMention:
 
 
 @cache
-def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
-    terms = {k: v for k, v in drug_terms().items() if k not in PROSE_AMBIGUOUS}
+def _pattern(ambiguous: bool = False) -> tuple[re.Pattern[str], dict[str, str]]:
+    terms = {k: v for k, v in drug_terms().items() if ambiguous or k not in PROSE_AMBIGUOUS}
     alternatives = "|".join(re.escape(k) for k in sorted(terms, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w])", re.IGNORECASE), terms
+    # first letters checked before the long alternation, which the engine tries one by one
+    first = "".join(sorted({re.escape(k[0]) for k in terms}))
+    return re.compile(rf"(?<![\w-])(?=[{first}])(?:{alternatives})(?![\w])", re.IGNORECASE), terms
 
 
-def find_drugs(text: str, start: int = 0, end: int | None = None) -> list[DrugMention]:
-    pattern, terms = _pattern()
+def find_drugs(
+    text: str, start: int = 0, end: int | None = None, *, ambiguous: bool = False
+) -> list[DrugMention]:
+    """Drug names in ``text[start:end]``. ``ambiguous`` also matches the words that are drugs only
+    where the context says so, as after a quantity ("two kilos of crack", "of weed")."""
+    pattern, terms = _pattern(ambiguous)
     found = []
     for match in pattern.finditer(text, start, len(text) if end is None else end):
         label = match.group(0)

@@ -1,20 +1,42 @@
 """Numeric facts about drug seizures, cultivation, eradication and production stated in text.
 
-A fact is a number with a unit of mass or area ("2.3 tons", "146,000 hectares", "1.5 million
-hectares", "5 metric tonnes", "2,400 lbs", "640 kilos") in a sentence that says what happened
-to it (a seizure, cultivation, eradication or production verb or noun). Units are normalised to
-the measures of the warehouse (drugtrade.schemas.OBSERVATIONS):
+A fact is a quantity of mass or area (drugtrade.extract.quantities: "2.3 tons", "506kg",
+"4-6 acres", "three ounces", "1.5 million hectares") that the text ties to a drug and to what
+happened to it. Values are normalised to the measures of the warehouse:
 
-  seizure              kg   tons/tonnes/metric tons are metric tonnes (1,000 kg): the sources are
-                            Latin American governments and the UN, which report metric tonnes;
-                            a US short ton (907.18 kg) would be overstated by 10%.
-  production           t    potential production, as UNODC publishes it
-  cultivation, eradication  ha   acres and square kilometres are converted
+  seizure                   kg  (tons are metric tonnes: see drugtrade.vocab.units)
+  production                t   potential production, as UNODC publishes it
+  cultivation, eradication  ha  (acres and square kilometres converted)
 
-The drug is the drug named in the "of ..." phrase after the unit, else the nearest drug in the
-sentence; for areas it is the crop (coca -> coca bush, opium -> opium poppy). Country and year
-are taken only where the sentence states them ("in 2024", "last year" against the publication
-date); nothing is carried over from other sentences.
+A range is stored as value (low end) and value_max (high end); every other fact has no value_max.
+
+Kind: a mass is a seizure or a production figure by the nearest seizure or production word of
+its sentence (for a seizure, also of the sentence before it in the paragraph: "intercepted a
+parcel ... testing positive as 14 grams of fentanyl"); an area is an eradication where an
+eradication word stands in its clause, else in its sentence, else cultivation where its sentence
+has a cultivation word or names the crop. Not facts: targets, plans and promises ("plans to
+eradicate"), prevented production ("neutralized the production of 153 tons"), rates ("per
+hectare"), differences ("39,000 hectares less"), package sizes ("300 one-kilogram bricks"), a
+restatement in another unit ("0.5-hectare (1.2-acre)"), and one figure for two drugs ("4 tons of
+cocaine and marijuana").
+
+Drug, in order: the head of the "of ..." phrase after the unit ("of illegal coca leaf crops";
+"of methamphetamine precursors" are precursors; "crack", "coke", "weed" count there); the nearest
+drug word of the clause, then of the sentence; then, for a mass, the drug named earlier in the
+paragraph or, after "the drug", earlier in the article; for an area, the crop the article is
+about (the crop named in most of its crop mentions). A generic word ("drugs", "narcotics")
+where the drug would be leaves the drug unknown, and a figure with no known drug is not a fact:
+a wrong drug in the warehouse is worse than a missing figure. Precursor chemicals are not drugs.
+
+Country: the country named in the clause, else the sentence, else earlier in the paragraph, by
+name, demonym or national institution (drugtrade.vocab.countries), never a destination or origin
+("bound for Belgium"), a neighbour ("between Colombia and Peru") or a nationality ("a Colombian
+trafficker"); where none is, the country of at least 60% of the article's country mentions, if
+any. Year: only where the sentence states it, preferring the year printed right after the figure
+("18,674 hectares in 2022"); relative years ("last year") against the publication date.
+
+Every window is bounded (a sentence is cut to a few hundred characters around its figure), so
+extraction stays linear in the length of the text however many numbers it holds.
 """
 
 from __future__ import annotations
@@ -23,146 +45,190 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from drugtrade.extract.countries import find_countries
 from drugtrade.extract.drugs import CROP_OF, find_drugs
+from drugtrade.extract.fact_context import CROPS, PARAGRAPH_WINDOW, FactContext, clause_of
+from drugtrade.extract.quantities import Quantity, find_quantities
 
-_SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
-_MASS_KG = {
-    "metric ton": 1000.0,
-    "metric tonne": 1000.0,
-    "tonne": 1000.0,
-    "ton": 1000.0,
-    "t": 1000.0,
-    "kilogram": 1.0,
-    "kilo": 1.0,
-    "kg": 1.0,
-    "pound": 0.45359237,
-    "lb": 0.45359237,
-    "gram": 0.001,
-    "g": 0.001,
-}
-_AREA_HA = {
-    "hectare": 1.0,
-    "ha": 1.0,
-    "acre": 0.40468564224,
-    "square kilometre": 100.0,
-    "square kilometer": 100.0,
-    "km2": 100.0,
-    "km²": 100.0,
-}
-_QUANTITY = re.compile(
-    r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?:\s*(?P<scale>thousand|million|billion|bn|m)\b)?\s*-?\s*"
-    r"(?P<unit>metric\s+tonnes|metric\s+tonne|metric\s+tons|metric\s+ton|tonnes|tonne|tons|ton|t|kilograms|kilogram|"
-    r"kilos|kilo|kgs|kg|pounds|pound|lbs|lb|grams|gram|g|hectares|hectare|ha|acres|acre|"
-    r"square\s+kilomet(?:re|er)s?|km2|km²)(?![\w])\.?",
+# Figures that are not facts: aims, and production that did not happen.
+_NOT_A_FACT_BEFORE = re.compile(
+    r"\b(?:targets?|goals?|objectives?|aims?|quotas?|capacity)\s+(?:of|was|is|to)\s+(?:\w+\s+){0,2}$"
+    r"|\b(?:neutrali[sz]\w*|prevent\w*|avert\w*|avoid\w*)\b(?:\s+[\w-]+){0,4}\s+$"
+    # plans and promises: "plans to eradicate 25,000 hectares", "will destroy 3 tons"
+    r"|\b(?:plans?|planned|aims?|seeks?|expects?|intends?|hopes?|wants?|vow(?:s|ed)?|pledg(?:e|es|ed)|"
+    r"promis(?:e|es|ed)|will|would)\s+(?:to\s+)?(?:\w+\s+){1,2}$",
     re.IGNORECASE,
 )
-_CUES = {
-    "eradication": r"eradicat\w*|destroy\w*|uproot\w*|fumigat\w*|sprayed|cleared|pulled up",
-    "seizure": r"seiz\w*|confiscat\w*|intercept\w*|captur\w*|impound\w*|found|discover\w*|haul|bust|recover\w*|"
-    r"netted|caught|stopped",
-    "production": r"produc\w*|output|manufactur\w*|yield\w*",
-    "cultivation": r"cultivat\w*|planted|grown|growing|crops?|plantations?|under coca|covered|acreage",
-}
-_CUE_PATTERNS = {kind: re.compile(rf"\b(?:{p})\b", re.IGNORECASE) for kind, p in _CUES.items()}
+# Rates, differences and package sizes are not amounts: "5.6 tonnes per hectare", "39,000
+# hectares less than", "300 one-kilogram bricks".
+_NOT_A_FACT_AFTER = re.compile(
+    r"\s*(?:per|/|a|an|each)\s+(?:hectare|acre|ha|plant|kilo|dose|gram)|\s+(?:less|fewer|more)\b"
+    r"|\s*(?:packages|bricks|packets|bags|blocks|bales|bundles|parcels|containers|sacks)\b",
+    re.IGNORECASE,
+)
+# A second drug joined to the first with no figure of its own ("of cocaine and marijuana").
+_JOINED = re.compile(r"\s*(?:\b(?:and|or|plus)|&)\s+(?:(?:some|other|suspected)\s+)?", re.IGNORECASE)
+_THE_DRUG = re.compile(r"\bthe drug\b(?!s)", re.IGNORECASE)
+_NOT_DRUGS = frozenset({"precursors", "other drugs"})
+_MASS_OF_CROP = {"coca bush": "coca leaf"}  # "10 tons of coca" is leaf, not the crop
+_YEAR_AFTER = 30  # characters after a figure's phrase where its own year stands ("in 2022")
 _YEAR = re.compile(r"\b(19[6-9]\d|20[0-9]\d)\b")
 _RELATIVE_YEAR = {
     r"\blast year\b|\bthe previous year\b|\bthe year before\b|\ba year earlier\b|\ba year before\b": -1,
     r"\bthis year\b|\bso far this year\b|\bthe first (?:half|quarter) of the year\b|\bthe current year\b": 0,
 }
-_CROPS = {"coca bush", "opium poppy", "marijuana"}
+_THIS_YEAR = next(pattern for pattern, delta in _RELATIVE_YEAR.items() if delta == 0)
 
 
 @dataclass(frozen=True)
 class TextFact:
     kind: str  # seizure | cultivation | eradication | production
-    value: float
+    value: float  # the low end of a range
     unit: str  # kg | ha | t
     drug: str | None
     country: str | None
     year: int | None
-    text: str
+    text: str  # as printed, from the number to the drug word when that follows
     start: int
     end: int
+    value_max: float | None = None  # the high end of a range ("4-6 acres"), else None
 
 
-_BOUNDARY = re.compile(r"[.!?][\"”’]?\s+(?=[\"“]?[A-Z])")
-
-
-def _sentence_bounds(body: str, position: int) -> tuple[int, int]:
-    """The sentence around ``position``, within its paragraph."""
-    start = body.rfind("\n", 0, position) + 1
-    for boundary in _BOUNDARY.finditer(body, start, position):
-        start = boundary.end()
-    line_end = body.find("\n", position)
-    line_end = len(body) if line_end < 0 else line_end
-    boundary = _BOUNDARY.search(body, position, line_end)
-    return start, boundary.end() if boundary else line_end
-
-
-# "of" + up to five words of a noun phrase ("of cocaine base paste", "of methamphetamine precursors")
-_OF_PHRASE = re.compile(
-    r"\s+of\s+(?:(?!(?:in|at|on|from|to|and|or|with|hidden|worth|during|since|over|for|by|bound|a|the)\b)"
-    r"[\w'’-]+\s*){1,5}"
+_CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s+|(?<!\s)\s++(?:and that|[–—])\s+|:\s+")
+_AWAY = re.compile(
+    r"\b(?:for|to|towards?|from|via|through|into|between|bordering|neighbou?ring|near)\s+"
+    r"(?:[A-Z][\w'’-]*\s+(?:and|or)\s+)?$"
 )
-_CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s+|\s+and that\s+|,\s+while\s+")
-_AWAY = re.compile(r"\b(?:for|to|towards?|from|via|through|into)\s+(?:[A-Z][\w'’-]*\s+(?:and|or)\s+)?$")
+# A demonym before a person or a gang is their nationality, not where the drugs were found
+# ("the capture of a Colombian trafficker", "Mexican cartels").
+_NATIONALITY_OF = re.compile(
+    r"\s+(?:drug\s+)?(?:traffickers?|smugglers?|nationals?|citizens?|m[ae]n|wom[ae]n|suspects?|crew(?:men)?|"
+    r"sailors?|pilots?|kingpins?|lords?|gangs?|cartels?|capos?|fugitives?|mafias?)\b"
+)
+# "of" + up to six words of a noun phrase ("of illegal coca leaf crops", "of class A narcotics")
+_OF_PHRASE = re.compile(
+    r"\s+of\s+(?:(?!(?:in|at|on|from|to|and|or|with|hidden|worth|during|since|over|for|by|bound|was|were|"
+    r"is|are|that|which)\b)[\w'’-]+\s*){1,6}"
+)
 
 
-def _clause_bounds(body: str, sentence: tuple[int, int], position: int) -> tuple[int, int]:
-    start, end = sentence
-    for brk in _CLAUSE_BREAK.finditer(body, *sentence):
-        if brk.end() <= position:
-            start = brk.end()
-        elif brk.start() >= position:
-            end = brk.start()
-            break
-    return start, end
+def _nearest(matches: list[tuple[int, str]], position: int) -> tuple[int, str] | None:
+    return min(matches, key=lambda m: abs(m[0] - position), default=None)
 
 
-def _country(body: str, clause: tuple[int, int], position: int) -> str | None:
-    """The country the clause places the fact in: not a destination or origin ("destined for Brazil")."""
-    candidates = [
-        c
-        for c in find_countries(body[clause[0] : clause[1]])
-        if not _AWAY.search(body[max(0, clause[0] + c.start - 40) : clause[0] + c.start])
+def _kind(
+    text: FactContext, quantity: Quantity, sentence: tuple[int, int], clause: tuple[int, int]
+) -> str | None:
+    if quantity.dimension == "area":
+        for span in (clause, sentence):
+            if text.cues["eradication"].any_within(*span):
+                return "eradication"
+        crop_named = any(CROP_OF.get(d.drug, d.drug) in CROPS for d in text.drugs_in(*sentence))
+        # an area is a crop's area where the sentence says so or names the crop ("had 146,000
+        # hectares of coca"); an area with neither ("nobody has seen 9,000 hectares cut") is not
+        return "cultivation" if crop_named or text.cues["cultivation"].any_within(*sentence) else None
+    cues = [
+        (start, kind)
+        for kind in ("seizure", "production")
+        for start, _ in text.cues[kind].within(*sentence)
+        if not (quantity.start <= start < quantity.end)
     ]
-    if not candidates:
-        return None
-    return min(candidates, key=lambda c: abs(clause[0] + c.start - position)).iso3
-
-
-def _unit_key(unit: str) -> str:
-    unit = re.sub(r"\s+", " ", unit.lower().rstrip("."))
-    for key in sorted({**_MASS_KG, **_AREA_HA}, key=len, reverse=True):
-        if unit == key or unit == key + "s" or unit == key + "es":
-            return key
-    return unit
-
-
-def _kind(sentence: str, offset: int, is_area: bool) -> str | None:
-    allowed = ("cultivation", "eradication") if is_area else ("seizure", "production")
-    best: tuple[int, str] | None = None
-    for kind in allowed:
-        for match in _CUE_PATTERNS[kind].finditer(sentence):
-            distance = abs(match.start() - offset)
-            if best is None or distance < best[0]:
-                best = (distance, kind)
+    best = _nearest(cues, quantity.start)
     if best is not None:
         return best[1]
+    previous = text.previous_sentence(sentence[0])
+    if previous and text.cues["seizure"].any_within(*previous):
+        return "seizure"
     return None
+
+
+def _drug(
+    text: FactContext, quantity: Quantity, sentence: tuple[int, int], clause: tuple[int, int]
+) -> tuple[str | None, int]:
+    """The drug of a quantity (None when unknown or generic) and where its printed phrase ends."""
+    body = text.body
+    of_phrase = _OF_PHRASE.match(body, quantity.end, sentence[1])
+    if of_phrase:
+        # after "N unit of", "crack", "coke" and "weed" are the drugs, not the verb or the drink
+        named = find_drugs(body, quantity.end, of_phrase.end(), ambiguous=True)
+        generic = text.generic_in(quantity.end, of_phrase.end())
+        # the head of the noun phrase is its last word: "of methamphetamine precursors" are precursors
+        if named and not (generic and generic[-1][0] > named[-1].start):
+            if _another_drug_joined(body, of_phrase.end()):
+                return None, quantity.end  # "4 tons of cocaine and marijuana": one figure, two drugs
+            return named[-1].drug, named[-1].end
+        if generic:
+            return None, quantity.end
+    for span in (clause, sentence):
+        words = [(d.start, d.drug) for d in text.drugs_in(*span)]
+        words += [(g[0], "") for g in text.generic_in(*span)]
+        nearest = _nearest(words, quantity.start)
+        if nearest is not None:
+            return nearest[1] or None, quantity.end
+    if quantity.dimension == "area":
+        return text.main_crop, quantity.end
+    paragraph = text.paragraph_start(sentence[0])
+    earlier = text.drugs_in(paragraph, sentence[0])
+    if earlier and not text.generic_in(earlier[-1].end, sentence[0]):
+        return earlier[-1].drug, quantity.end
+    if _THE_DRUG.search(body, *sentence):
+        before = text.drugs_in(max(0, sentence[0] - 3 * PARAGRAPH_WINDOW), sentence[0])
+        if before:
+            return before[-1].drug, quantity.end
+    return None, quantity.end
+
+
+def _another_drug_joined(body: str, position: int) -> bool:
+    joined = _JOINED.match(body, position)
+    if joined is None:
+        return False
+    following = find_drugs(body, joined.end(), joined.end() + 40, ambiguous=True)
+    return bool(following) and following[0].start == joined.end()
+
+
+def _fact_drug(drug: str | None, dimension: str) -> str | None:
+    if drug is None or drug in _NOT_DRUGS:
+        return None
+    if dimension == "area":
+        crop = CROP_OF.get(drug, drug)
+        return crop if crop in CROPS else None
+    return _MASS_OF_CROP.get(drug, drug)
+
+
+def _country(text: FactContext, spans: list[tuple[int, int]], position: int) -> str | None:
+    """The country of the first span that names one, not as a destination or origin ("bound for
+    Brazil"): the first named before the figure (the subject: "The Colombian Navy, with the U.S.
+    task force, seized"), else the nearest after it; else the country the article is mostly about."""
+    body = text.body
+    for start, end in spans:
+        candidates = [
+            c
+            for c in text.countries_in(start, end)
+            if not _AWAY.search(body, max(0, c.start - 40), c.start)
+            and not (c.demonym and _NATIONALITY_OF.match(body, c.end))
+        ]
+        before = [c for c in candidates if c.start < position]
+        if before:
+            return before[0].iso3
+        if candidates:
+            return min(candidates, key=lambda c: c.start - position).iso3
+    return text.main_country
 
 
 def _year(
     body: str, sentence: tuple[int, int], start: int, end: int, following: int, published: date | None
 ) -> int | None:
-    after = body[end:following]
+    """The year a figure is for: a year or relative year right after its phrase ("... of coca in
+    2022", "4.9 tons a year earlier"), else the nearest year of its sentence, else a relative year
+    before it ("Last year, police seized ...") against the publication date."""
+    after = re.split(r"[;!?]|\.(?!\d)", body[end : min(following, end + _YEAR_AFTER)], maxsplit=1)[0]
     explicit = [
         (abs(m.start() - start), int(m.group(1)))
         for m in _YEAR.finditer(body, *sentence)
         if not (start <= m.start() < end)
     ]
+    stated = _YEAR.search(after)
+    if stated:
+        return int(stated.group(1))
     for pattern, delta in _RELATIVE_YEAR.items():
         if re.search(pattern, after, re.IGNORECASE):
             if (
@@ -170,10 +236,14 @@ def _year(
                 and re.search(r"\ba year (?:earlier|before)\b|\bthe previous year\b", after)
                 and explicit
             ):
-                return min(explicit)[1] - 1
+                return min(explicit)[1] - 1  # "7.5 tons in 2024, up from 4.9 tons a year earlier"
             return published.year + delta if published else None
     if explicit:
         return min(explicit)[1]
+    # "this year" further on ("..., the largest haul so far this year"); a year-before phrase that
+    # far is a comparison ("18% more than the previous year"), not the figure's year
+    if published and re.search(_THIS_YEAR, body[end:following], re.IGNORECASE):
+        return published.year
     before = body[sentence[0] : start]
     for pattern, delta in _RELATIVE_YEAR.items():
         if re.search(pattern, before, re.IGNORECASE) and published:
@@ -182,56 +252,50 @@ def _year(
 
 
 def extract_facts(body: str, published_date: date | None = None) -> list[TextFact]:
+    quantities = find_quantities(body)
+    if not quantities:
+        return []
+    text = FactContext(body)
     facts: list[TextFact] = []
-    quantities = list(_QUANTITY.finditer(body))
-    for index, match in enumerate(quantities):
-        unit = _unit_key(match.group("unit"))
-        if unit in {"t", "g", "m"} and not re.search(r"\s+of\b", body[match.end() : match.end() + 4]):
-            continue  # bare "t"/"g" only as in "5 t of cocaine"
-        value = float(match.group("num").replace(",", "")) * _SCALE.get(
-            (match.group("scale") or "").lower(), 1.0
-        )
-        is_area = unit in _AREA_HA
-        sentence = _sentence_bounds(body, match.start())
-        kind = _kind(body[sentence[0] : sentence[1]], match.start() - sentence[0], is_area)
+    for index, quantity in enumerate(quantities):
+        if quantity.restated or _NOT_A_FACT_AFTER.match(body, quantity.end):
+            continue
+        sentence = text.sentence(quantity.start)
+        if _NOT_A_FACT_BEFORE.search(body, max(sentence[0], quantity.start - 80), quantity.start):
+            continue
+        clause = clause_of(text, sentence, quantity.start)
+        kind = _kind(text, quantity, sentence, clause)
         if kind is None:
             continue
-        # the drug: the "of ..." phrase after the unit, else the nearest drug in the sentence
-        of_phrase = _OF_PHRASE.match(body, match.end(), sentence[1])
-        drug_text_end = match.end()
-        drugs = []
-        if of_phrase:
-            drugs = find_drugs(body, match.end(), of_phrase.end())
-        if drugs:
-            drug = drugs[-1].drug
-            drug_text_end = drugs[-1].end
-        else:
-            nearby = find_drugs(body, *sentence)
-            drug = min(nearby, key=lambda d: abs(d.start - match.start())).drug if nearby else None
-        if is_area and drug is not None:
-            drug = CROP_OF.get(drug, drug)
-            if drug not in _CROPS:
-                drug = None
-        if is_area:
-            out_value, out_unit = value * _AREA_HA[unit], "ha"
-        elif kind == "production":
-            out_value, out_unit = value * _MASS_KG[unit] / 1000.0, "t"
-        else:
-            out_value, out_unit = value * _MASS_KG[unit], "kg"
-        country = _country(body, _clause_bounds(body, sentence, match.start()), match.start())
-        following = quantities[index + 1].start() if index + 1 < len(quantities) else sentence[1]
-        year = _year(body, sentence, match.start(), match.end(), min(following, sentence[1]), published_date)
+        raw_drug, phrase_end = _drug(text, quantity, sentence, clause)
+        drug = _fact_drug(raw_drug, quantity.dimension)
+        if drug is None or _NOT_A_FACT_AFTER.match(body, phrase_end):
+            continue
+        value, value_max, unit = quantity.in_base_unit()
+        if kind == "production":
+            value, value_max, unit = (
+                round(value / 1000.0, 6),
+                None if value_max is None else round(value_max / 1000.0, 6),
+                "t",
+            )
+        paragraph = (text.paragraph_start(sentence[0]), quantity.start)
+        country = _country(text, [clause, sentence, paragraph], quantity.start)
+        following = quantities[index + 1].start if index + 1 < len(quantities) else sentence[1]
+        year = _year(
+            body, sentence, quantity.start, quantity.end, min(following, sentence[1]), published_date
+        )
         facts.append(
             TextFact(
-                kind,
-                round(out_value, 6),
-                out_unit,
-                drug,
-                country,
-                year,
-                body[match.start() : drug_text_end],
-                match.start(),
-                drug_text_end,
+                kind=kind,
+                value=value,
+                value_max=value_max,
+                unit=unit,
+                drug=drug,
+                country=country,
+                year=year,
+                text=body[quantity.start : phrase_end],
+                start=quantity.start,
+                end=phrase_end,
             )
         )
     return facts

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import re
 
+from drugtrade.extract.reporting_verbs import FORMS
+
 
 def word_list(text: str) -> list[str]:
     """Word lists are kept as wrapped text, one space between words, for readable diffs."""
     return text.split()
 
 
-SPEECH_VERBS_FINITE = frozenset(
-    word_list(
-        """said says told tells added adds noted notes stated states explained explains warned warns declared
+SPEECH_VERBS_FINITE = (
+    frozenset(
+        word_list(
+            """said says told tells added adds noted notes stated states explained explains warned warns declared
         declares affirmed affirms insisted insists argued argues asserted asserts claimed claims stressed
         stresses emphasised emphasized emphasises emphasizes remarked remarks commented comments
         acknowledged acknowledges admitted admits announced announces continued continues concluded
@@ -29,26 +32,36 @@ SPEECH_VERBS_FINITE = frozenset(
         counters retorted testified confirmed confirms denied denies welcomed welcomes criticised criticized
         mentioned mentions agreed agrees alleged alleges proclaimed proclaims quipped joked explained
         reported reports read reads estimated estimates"""
+        )
     )
+    | FORMS.finite
 )
-SPEECH_VERBS_BASE = frozenset(
-    word_list(
-        """say tell add note state explain warn declare affirm insist argue assert claim stress emphasise
+SPEECH_VERBS_BASE = (
+    frozenset(
+        word_list(
+            """say tell add note state explain warn declare affirm insist argue assert claim stress emphasise
         emphasize remark comment acknowledge admit announce continue conclude observe write reply respond
         answer urge recall caution maintain contend predict promise pledge vow assure highlight underline
         reiterate echo concede complain lament suggest call ask describe counter testify confirm deny
         welcome criticise criticize mention agree allege proclaim"""
+        )
     )
+    | FORMS.base
 )
-SPEECH_PARTICIPLES = frozenset(
-    word_list(
-        """saying stating adding noting explaining warning declaring insisting arguing asserting claiming
+SPEECH_PARTICIPLES = (
+    frozenset(
+        word_list(
+            """saying stating adding noting explaining warning declaring insisting arguing asserting claiming
         stressing emphasising emphasizing calling describing telling urging promising vowing pledging
         affirming acknowledging writing replying recalling concluding observing remarking commenting
         cautioning maintaining predicting assuring highlighting reiterating echoing conceding complaining
         lamenting suggesting countering confirming denying admitting announcing"""
+        )
     )
+    | FORMS.participles
 )
+# Opinion verbs attribute quoted fragments in reported speech only ("X believes it is "a failure"").
+OPINION_VERBS = FORMS.opinion
 # Verbs that attribute only directly ('"...," the report read') and not in reported speech.
 WEAK_VERBS = frozenset({"read", "reads", "reported", "reports", "estimated", "estimates", "asked", "asks"})
 
@@ -65,7 +78,9 @@ ROLE_NOUNS = frozenset(
         consul diplomat negotiator scholar historian sociologist anthropologist specialist consultant
         campaigner organiser organizer trader smuggler trafficker pilot driver worker student candidate
         justice magistrate auditor comptroller ombudsman deputy secretary-general director-general man woman
-        source spokesmen commissioner"""
+        source spokesmen commissioner delegate administrator attache attaché commandant constable corporal
+        marshal trooper superintendent inspector-general vice-minister viceminister undersecretary registrar
+        warden dean rector coordinator mp mps mep msp"""
     )
 )
 # Capitalised words that belong to roles, offices and organisations, never to a person's name.
@@ -101,7 +116,8 @@ ORG_HEADS = frozenset(
 DOCUMENT_NOUNS = frozenset(
     word_list(
         """report survey study statement document indictment audit assessment communique communiqué complaint
-        memo letter ruling decision resolution declaration analysis paper review filing release bulletin"""
+        memo letter ruling decision resolution declaration analysis paper review filing release bulletin
+        tweet post message"""
     )
 )
 ORG_NOUNS = frozenset(
@@ -113,9 +129,14 @@ ORG_NOUNS = frozenset(
     )
 )
 TITLE_ABBREVIATIONS = frozenset(
-    word_list("""Mr Mrs Ms Dr Gen Col Lt Capt Adm Sgt Gov Sen Rep Prof Sr Sra Maj Cmdr Supt Insp Amb Pres""")
+    word_list(
+        """Mr Mrs Ms Dr Gen Col Lt Capt Adm Sgt Gov Sen Rep Prof Sr Sra Maj Cmdr Cdr Comdr Supt Insp Amb Pres
+        Cpl Pvt Spc Det Const Cst Brig Hon Rev Asst Dep Sup Insp Cmdt Lieut Sgts Jr St"""
+    )
 )
-NAME_PARTICLES = frozenset(word_list("""de del la las los y da das do dos van von der den di du le e"""))
+NAME_PARTICLES = frozenset(
+    word_list("""de del la las los y da das do dos des della degli van von der den di du le e ter ten""")
+)
 # Capitalised words that start sentences or clauses and are never part of a name.
 STOP_CAPITALISED = frozenset(
     word_list(
@@ -127,7 +148,10 @@ STOP_CAPITALISED = frozenset(
         similarly recently earlier later under with without during despite unlike like over among between
         through against across along around near outside inside monday tuesday wednesday thursday friday
         saturday sunday january february march april may june july august september october november
-        december mr mrs ms dr sir madam señor señora don doña analysis read see more related share"""
+        december mr mrs ms dr sir madam señor señora don doña analysis read see more related share
+        afterwards finally eventually initially separately additionally furthermore moreover nevertheless
+        otherwise firstly secondly thirdly lastly overall elsewhere tonight tomorrow currently previously
+        now here i'd i'm i've i'll it's that's there's he's she's we're they're we've you're"""
     )
 )
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drugtrade.extract.countries import find_countries
 from drugtrade.extract.drugs import find_drugs
 from drugtrade.extract.people import build_people
+from drugtrade.vocab.countries import find_countries
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from drugtrade.extract.lexicon import (
     is_capitalised,
     word_list,
 )
+from drugtrade.vocab.countries import country_of_text
 
 _LOWER_STOP = frozenset(
     word_list(
@@ -37,6 +38,9 @@ _LOWER_STOP = frozenset(
         are be been has have had"""
     )
 )
+# past forms mark an attribution clause ("the official said"); "state" or "notes" alone do not
+_SPEECH_PAST = frozenset(w for w in SPEECH_VERBS_FINITE if w.endswith("ed") or w in {"said", "told", "wrote"})
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "madam", "miss"})
 _SPEECH = SPEECH_VERBS_FINITE | SPEECH_PARTICIPLES | SPEECH_VERBS_BASE
 
 
@@ -64,7 +68,7 @@ def _only_space_between(text: str, left: Token, right: Token) -> bool:
     if gap == " ":
         return True
     # "Gen. Víctor Huamán", "John F. Kelly"
-    return gap == ". " and (left.text in TITLE_ABBREVIATIONS or len(left.text) == 1)
+    return gap in {". ", "\u2024 "} and (left.text in TITLE_ABBREVIATIONS or len(left.text) == 1)
 
 
 def _name_token(token: str) -> bool:
@@ -174,7 +178,29 @@ def parse_chain(text: str, chain: Chain) -> NameParse:
 
 def _parse_tokens(text: str, tokens: list[Token], country: str | None) -> NameParse:
     words_lower = [t.base.lower() for t in tokens]
-    if any(w in ORG_HEADS for w in words_lower):
+    last_head = max((i for i, w in enumerate(words_lower) if w in ORG_HEADS), default=-1)
+    # "Assistant Commissioner of Police Samuel Butler", "Police Commissioner Junior Benjamin": a role
+    # word, then (after the organisation's head word) a name
+    has_role = any(
+        w in ROLE_NOUNS or t.text in TITLE_ABBREVIATIONS for w, t in zip(words_lower, tokens, strict=True)
+    )
+    last_role_word = max(
+        (
+            i
+            for i, (w, t) in enumerate(zip(words_lower, tokens, strict=True))
+            if w in ROLE_NOUNS or t.text in TITLE_ABBREVIATIONS
+        ),
+        default=-1,
+    )
+    rest = tokens[max(last_head, last_role_word) + 1 :]
+    person_after_org = (
+        last_head >= 0
+        and has_role
+        and bool(rest)
+        and all(_name_token(t.text) for t in rest)
+        and len(rest) <= 4
+    )
+    if last_head >= 0 and not person_after_org:
         org = text[tokens[0].start : tokens[-1].end]
         if tokens[-1].possessive:
             org = org[:-2]
@@ -194,10 +220,16 @@ def _parse_tokens(text: str, tokens: list[Token], country: str | None) -> NamePa
                 break
         elif token.text.lower() in NAME_PARTICLES and _particle_leads_to_name(tokens, i):
             name.append(token)
+        elif name and _capitals_surname(token.text):
+            name.append(token)  # "Inspector Kevin KEANE": police releases print surnames in capitals
         else:
             break
     role = text[tokens[0].start : tokens[last_role].end] if last_role >= 0 else None
     return NameParse(country, role, tuple(name), False, None)
+
+
+def _capitals_surname(word: str) -> bool:
+    return len(word) >= 3 and word.isalpha() and word.isupper() and country_of_text(word) is None
 
 
 def _particle_leads_to_name(tokens: list[Token], i: int) -> bool:
@@ -289,7 +321,11 @@ def _appositive_role_before(text: str, start: int) -> str | None:
     head = text[max(0, start - 160) : start]
     if not head.endswith(", "):
         return None
-    clause = re.split(r"[.;:!?\"“”]\s|,\s(?=[^,]*,\s$)|\n", head[:-2])[-1].strip()
+    clause = re.split(r"[.;:!?\"“”]\s|,\s|\n", head[:-2])[-1].strip()
+    # "said the president of Devida, Carlos Figueroa,": the verb introduces, the rest is the role
+    clause = re.sub(
+        r"^(?:\w+\s+)?(?:" + "|".join(sorted(_SPEECH_PAST, key=len, reverse=True)) + r")\s+", "", clause
+    )
     clause = re.sub(r"^(the|a|an|his|her|their|its)\s+", "", clause, flags=re.IGNORECASE)
     words = clause.split()
     if not words or len(words) > 14:
@@ -309,6 +345,12 @@ def _appositive_role_after(text: str, end: int) -> str | None:
         return None
     phrase = match.group(1)
     first_words = [w.lower() for w in phrase.split()[:4]]
+    if any(w.lower() in _SPEECH_PAST for w in phrase.split()):
+        return None  # "Cochabamba," the official said": an attribution, not an appositive
+    # "the former state health officer ... and now the director of ...": the current office
+    current = re.search(r"\b(?:and\s+)?now\s+(?:the\s+|a\s+|an\s+)?(?P<role>.+)$", phrase)
+    if current and any(w.lower() in ROLE_NOUNS for w in current.group("role").split()[:4]):
+        return current.group("role")
     return phrase if any(w in ROLE_NOUNS for w in first_words) else None
 
 
@@ -405,6 +447,8 @@ def _person_context(
     """(role, country, whether the chain stands in a person context)."""
     name_end = parse.name[-1].end
     role, country = parse.role, parse.country
+    if role is not None and role.rstrip(".").lower() in _HONORIFICS:
+        role = None  # "Dr. Rahul Gupta, ... the director of ...": the office is the role
     if role is None:
         role = _role_before(text, tokens, chain_index)
     if role is None:
@@ -416,6 +460,8 @@ def _person_context(
         return stripped, country or role_country, True
     after = text[name_end : name_end + 140]
     before = text[max(0, chain.start - 16) : chain.start]
+    if re.match(r",\s+[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+)+,", after):
+        return None, country, False  # "... and Controlled Substances, Felipe Caceres,": a role before a name
     verb_after = re.match(r"(?:'s?|’s?)?(?:,[^,\"“”]{1,120},)?\s+(?:also\s+|later\s+|then\s+)?(\w+)", after)
     context = bool(verb_after and verb_after.group(1).lower() in _SPEECH) or bool(
         re.search(r"\b(said|says|according to|told)\s+$", before)

@@ -54,16 +54,43 @@ def _char(text: str, i: int) -> str:
     return text[i] if 0 <= i < len(text) else " "
 
 
+_NESTED_MAX = 80  # characters a quotation nested inside another one may span ('the "Majors" list')
+
+
+def _nested_close(text: str, marks: list[int], k: int) -> int | None:
+    """When the mark ``marks[k]`` opens a quotation inside an open one, the index in ``marks`` of
+    the mark closing the nested one: the next mark, close by, ending a word, with no sentence end
+    between, and a further mark after it to close the outer quotation. None otherwise."""
+    if k + 2 >= len(marks):
+        return None
+    i, j = marks[k], marks[k + 1]
+    inner = text[i + 1 : j]
+    if j - i > _NESTED_MAX or not inner.strip() or inner[-1:].isspace() or re.search(r"[.!?]\s", inner):
+        return None
+    if not _char(text, i + 1).isalnum():
+        return None
+    return k + 1
+
+
 def _double_spans(text: str, base: int) -> list[tuple[int, int | None]]:
-    """(open offset, close offset or None) pairs of double quotes in one paragraph."""
+    """(open offset, close offset or None) pairs of double quotes in one paragraph. A short
+    quotation nested inside an open one ('... on the U.S. "Majors" list - ...') stays inside it."""
     spans: list[tuple[int, int | None]] = []
     open_at: int | None = None
-    for i, c in enumerate(text):
-        if c not in '"“”„«»':
-            continue
+    marks = [i for i, c in enumerate(text) if c in '"“”„«»']
+    k = -1
+    while k + 1 < len(marks):
+        k += 1
+        i = marks[k]
+        c = text[i]
         prev, nxt = _char(text, i - 1), _char(text, i + 1)
         opener_like = i == 0 or prev in _BEFORE_OPEN
         closer_like = i > 0 and not prev.isspace() and (nxt in _AFTER_CLOSE or i == len(text) - 1)
+        if open_at is not None and opener_like and not closer_like and c not in QUOTE_CLOSE:
+            nested = _nested_close(text, marks, k)
+            if nested is not None:
+                k = nested  # skip the nested pair; the outer quotation stays open
+                continue
         if c in QUOTE_OPEN and not (open_at is not None and closer_like and not opener_like):
             if open_at is None:
                 open_at = i
@@ -93,8 +120,8 @@ _SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))['‘](?=[^\W\d_])")
 _SINGLE_CLOSE = re.compile(r"(?<=[^\s'‘])['’](?=[\s.,;:!?)\]—–-]|$)")
 
 
-def _single_spans(text: str, base: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
+def _single_spans(text: str, base: int, taken: list[tuple[int, int]]) -> list[tuple[int, int | None]]:
+    spans: list[tuple[int, int | None]] = []
     pos = 0
     while True:
         opening = _SINGLE_OPEN.search(text, pos)
@@ -102,6 +129,13 @@ def _single_spans(text: str, base: int, taken: list[tuple[int, int]]) -> list[tu
             break
         closing = _SINGLE_CLOSE.search(text, opening.end())
         if not closing:
+            # "X said: 'This ..." with no closing mark in the paragraph: a quotation running on
+            # (British style), when the mark opens the paragraph or follows a colon
+            lead = text[: opening.start()].rstrip()
+            if not lead or lead.endswith(":"):
+                a = base + opening.start()
+                if not any(s <= a <= e for s, e in taken):
+                    spans.append((a, None))
             break
         a, b = base + opening.start(), base + closing.start()
         pos = closing.end()
@@ -132,7 +166,7 @@ def find_quotes(body: str) -> list[QuoteSpan]:
         marks: list[tuple[int, int | None, bool]] = [(a, b, False) for a, b in doubles]
         marks += [(a, b, True) for a, b in singles]
         marks.sort()
-        starts_with_quote = text.lstrip()[:1] in '"“„«'
+        starts_with_quote = text.lstrip()[:1] in '"“„«‘'
         for k, (open_mark, close_mark, single) in enumerate(marks):
             end = close_mark if close_mark is not None else para.end
             start, end = _trim(body, open_mark + 1, end)

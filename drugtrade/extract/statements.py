@@ -11,9 +11,17 @@ Rules, tried in this order for each quoted span (see /work/shared/notes/extracti
   continuation         "A," X said. "B."  /  a quote running over several paragraphs
   follow-on-paragraph  a paragraph that is only a quote, after a paragraph quoting X
   pull-quote           "Q" - X  on a paragraph of its own
+  dash-line            a paragraph-long quote, then "- Nina Patel, Regional Director" (press release)
+  follow-on-sentence   'In addition, "Q" were seized.' opening the paragraph after one quoting X
 
-Speakers are resolved to a full name ("Tillerson" -> "Rex Tillerson", "he" -> the last person
-named before the quote), or to an organisation ("the report" -> the body that published it).
+Speakers are resolved to a full name ("Tillerson" -> "Rex Tillerson"; "he" -> the last person who
+was a sentence subject; "the colonel", "the head of the DEA" -> the last person whose role holds
+that noun, "the official" -> the last person named with a role), or to an organisation ("the
+report" -> the body that published it; "the statement" -> the last organisation quoted; "the
+Ministry of the Navy (SEMAR)" -> SEMAR, as the article cites it). Reporting verbs come from
+reporting_verbs.py (inflected lemmas); rank and title stops ("Cmdr.", "U.S.") are masked first
+(abbreviations.py) so a speaker phrase stays one clause; speaker country comes from
+speaker_country.py. Every look-up is bounded or bisected, so the cost stays linear in the text.
 When the speaker is unnamed ("one boatman said") or cannot be resolved, speaker is None: a
 wrong attribution is worse than a miss. One- and two-word quotes not introduced directly by a
 speech verb, and short quotes with no speaker, are scare quotes ("cocoa") and are dropped. A
@@ -24,20 +32,26 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
 
+from drugtrade.extract.abbreviations import mask_abbreviation_stops, unmask
+from drugtrade.extract.gender import gender_of, pronoun_gender
 from drugtrade.extract.lexicon import (
     DOCUMENT_NOUNS,
+    OPINION_VERBS,
     ORG_NOUNS,
     ROLE_NOUNS,
     SPEECH_PARTICIPLES,
     SPEECH_VERBS_BASE,
     SPEECH_VERBS_FINITE,
+    STOP_CAPITALISED,
     WEAK_VERBS,
     is_acronym,
 )
-from drugtrade.extract.people import PeopleIndex, Person, build_people, chains, parse_chain
+from drugtrade.extract.people import Chain, PeopleIndex, Person, PersonRef, build_people, chains, parse_chain
 from drugtrade.extract.quotes import Paragraph, QuoteSpan, find_quotes, paragraphs
+from drugtrade.extract.speaker_country import CountryEvidence
 from drugtrade.extract.topics import tag_topics
 
 
@@ -118,6 +132,11 @@ def normalise_quote(text: str) -> str:
     return text.strip(" .,;:!?-–—…")
 
 
+_ORG_LOOKBACK = 3000  # characters searched back for the organisation behind "the report", "the ministry"
+_WINDOW = 400  # characters before and after a quote where its attribution is looked for
+_RECENT_REFS = 64  # coreference looks back over the last references only (recency decides anyway)
+
+
 @dataclass
 class _Context:
     """Everything about one article the rules consult; built once per call."""
@@ -127,24 +146,31 @@ class _Context:
     spans: list[QuoteSpan]
     people: PeopleIndex
     sentence_starts: list[int]
+    # organisations quoted so far, by position: "the statement said" speaks for the last of them
+    org_speakers: list[tuple[int, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # sorted keys for bisection: every lookup is logarithmic, so 10k quotes stay linear-ish
+        self._ref_starts = [r.start for r in self.people.refs]
+        self._open_marks = [s.open_mark for s in self.spans]
 
     def sentence_start(self, position: int) -> int:
-        best = 0
-        for start in self.sentence_starts:
-            if start <= position:
-                best = start
-            else:
-                break
-        return best
+        i = bisect_right(self.sentence_starts, position)
+        return self.sentence_starts[i - 1] if i else 0
 
     def sentence_end(self, position: int) -> int:
-        for start in self.sentence_starts:
-            if start > position:
-                return start
-        return len(self.body)
+        i = bisect_right(self.sentence_starts, position)
+        return self.sentence_starts[i] if i < len(self.sentence_starts) else len(self.body)
 
     def inside_quote(self, position: int) -> bool:
-        return any(s.open_mark < position < s.after for s in self.spans)
+        i = bisect_left(self._open_marks, position)  # spans opening strictly before position
+        return i > 0 and position < self.spans[i - 1].after
+
+    def refs_between(self, start: int, end: int, limit: int = _RECENT_REFS) -> tuple[PersonRef, ...]:
+        """People references starting in [start, end), at most the last ``limit`` of them."""
+        lo = bisect_left(self._ref_starts, start)
+        hi = bisect_left(self._ref_starts, end)
+        return self.people.refs[max(lo, hi - limit) : hi]
 
 
 def _sentence_starts(body: str, paras: list[Paragraph], spans: list[QuoteSpan]) -> list[int]:
@@ -171,24 +197,132 @@ def _person(person: Person) -> _Speaker:
     return _Speaker(person.name, person.role, person.country)
 
 
-def _resolve_pronoun(ctx: _Context, position: int, paragraph: int) -> _Speaker:
-    """The last person referred to before ``position``, within this and the two previous paragraphs."""
+def _is_subject(ctx: _Context, ref_start: int) -> bool:
+    """A reference near the start of its sentence (behind at most a role phrase) is its subject."""
+    sentence_start = ctx.sentence_start(ref_start)
+    if _words(ctx.body[sentence_start:ref_start]) > 6:
+        return False
+    return not any(
+        r.person is not None and not ctx.inside_quote(r.start)
+        for r in ctx.refs_between(sentence_start, ref_start)
+    )
+
+
+def _resolve_pronoun(ctx: _Context, position: int, paragraph: int, pronoun: str | None = None) -> _Speaker:
+    """The person a he/she at ``position`` refers to, within this and the two previous paragraphs:
+    the last person who was the subject of a sentence, else the last person named. A person merely
+    named inside a clause ("Gupta said Biden will ...") does not take the pronoun from the subject.
+    Among those candidates the pronoun prefers the last one of its gender (gender.py); when no
+    candidate's gender matches, recency decides alone."""
     window_start = ctx.paras[max(0, paragraph - 2)].start
     refs = [
         r
-        for r in ctx.people.refs_before(position, window_start)
-        if not r.possessive and not ctx.inside_quote(r.start)
+        for r in ctx.refs_between(window_start, position)
+        if r.end <= position and not r.possessive and not ctx.inside_quote(r.start)
     ]
     if not refs:
         return _UNKNOWN
-    last = refs[-1]
+    subjects = [r for r in refs if r.person is not None and _is_subject(ctx, r.start)]
+    last = subjects[-1] if subjects and refs[-1].person is not None else refs[-1]
+    wanted = pronoun_gender(pronoun) if pronoun else None
+    if wanted and last.person is not None and _gender(last.person) not in {None, wanted}:
+        # the recent choice is known to be of the other gender: the last candidate of the pronoun's
+        # gender, else the last one whose gender is unknown
+        ordered = [r for r in (*reversed(subjects), *reversed(refs)) if r.person is not None]
+        genders = [_gender(r.person) for r in ordered if r.person is not None]
+        matching = next((r for r, g in zip(ordered, genders, strict=True) if g == wanted), None)
+        unknown = next((r for r, g in zip(ordered, genders, strict=True) if g is None), None)
+        last = matching or unknown or last
     return _person(last.person) if last.person is not None else _UNKNOWN
+
+
+def _gender(person: Person) -> str | None:
+    return gender_of(person.name, person.role)
+
+
+# nouns that describe any official: "the official said" takes the last person named with a role
+_GENERIC_DESCRIPTORS = frozenset(
+    {"official", "officer", "spokesman", "spokeswoman", "spokesperson", "source"}
+)
+_DESCRIPTOR = re.compile(
+    r"^\s*the\s+(?P<phrase>(?:[\w'’-]+,?\s+){0,4}?(?P<noun>"
+    + _alternation(ROLE_NOUNS)
+    + r"))(?:\s+(?:of|for|at|in)\s+[^,\"“”]{1,80})?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _resolve_descriptor(ctx: _Context, phrase: str, position: int) -> _Speaker | None:
+    """'the colonel', 'the head of the DEA', 'the official' -> the last person named before
+    ``position`` whose role holds that noun (any person with a role, for generic nouns); None
+    when no such person was named: the descriptor then stays an unnamed speaker."""
+    match = _DESCRIPTOR.match(phrase)
+    if not match:
+        return None
+    noun = match.group("noun").lower()
+    refs = [
+        r
+        for r in ctx.refs_between(0, position)
+        if r.end <= position and r.person is not None and not r.possessive and not ctx.inside_quote(r.start)
+    ]
+    for ref in reversed(refs):
+        person = ref.person
+        assert person is not None
+        role_words = {w.lower().strip(".,") for w in re.findall(r"[\w'’.-]+", person.role or "")}
+        spelled = {_SPELLED.get(w, w) for w in role_words}
+        if noun in _GENERIC_DESCRIPTORS and person.role:
+            return _person(person)
+        if noun in role_words or noun in spelled:
+            return _person(person)
+    # "the fresh-faced commander" with one official named so far: that official
+    with_role = {r.person.name: r.person for r in refs if r.person is not None and r.person.role}
+    if len(with_role) == 1:
+        return _person(next(iter(with_role.values())))
+    return None
+
+
+_SPELLED = {
+    "capt": "captain", "cmdr": "commander", "cdr": "commander", "lt": "lieutenant", "col": "colonel",
+    "gen": "general", "adm": "admiral", "sgt": "sergeant", "supt": "superintendent", "maj": "major",
+    "insp": "inspector", "gov": "governor", "sen": "senator", "rep": "representative", "amb": "ambassador",
+}  # fmt: skip
+
+
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "madam", "miss"})
+_PUBLISHER_BEFORE = re.compile(
+    r"(?P<org>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4})\s+(?:[a-z-]+\s+)?(?:"
+    + _alternation(DOCUMENT_NOUNS)
+    + r")\s*$"
+)
+
+
+_POST_NOUNS = frozenset({"tweet", "post", "message"})
+# an embedded post's signature line: "— COMANDO CONJUNTO (@CCFFAA_PERU) October 9, 2023"
+_POST_SIGNATURE = re.compile(r"[—–-]\s*(?P<account>[^\s()@—–-][^()\n@—–]{1,60}?)\s*\(@\w{1,30}\)")
+_ORG_SPEAKING = re.compile(
+    r"(?P<org>(?:[Tt]he\s+)?[A-Z][\w'’.-]*(?:\s+(?:of|the|for|and|[A-Z][\w'’.-]*)){0,6})\s+"
+    r"(?:is\s+|was\s+|has\s+|have\s+|had\s+)?(?:" + _ANY_VERB + r")\b"
+)
+# "A release issued this evening", "the statement released on Monday": a document as subject
+_DOC_HEADED = re.compile(
+    r"^\s*(?:but,?\s+|and\s+)?(?:the|a|an|its|their|this|that)\s+(?:[\w'’-]+\s+){0,2}?(?P<noun>"
+    + _alternation(DOCUMENT_NOUNS)
+    + r")(?:\s+(?:issued|released|published|sent|posted|signed|seen|shared)\b[^\"“”]{0,60})?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _org_as_written(text: str, chain: Chain) -> str:
+    """An organisation's name as the text writes it, its country word kept ("Colombian Navy")."""
+    name = text[chain.start : chain.end]
+    name = re.sub(r"(?:'s|’s)$", "", name)
+    return re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.IGNORECASE)
 
 
 def _org_from_noun(ctx: _Context, noun: str, position: int) -> _Speaker:
     """'the report' -> the organisation that published it; 'the ministry' -> 'Ministry of Defense'."""
     noun_low = noun.lower()
-    before = ctx.body[:position]
+    before = ctx.body[max(0, position - _ORG_LOOKBACK) : position]  # bounded: linear in the text
     if noun_low in DOCUMENT_NOUNS:
         pattern = re.compile(
             r"\b(?:" + "|".join(DOCUMENT_NOUNS) + r")\b[^.;\"“”]{0,60}?\bby\s+(?:the\s+)?"
@@ -208,6 +342,27 @@ def _org_from_noun(ctx: _Context, noun: str, position: int) -> _Speaker:
         )
         if possessive:
             return _Speaker(possessive[-1].group("org"))
+        # "The IPCC report states", "the UNODC survey said": the publisher named before the noun
+        publisher = _PUBLISHER_BEFORE.search(before)
+        if publisher and publisher.group("org").split()[0].lower() not in STOP_CAPITALISED:
+            return _Speaker(publisher.group("org"))
+        if noun_low in _POST_NOUNS:
+            # "The tweet reads, ...": the account signing the embedded post above it
+            accounts = list(_POST_SIGNATURE.finditer(before))
+            if accounts:
+                return _Speaker(accounts[-1].group("account").strip())
+        earlier = [name for at, name in ctx.org_speakers if at < position]
+        if earlier:
+            return _Speaker(earlier[-1])
+        # "the US Embassy is applauding police ... A release issued this evening says": the
+        # organisation last reported as speaking issued the document
+        speaking = list(_ORG_SPEAKING.finditer(before[-_WINDOW * 2 :]))
+        for match in reversed(speaking):
+            chain = chains(match.group("org"))
+            if chain:
+                parse = parse_chain(match.group("org"), chain[-1])
+                if parse.is_org and parse.org:
+                    return _Speaker(_org_as_written(match.group("org"), chain[-1]), None, parse.country)
         return _Speaker(noun_low)
     for chain in reversed(chains(before)):
         parse = parse_chain(ctx.body, chain)
@@ -224,9 +379,9 @@ def _speaker_from_chain_text(ctx: _Context, text: str, offset: int) -> _Speaker 
     chain = found[-1]
     parse = parse_chain(text, chain)
     if parse.is_org and parse.org:
-        return _Speaker(re.sub(r"^the\s+", "", parse.org, flags=re.IGNORECASE), None, parse.country)
+        return _Speaker(_org_as_written(text, chain), None, parse.country)
     if not parse.name:
-        words = [t for t in chain.tokens if t.text[0].isupper()]
+        words = [t for t in chain.tokens if t.text[0].isupper() and t.text.lower() not in STOP_CAPITALISED]
         if len(words) == 1 and is_acronym(words[0].base):
             return _Speaker(words[0].base, None, parse.country)  # "the DEA said"
         return None
@@ -241,11 +396,36 @@ def _speaker_from_chain_text(ctx: _Context, text: str, offset: int) -> _Speaker 
     if person is not None:
         country = person.country or parse.country
         return _Speaker(person.name, person.role, country)
-    return _Speaker(name, parse.role, parse.country)
+    role = parse.role if parse.role and parse.role.rstrip(".\u2024").lower() not in _HONORIFICS else None
+    return _Speaker(name, role, parse.country)
+
+
+_PREPOSITION_BEFORE = re.compile(r"\b(?:for|of|to|with|by|from|about|against|on|under)\s+(?:the\s+)?$", re.I)
+
+
+_ORG_ACRONYM_END = re.compile(
+    r"\b(?:[A-Z][\w'’-]*\s+)(?:(?:of|the|for|and|on|[A-Z][\w'’-]*)\s+)*\((?P<acronym>[A-Z][A-Za-z-]{1,11})\)$"
+)
+
+
+def _named_in(ctx: _Context, start: int, end: int) -> _Speaker | None:
+    """The first known person the phrase ``body[start:end]`` names as its head: not a possessive
+    ("Tillerson's aide"), not the object of a preposition ("a lawyer for X")."""
+    for ref in ctx.refs_between(start, end, limit=len(ctx.people.refs)):
+        if ref.person is None or ref.possessive:
+            continue
+        if _PREPOSITION_BEFORE.search(ctx.body[max(start, ref.start - 20) : ref.start]):
+            continue
+        return _person(ref.person)
+    return None
 
 
 def _speaker_ending(ctx: _Context, text: str, offset: int, paragraph: int) -> _Speaker | None:
     """The speaker phrase that ends ``text`` (the words right before a speech verb)."""
+    if not _UNNAMED_FOR.search(text[-160:]) and not _PRONOUN_END.search(text):
+        named = _named_in(ctx, offset, offset + len(text))
+        if named is not None:
+            return named
     appositive = re.search(r",\s*(?P<inner>[^,\"“”]{1,150}),\s*$", text)
     if appositive:
         # "The observatory's director, Paula Hincapié," names the speaker inside the commas;
@@ -261,10 +441,25 @@ def _speaker_ending(ctx: _Context, text: str, offset: int, paragraph: int) -> _S
     tail = text[-160:]
     if _UNNAMED_FOR.search(tail):
         return _UNKNOWN  # "a spokesman for the Regional Security System": a person, unnamed
-    if _PRONOUN_END.search(tail):
-        return _resolve_pronoun(ctx, offset + len(text), paragraph)
+    pronoun_end = _PRONOUN_END.search(tail)
+    if pronoun_end:
+        return _resolve_pronoun(ctx, offset + len(text), paragraph, pronoun_end.group(1))
+    named = _named_in(ctx, offset, offset + len(text))
+    if named is not None:
+        return named
+    document = _DOC_HEADED.match(tail)
+    if document:
+        return _org_from_noun(ctx, document.group("noun"), offset + len(text))
+    for the in reversed(list(re.finditer(r"\bthe\s", tail, re.IGNORECASE))):
+        phrase = tail[the.start() :]
+        resolved = _resolve_descriptor(ctx, phrase, offset + len(text) - len(phrase))
+        if resolved is not None:
+            return resolved
     if _GENERIC_PLURALS.search(tail):
         return _UNKNOWN
+    acronym = _ORG_ACRONYM_END.search(tail)
+    if acronym:
+        return _Speaker(acronym.group("acronym"))  # "The Ministry of the Navy (SEMAR)": as it is cited
     org = _DOC_OR_ORG.search(tail)
     # "Security Minister Pablo Cocciarini of Santa Fe province": the name before an affiliation
     affiliation = re.search(r"(?<=[a-zà-ÿ])\s+(?:of|from|at|in)\s+[^,\"“”]{1,60}$", tail)
@@ -292,7 +487,7 @@ def _speaker_starting(ctx: _Context, text: str, offset: int, paragraph: int) -> 
     """The speaker phrase that starts ``text`` (the words right after a speech verb)."""
     match = re.match(r"\s*(he|she)\b", text)
     if match:
-        return _resolve_pronoun(ctx, offset, paragraph)
+        return _resolve_pronoun(ctx, offset, paragraph, match.group(1))
     clause = re.split(
         r"[,.;:!?\"“”()]|\s(?:who|which|in|at|on|during|after|before|to|of the|while)\s", text, maxsplit=1
     )[0]
@@ -308,6 +503,18 @@ def _speaker_starting(ctx: _Context, text: str, offset: int, paragraph: int) -> 
     )
     if re.match(r"(?:a|an|one|another)\b", clause, re.IGNORECASE):
         return _UNKNOWN
+    named = _named_in(ctx, offset, offset + len(text) - len(text.lstrip()) + len(clause))
+    if named is not None:
+        return named
+    # "said the president of Devida, Carlos Figueroa, in a meeting": the name in the appositive
+    appositive = re.match(r"\s*[^,\"“”.;:!?]{1,120},\s*(?P<name>[^,\"“”.;:!?]{2,60})(?:,|\.|$)", text)
+    if appositive:
+        named = _named_in(ctx, offset + appositive.start("name"), offset + appositive.end("name"))
+        if named is not None and re.match(r"\s*the\b", text, re.IGNORECASE):
+            return named
+    resolved = _resolve_descriptor(ctx, clause, offset)
+    if resolved is not None:
+        return resolved
     if org:
         return _org_from_noun(ctx, org.group("noun"), offset)
     return _speaker_from_chain_text(ctx, clause, offset)
@@ -377,7 +584,12 @@ _PRE_COLON = re.compile(
 )
 _PRE_PARTICIPLE = re.compile(rf"(?:,|\band)\s+(?:{_PARTICIPLE})(?:\s+that)?\s*[:,]?\s*$", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,\"“”]{2,120}?),?\s*$", re.IGNORECASE)
-_REPORTED = re.compile(rf"\b(?P<verb>{_ANY_VERB})\b(?:\s+(?:that|whether|how|it|to|on|of))?", re.IGNORECASE)
+# "According to SEMAR, the eight labs' destruction represented "...": the source opens the sentence
+_ACCORDING_OPENING = re.compile(r"\s*according to\s+(?P<who>[^,\"“”]{2,80}?),", re.IGNORECASE)
+_REPORTED = re.compile(
+    rf"\b(?P<verb>{_ANY_VERB}|{_alternation(OPINION_VERBS)})\b(?:\s+(?:that|whether|how|it|to|on|of))?",
+    re.IGNORECASE,
+)
 
 
 def _sentence_subject(ctx: _Context, sentence_start: int, limit: int, paragraph: int) -> _Speaker | None:
@@ -392,9 +604,9 @@ def _sentence_subject(ctx: _Context, sentence_start: int, limit: int, paragraph:
     offset = sentence_start + (len(text) - len(lead))
     pronoun = re.match(r"(He|She|he|she)\b", lead)
     if pronoun:
-        return _resolve_pronoun(ctx, offset, paragraph)
-    for ref in ctx.people.refs:
-        if sentence_start <= ref.start < limit and not ref.possessive and not ctx.inside_quote(ref.start):
+        return _resolve_pronoun(ctx, offset, paragraph, pronoun.group(1))
+    for ref in ctx.refs_between(sentence_start, limit, limit=len(ctx.people.refs)):
+        if not ref.possessive and not ctx.inside_quote(ref.start):
             # the subject is at the start of the sentence, possibly behind a role phrase
             if ref.person is not None and _words(ctx.body[offset : ref.start]) <= 8:
                 return _person(ref.person)
@@ -409,8 +621,12 @@ def _sentence_subject(ctx: _Context, sentence_start: int, limit: int, paragraph:
 
 
 def _pre_attribution(ctx: _Context, span: QuoteSpan, pre: str, pre_start: int) -> _Attribution | None:
-    match = _PRE_COLON.search(pre)
-    if match and match.group("verb").lower() not in WEAK_VERBS:
+    # the pattern ends in ":" or "," right before the quote and reaches back at most ~300 characters
+    # (subject, adverbs, verb, complement): test that first, then search only that tail
+    tail_start = max(0, len(pre) - 300)
+    match = _PRE_COLON.search(pre, tail_start) if pre.rstrip()[-1:] in {":", ","} else None
+    if match and (match.group("verb").lower() not in WEAK_VERBS or _DOC_HEADED.match(match.group("subj"))):
+        # "read" attributes only when a document reads ("The tweet reads, ...")
         subject_text = match.group("subj")
         speaker = _speaker_ending(ctx, subject_text, pre_start + match.start("subj"), span.paragraph)
         if speaker is not None:
@@ -421,16 +637,30 @@ def _pre_attribution(ctx: _Context, span: QuoteSpan, pre: str, pre_start: int) -
         if speaker is not None:
             return _Attribution(speaker, "according-to", True)
     sentence_start = ctx.sentence_start(span.open_mark)
+    opening = _ACCORDING_OPENING.match(ctx.body, sentence_start, span.open_mark)
+    if opening:
+        speaker = _speaker_starting(ctx, opening.group("who"), opening.start("who"), span.paragraph)
+        if speaker is not None:
+            return _Attribution(speaker, "according-to", False)
     if _PRE_PARTICIPLE.search(pre):
         speaker = _sentence_subject(ctx, sentence_start, span.open_mark, span.paragraph)
         if speaker is not None:
             return _Attribution(speaker, "participial", False)
     # reported speech: the last speech verb of the clause before the quote, and its subject
-    verbs = [m for m in _REPORTED.finditer(pre) if m.group("verb").lower() not in WEAK_VERBS]
+    # a capitalised "States" or "Reports" is a name ("United States"), not a verb
+    verbs = [
+        m
+        for m in _REPORTED.finditer(pre)
+        if m.group("verb").lower() not in WEAK_VERBS and not m.group("verb")[0].isupper()
+    ]
     for verb in reversed(verbs):
         before = pre[: verb.start()]
         before_clean = re.sub(rf"\b{_ADVERBS}$", "", before)
-        if (
+        if re.search(r",\s*$", before_clean) and (
+            named := _named_in(ctx, pre_start, pre_start + len(before_clean))
+        ):
+            speaker = named  # "Bolivia's Deputy Minister of ..., Felipe Caceres, said"
+        elif (
             re.search(r"(?:,|\band|\bbut)\s*$", before_clean)
             or verb.group("verb").lower() in SPEECH_PARTICIPLES
         ):
@@ -448,7 +678,8 @@ def _attribute(ctx: _Context) -> list[_Attribution | None]:
         para = ctx.paras[span.paragraph]
         previous = ctx.spans[k - 1] if k > 0 and ctx.spans[k - 1].paragraph == span.paragraph else None
         sentence_start = ctx.sentence_start(span.open_mark)
-        pre_start = max(sentence_start, previous.after if previous else para.start)
+        # attribution phrases sit near their quote: a bounded window keeps every rule linear
+        pre_start = max(sentence_start, previous.after if previous else para.start, span.open_mark - _WINDOW)
         pre = ctx.body[pre_start : span.open_mark]
         following = (
             ctx.spans[k + 1]
@@ -458,6 +689,7 @@ def _attribute(ctx: _Context) -> list[_Attribution | None]:
         post_end = min(
             ctx.sentence_end(span.after - 1), following.open_mark if following else para.end, para.end
         )
+        post_end = min(post_end, span.after + _WINDOW)
         post = ctx.body[span.after : post_end] if span.close_mark is not None else ""
 
         found = _post_attribution(ctx, span, post) or _pre_attribution(ctx, span, pre, pre_start)
@@ -466,27 +698,33 @@ def _attribute(ctx: _Context) -> list[_Attribution | None]:
             between = ctx.body[previous.after : span.open_mark]
             if same_sentence and re.fullmatch(r"\s*,?\s*(?:and|or|but|as well as|then|,)?\s*", between):
                 found = _Attribution(results[k - 1].speaker, "coordinated", False)
-            elif not _names_someone_else(
+            elif (
+                same_sentence
+                and results[k - 1].rule in {"reported-speech", "according-to", "participial", "coordinated"}
+                and not _speech_word_in(between)
+                and not _names_someone_else(ctx, previous.after, span.open_mark, results[k - 1].speaker)
+            ):
+                # "X said that authorities "a" and seized the drugs, which had been "b"": one
+                # reporting clause governs every quoted fragment of its sentence
+                found = _Attribution(results[k - 1].speaker, "coordinated", False)
+            elif not ctx.body[
+                ctx.sentence_end(previous.after) : span.open_mark
+            ].strip() and not _names_someone_else(
                 ctx, ctx.sentence_end(previous.after), span.open_mark, results[k - 1].speaker
             ):
+                # '"A," X said. "B."': the quote opens the very next sentence
                 found = _Attribution(results[k - 1].speaker, "continuation", results[k - 1].direct)
         results.append(found)
+        if (
+            found is not None
+            and found.speaker.name
+            and found.speaker.role is None
+            and ctx.people.resolve(found.speaker.name) is None
+            and found.speaker.name.lower() not in DOCUMENT_NOUNS
+        ):
+            ctx.org_speakers.append((span.open_mark, found.speaker.name))
 
-    # a quote over several paragraphs has one speaker, wherever the attribution sits
-    for k, span in enumerate(ctx.spans):
-        if span.continues is None:
-            continue
-        group = [span.continues, k]
-        while ctx.spans[group[0]].continues is not None:
-            group.insert(0, ctx.spans[group[0]].continues)
-        known = next(
-            (results[i] for i in group if results[i] is not None and results[i].rule != "continuation"), None
-        )
-        known = known or next((results[i] for i in group if results[i] is not None), None)
-        if known is not None:
-            for i in group:
-                if results[i] is None or results[i].rule == "continuation":
-                    results[i] = _Attribution(known.speaker, "continuation", known.direct)
+    _share_over_paragraphs(ctx, results)
 
     # a paragraph that is only a quote continues the speaker quoted just before it
     for k, span in enumerate(ctx.spans):
@@ -504,12 +742,95 @@ def _attribute(ctx: _Context) -> list[_Attribution | None]:
         if _names_someone_else(ctx, last.after, para.start, results[prior[-1]].speaker):
             continue
         results[k] = _Attribution(results[prior[-1]].speaker, "follow-on-paragraph", False)
+    _share_over_paragraphs(ctx, results)  # a follow-on paragraph may open a quote running on
+    _attribute_dash_lines(ctx, results)
+    _attribute_follow_on_sentences(ctx, results)
     return results
 
 
+_DASH_LINE = re.compile(r"\s*[-–—―]\s*(?P<who>[A-ZÀ-Ý][^\"“”\n]{2,200}?)\s*$")
+
+
+def _attribute_dash_lines(ctx: _Context, results: list[_Attribution | None]) -> None:
+    """Press releases sign a quotation on the next line: '"...."' then '- Nina Patel, Regional
+    Director General, ...'. The name comes before the first comma, the role after it."""
+    for k, span in enumerate(ctx.spans):
+        if results[k] is not None or span.paragraph + 1 >= len(ctx.paras):
+            continue
+        para = ctx.paras[span.paragraph]
+        if ctx.body[span.after : para.end].strip(" .,;"):
+            continue  # text after the quote: the next line signs something else
+        following = ctx.paras[span.paragraph + 1]
+        line = _DASH_LINE.fullmatch(ctx.body, following.start, following.end)
+        if not line:
+            continue
+        name, _, role = line.group("who").partition(",")
+        who = _speaker_from_chain_text(ctx, name, line.start("who"))
+        if who is None or who.name is None:
+            continue
+        speaker = _Speaker(who.name, who.role or (role.strip() or None), who.country)
+        group = [k]
+        while ctx.spans[group[0]].continues is not None:
+            group.insert(0, ctx.spans[group[0]].continues)
+        for i in group:
+            if results[i] is None:
+                results[i] = _Attribution(speaker, "dash-line", True)
+
+
+def _attribute_follow_on_sentences(ctx: _Context, results: list[_Attribution | None]) -> None:
+    """'In addition, "eight nurseries ..." were confiscated.' right after a paragraph quoting X, in a
+    sentence with no speech verb and nobody else named: X is still the source."""
+    for k, span in enumerate(ctx.spans):
+        if results[k] is not None or span.paragraph == 0 or _words(ctx.body[span.start : span.end]) < 5:
+            continue
+        prior = [
+            i for i in range(k) if ctx.spans[i].paragraph == span.paragraph - 1 and results[i] is not None
+        ]
+        if not prior or results[prior[-1]].speaker.name is None:
+            continue
+        sentence = (ctx.sentence_start(span.open_mark), ctx.sentence_end(span.after - 1))
+        words = {
+            w.group(0).lower()
+            for w in re.finditer(r"[\w'’]+", ctx.body[sentence[0] : sentence[1]])
+            if not ctx.inside_quote(sentence[0] + w.start())
+        }
+        if words & (SPEECH_VERBS_FINITE | SPEECH_PARTICIPLES | SPEECH_VERBS_BASE | OPINION_VERBS):
+            continue
+        if ctx.refs_between(*sentence, limit=1):
+            continue
+        if ctx.sentence_start(span.open_mark) != ctx.paras[span.paragraph].start:
+            continue  # only a paragraph's first sentence follows on from the paragraph before
+        results[k] = _Attribution(results[prior[-1]].speaker, "follow-on-sentence", False)
+
+
+def _share_over_paragraphs(ctx: _Context, results: list[_Attribution | None]) -> None:
+    """A quote over several paragraphs has one speaker, wherever the attribution sits."""
+    for k, span in enumerate(ctx.spans):
+        if span.continues is None:
+            continue
+        group = [span.continues, k]
+        while ctx.spans[group[0]].continues is not None:
+            group.insert(0, ctx.spans[group[0]].continues)
+        known = next(
+            (results[i] for i in group if results[i] is not None and results[i].rule != "continuation"), None
+        )
+        known = known or next((results[i] for i in group if results[i] is not None), None)
+        if known is not None:
+            for i in group:
+                if results[i] is None or results[i].rule == "continuation":
+                    results[i] = _Attribution(known.speaker, "continuation", known.direct)
+
+
+_SPEECH_WORDS = SPEECH_VERBS_FINITE | SPEECH_PARTICIPLES | SPEECH_VERBS_BASE | OPINION_VERBS
+
+
+def _speech_word_in(text: str) -> bool:
+    return any(w.lower() in _SPEECH_WORDS for w in re.findall(r"[\w'’]+", text))
+
+
 def _names_someone_else(ctx: _Context, start: int, end: int, speaker: _Speaker) -> bool:
-    for ref in ctx.people.refs:
-        if start <= ref.start < end and not ctx.inside_quote(ref.start):
+    for ref in ctx.refs_between(start, end, limit=len(ctx.people.refs)):
+        if not ctx.inside_quote(ref.start):
             if ref.person is None and ctx.body[max(0, ref.start - 2) : ref.start] == ", ":
                 continue  # an appositive: "X, a spokeswoman for Y, said"
             if ref.person is None or ref.person.name != speaker.name:
@@ -517,17 +838,27 @@ def _names_someone_else(ctx: _Context, start: int, end: int, speaker: _Speaker) 
     return False
 
 
-def extract_statements(body: str) -> list[Statement]:
-    """Every direct quotation in ``body`` with its speaker; ``body[s.start:s.end] == s.quote``."""
+def _first_mention(ctx: _Context, name: str) -> int | None:
+    person = ctx.people.resolve(name)
+    if person is not None:
+        return person.start
+    position = ctx.body.find(name)
+    return position if position >= 0 else None
+
+
+def extract_statements(original: str) -> list[Statement]:
+    """Every direct quotation in ``original`` with its speaker; ``original[s.start:s.end] == s.quote``."""
+    body = mask_abbreviation_stops(original)
     paras = paragraphs(body)
     spans = find_quotes(body)
     ctx = _Context(body, paras, spans, build_people(body), _sentence_starts(body, paras, spans))
     results = _attribute(ctx)
+    evidence = CountryEvidence(original, body)
 
     statements: list[Statement] = []
     seen: list[str] = []
     for span, attribution in zip(spans, results, strict=True):
-        quote = body[span.start : span.end]
+        quote = original[span.start : span.end]
         words = _words(quote)
         direct = attribution is not None and attribution.direct
         if words <= 2 and not direct:
@@ -538,6 +869,18 @@ def extract_statements(body: str) -> list[Statement]:
         if not key or any(key in earlier for earlier in seen):
             continue  # repeated: a pull quote or a phrase quoted again later
         speaker = attribution.speaker if attribution else _UNKNOWN
+        speaker = _Speaker(unmask(speaker.name), unmask(speaker.role), speaker.country)
+        if speaker.name and speaker.country is None:
+            speaker = _Speaker(
+                speaker.name,
+                speaker.role,
+                evidence.country_of(
+                    speaker.name,
+                    speaker.role,
+                    _first_mention(ctx, speaker.name),
+                    official=speaker.role is not None or ctx.people.resolve(speaker.name) is None,
+                ),
+            )
         context_start = ctx.sentence_start(span.open_mark)
         context_end = ctx.sentence_end(span.after - 1 if span.after > span.start else span.start)
         statements.append(
@@ -549,7 +892,7 @@ def extract_statements(body: str) -> list[Statement]:
                 speaker_role=speaker.role if speaker.name else None,
                 speaker_country=speaker.country if speaker.name else None,
                 attribution=attribution.rule if attribution else "unattributed",
-                topics=tag_topics(body[context_start:context_end]),
+                topics=tag_topics(original[context_start:context_end]),
             )
         )
         seen.append(key)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pycountry
 
-from drugtrade.normalize.countries import FORMER_AND_USER_ASSIGNED
+from drugtrade.vocab.countries import FORMER_AND_USER_ASSIGNED
 
 SEED_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "countries.csv"
 

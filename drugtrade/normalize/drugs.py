@@ -10,10 +10,10 @@ quarantines the row with the label it saw.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 from drugtrade.vocab import load_vocabulary, normalize_drug
+from drugtrade.vocab.text import label_key as _key
 
 # Publisher table categories (UNODC annual seizures questionnaire) -> vocabulary term.
 TABLE_CATEGORIES: dict[str, str] = {
@@ -33,10 +33,6 @@ TABLE_CATEGORIES: dict[str, str] = {
     "other stimulants": "amphetamine",
     "poppy seed": "opium poppy",
 }
-
-
-def _key(label: str) -> str:
-    return re.sub(r"\s+", " ", label.strip().lower())
 
 
 @cache

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from decimal import Context, Decimal
 
+from drugtrade.vocab.units import TABLE_UNIT_LABELS, UNIT_SIZES
+
 # The measure decides the unit every value is stored in.
 MEASURE_UNITS: dict[str, str] = {
     "seized_quantity": "kg",
@@ -21,51 +23,9 @@ MEASURE_UNITS: dict[str, str] = {
 
 _DIMENSIONS: dict[str, str] = {"kg": "mass", "t": "mass", "ha": "area", "count": "count"}
 
-# unit -> (dimension, size in the dimension's base unit: kg for mass, ha for area).
-_UNITS: dict[str, tuple[str, Decimal]] = {
-    "kg": ("mass", Decimal(1)),
-    "g": ("mass", Decimal("0.001")),
-    "lb": ("mass", Decimal("0.45359237")),
-    "t": ("mass", Decimal(1000)),
-    "ha": ("area", Decimal(1)),
-    "acre": ("area", Decimal("0.40468564224")),
-    "count": ("count", Decimal(1)),
-}
-
-_SYNONYMS: dict[str, str] = {
-    "kg": "kg",
-    "kgs": "kg",
-    "kilogram": "kg",
-    "kilograms": "kg",
-    "kilo": "kg",
-    "kilos": "kg",
-    "kg equivalent": "kg",
-    "g": "g",
-    "gr": "g",
-    "gram": "g",
-    "grams": "g",
-    "lb": "lb",
-    "lbs": "lb",
-    "pound": "lb",
-    "pounds": "lb",
-    "t": "t",
-    "tonne": "t",
-    "tonnes": "t",
-    "metric ton": "t",
-    "metric tons": "t",
-    "metric tonne": "t",
-    "metric tonnes": "t",
-    "mt": "t",
-    "ha": "ha",
-    "hectare": "ha",
-    "hectares": "ha",
-    "acre": "acre",
-    "acres": "acre",
-    "ac": "acre",
-    "count": "count",
-    "events": "count",
-    "number": "count",
-}
+# Units and their sizes are the unit vocabulary (drugtrade.vocab.units), shared with the article side.
+_UNITS = UNIT_SIZES
+_SYNONYMS = TABLE_UNIT_LABELS
 
 
 class UnknownUnit(ValueError):

@@ -87,7 +87,7 @@ def process_page(job: PageJob) -> PageResult:
         ]
         result.facts = [
             {
-                "kind": f.kind, "value": f.value, "unit": f.unit, "drug": f.drug, "country": f.country,
+                "kind": f.kind, "value": f.value, "value_max": f.value_max, "unit": f.unit, "drug": f.drug, "country": f.country,
                 "year": f.year, "text": f.text, "start": f.start, "end": f.end,
             }
             for f in extract_facts(article.body, published_date=article.published_date)

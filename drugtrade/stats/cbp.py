@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from drugtrade.normalize.countries import CBP_COUNTRY
 from drugtrade.normalize.drugs import normalize_drug_label
 from drugtrade.normalize.numbers import non_negative_quantity
 from drugtrade.normalize.units import UnknownUnit, factor, scale
@@ -30,6 +29,7 @@ from drugtrade.stats.csvfile import (
 )
 from drugtrade.stats.periods import PeriodError, fiscal_month
 from drugtrade.stats.records import FileContext, Observation, ObservationIds, Period, Record, quarantine_row
+from drugtrade.vocab.countries import CBP_COUNTRY
 
 NATIONWIDE = "cbp_nationwide"
 AIR_MARINE = "cbp_air_marine"

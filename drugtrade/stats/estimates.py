@@ -17,13 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from drugtrade.normalize.countries import is_known_code, resolve_country
 from drugtrade.normalize.drugs import normalize_drug_label
 from drugtrade.normalize.numbers import Missing, NotANumber, parse_number
 from drugtrade.normalize.units import MEASURE_UNITS, UnknownUnit, factor, scale
 from drugtrade.stats.csvfile import column_index, iter_records, normalize_column, raw_cells, read_header
 from drugtrade.stats.periods import PeriodError, calendar_year
 from drugtrade.stats.records import FileContext, Observation, ObservationIds, Record, quarantine_row
+from drugtrade.vocab.countries import is_known_code, resolve_country
 
 FAMILY = "production_estimates"
 

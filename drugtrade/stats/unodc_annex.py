@@ -35,13 +35,13 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from drugtrade.normalize.countries import resolve_country, split_footnotes
 from drugtrade.normalize.numbers import Missing, NotANumber, parse_number
 from drugtrade.normalize.units import MEASURE_UNITS, UnknownUnit, canonical_unit, factor, scale
 from drugtrade.stats.csvfile import UnknownFileFamily
 from drugtrade.stats.periods import PeriodError, calendar_year
 from drugtrade.stats.records import FileContext, Observation, ObservationIds, Record, quarantine_row
 from drugtrade.vocab import drug_terms
+from drugtrade.vocab.countries import resolve_country, split_footnotes
 
 FAMILY = "unodc_annex"
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from drugtrade.normalize.countries import resolve_country
 from drugtrade.normalize.drugs import normalize_drug_label
 from drugtrade.normalize.numbers import non_negative_quantity
 from drugtrade.stats.csvfile import column_index, iter_records, raw_cells, read_header
 from drugtrade.stats.periods import PeriodError, calendar_year
 from drugtrade.stats.records import FileContext, Observation, ObservationIds, Period, Record, quarantine_row
+from drugtrade.vocab.countries import resolve_country
 
 FAMILY = "unodc_seizures"
 MEASURE = "seized_quantity"

@@ -35,6 +35,7 @@ def test_facts_command_and_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixt
         "path": None,
         "kind": "seizure",
         "value": 2300.0,
+        "value_max": None,
         "unit": "kg",
         "drug": "cocaine",
         "country": "ECU",

@@ -275,3 +275,213 @@ def test_quote_mark_styles(quote_marks: tuple[str, str]) -> None:
     left, right = quote_marks
     body = f"{left}We will not negotiate with traffickers,{right} Senator Marta Lucía Ramírez said."
     assert pairs(body) == [("Marta Lucía Ramírez", "We will not negotiate with traffickers,")]
+
+
+# ---- attribution cases of real news (issue 11); every text here is written for the test ----------
+
+
+def test_title_descriptor_resolves_to_the_person_with_that_role() -> None:
+    body = (
+        "Colonel Marta Quiroga Vidal led the raid near the border.\n\n"
+        "Farmers watched as the soldiers burned the crop.\n\n"
+        '"We will come back every month until the fields are gone," added the colonel.'
+    )
+    statement = one(body)
+    assert statement.speaker == "Marta Quiroga Vidal"
+    assert statement.speaker_role == "Colonel"
+
+
+def test_descriptor_with_nobody_named_stays_unattributed() -> None:
+    body = '"The shipment was hidden among bananas and we found it by chance," the official said.'
+    assert one(body).speaker is None
+
+
+def test_pronoun_skips_a_person_named_inside_the_clause() -> None:
+    body = (
+        "Prosecutor Elena Barros Pinto spoke after the hearing.\n\n"
+        'Barros said Judge Tomás Ibarra will rule next week. "The evidence against the network is strong and '
+        'well documented," she said.'
+    )
+    assert one(body).speaker == "Elena Barros Pinto"
+
+
+def test_rank_abbreviation_and_affiliation_between_name_and_verb() -> None:
+    body = (
+        '"The crew spotted the vessel at dawn and boarded it within the hour," Lt. Cmdr. Jonah Fairweather, '
+        "commanding officer of the patrol cutter, said."
+    )
+    statement = one(body)
+    assert statement.speaker == "Jonah Fairweather"
+
+
+def test_us_attorney_with_dotted_acronym_and_affiliation() -> None:
+    body = (
+        '"These networks move money as fast as they move drugs," U.S. Attorney Dana Whitfield for the Southern '
+        "District said."
+    )
+    statement = one(body)
+    assert statement.speaker == "Dana Whitfield"
+    assert statement.speaker_country == "USA"
+
+
+def test_reporting_verbs_beyond_said() -> None:
+    for verb in ("detailed", "remarked", "hailed", "explains", "informed", "argued", "pointed out"):
+        body = f'"Every container from that port will now be scanned twice," Inspector Ruth Calloway {verb}.'
+        assert one(body).speaker == "Ruth Calloway", verb
+
+
+def test_press_release_dash_line_signs_the_quote_above() -> None:
+    body = (
+        "Border officers seized the parcels at the airport.\n\n"
+        '"This interception shows what patient work by our officers can achieve for the whole region."\n\n'
+        "- Priya Raman, Regional Director, Northern Region, Border Agency"
+    )
+    statement = one(body)
+    assert statement.speaker == "Priya Raman"
+    assert statement.attribution == "dash-line"
+
+
+def test_unterminated_single_quote_after_a_colon_runs_to_the_next_paragraph() -> None:
+    body = (
+        "Defence minister Alan Hartley said: ‘This operation shows the navy’s value at sea.\n\n"
+        "‘We are telling the gangs that no stretch of water is beyond our reach and we will keep going."
+    )
+    found = extract_statements(body)
+    assert [s.speaker for s in found] == ["Alan Hartley", "Alan Hartley"]
+    assert found[0].quote.startswith("This operation shows")
+
+
+def test_organisation_cited_by_acronym_and_its_statement() -> None:
+    body = (
+        "The Ministry of Fisheries (MINPESCA) said in a statement that “inspectors boarded four trawlers "
+        "and detained their crews” off the coast.\n\n"
+        "The statement also said the crews carried “forged licences from three different ports”."
+    )
+    found = extract_statements(body)
+    assert [s.speaker for s in found] == ["MINPESCA", "MINPESCA"]
+
+
+def test_follow_on_sentence_keeps_the_speaker_of_the_paragraph_before() -> None:
+    body = (
+        '"We destroyed four laboratories in the valley this week," Major Iván Rocha Luna told reporters.\n\n'
+        "In addition, “two tonnes of precursor chemicals and nine vehicles” were confiscated."
+    )
+    found = extract_statements(body)
+    assert [s.speaker for s in found] == ["Iván Rocha Luna", "Iván Rocha Luna"]
+    assert found[1].attribution == "follow-on-sentence"
+
+
+def test_surname_in_capitals_belongs_to_the_name() -> None:
+    body = 'Sergeant Paul MERCIER, of the Harbour Detachment stated, "Cooperation between forces made this arrest."'
+    assert one(body).speaker == "Paul MERCIER"
+
+
+def test_speaker_country_from_demonym_possessive_and_agency() -> None:
+    assert one('"We found the cargo," said Peruvian naval inspector Rosa Quispe.').speaker_country == "PER"
+    assert (
+        one('"The routes are shifting," said Ecuador’s Interior Minister Mario Vélez.').speaker_country
+        == "ECU"
+    )
+    body = '"The parcels came by air," said Corporal Dan Hughes of the Royal Canadian Mounted Police.'
+    assert one(body).speaker_country == "CAN"
+
+
+# ---- hostile input: the extractor returns, offsets stay valid, nothing is invented ----------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "“" * 10_000,
+        '"' * 10_001,
+        ("\x00" * 50 + 'Director Ana Paz said: "the port is closed to all traffic." ') * 200,
+        "word " * 100_000 + "“an opening mark and no end",
+        "‘" * 5_000 + "’" * 5_000,
+    ],
+    ids=["curly-opening-marks", "straight-marks", "nul-bytes", "one-huge-paragraph", "single-marks"],
+)
+def test_hostile_bodies_keep_offsets_and_invent_no_speaker(body: str) -> None:
+    found = extract_statements(body)
+    for statement in found:
+        assert body[statement.start : statement.end] == statement.quote
+        assert statement.speaker is None or statement.speaker in body
+
+
+def test_one_unintroduced_capitalised_word_is_not_a_speaker() -> None:
+    body = 'Speaking in parliament, the Conservative MP said: "We cannot keep the ports closed all winter."'
+    assert one(body).speaker is None
+
+
+def test_a_private_person_does_not_take_the_country_the_article_is_about() -> None:
+    body = (
+        "Peru and Peruvian police reported record coca seizures in Peru this year.\n\n"
+        '"It is safe over here and people want a safe area," said Michael Lopez Grant, 52.'
+    )
+    statement = one(body)
+    assert statement.speaker == "Michael Lopez Grant"
+    assert statement.speaker_country is None
+
+
+def test_an_official_speaks_for_the_country_the_article_is_about() -> None:
+    body = (
+        "Police in Guyana seized a boat off the coast of Guyana on Friday.\n\n"
+        '"The crew tried to dump the bales overboard," said Police Commissioner Clifton Hicken.'
+    )
+    assert one(body).speaker_country == "GUY"
+
+
+def test_a_tweet_quoted_in_translation_speaks_for_the_account_that_posted_it() -> None:
+    body = (
+        "The coast guard reported the arrests on Monday.\n\n"
+        "#Patrol| Texto en otro idioma sobre la operación pic.twitter.com/abc — GUARDIA COSTERA (@GuardiaCostera_X) "
+        "May 3, 2024\n\n"
+        'The tweet reads, "Our units intercepted two boats and arrested six crew members at dawn."'
+    )
+    assert one(body).speaker == "GUARDIA COSTERA"
+
+
+def test_a_release_speaks_for_the_organisation_reported_speaking_before_it() -> None:
+    body = (
+        "The Canadian Embassy is praising customs officers for the seizure.\n\n"
+        'A release issued this evening says, quote, "The Embassy commends the customs service for its work on '
+        "this case and for the arrests made at the port."
+    )
+    assert one(body).speaker == "Canadian Embassy"
+
+
+def test_a_short_quotation_nested_in_a_straight_quoted_one_stays_inside_it() -> None:
+    body = (
+        'Minister Carla Ventura Ruiz said, "The country is still on the "priority watch" list, but this week\'s '
+        'seizures show the work our police are doing at the ports."'
+    )
+    statement = one(body)
+    assert statement.speaker == "Carla Ventura Ruiz"
+    assert statement.quote.endswith("at the ports.")
+    assert '"priority watch"' in statement.quote
+
+
+def test_she_prefers_the_last_woman_over_a_more_recent_man() -> None:
+    body = (
+        "Prosecutor Laura Mendes Costa opened the trial on Monday.\n\n"
+        "Defence lawyer Peter Walsh asked for more time.\n\n"
+        '"The evidence against the network is overwhelming and we will present all of it," she said.'
+    )
+    assert one(body).speaker == "Laura Mendes Costa"
+
+
+def test_a_pronoun_of_the_wrong_gender_still_takes_the_only_candidate() -> None:
+    body = (
+        "Agency chief Susan Rowe testified before the committee.\n\n"
+        '"The cartels now run the whole supply chain from the chemicals to the pills," he told the senators.'
+    )
+    assert one(body).speaker == "Susan Rowe"
+
+
+def test_one_reporting_clause_governs_every_quoted_fragment_of_its_sentence() -> None:
+    body = (
+        "The Coast Guard said that, working with the United States Navy, its crews “quickly” boarded the "
+        "boat and seized the cargo, which had been “hidden under a false floor in the engine room”."
+    )
+    found = extract_statements(body)
+    assert [s.speaker for s in found] == ["Coast Guard"]
+    assert found[0].quote.startswith("hidden under a false floor")

@@ -129,6 +129,7 @@ def text_facts(n: int = 3) -> pa.Table:
         "fact_id": [_digest(f"fact {i}")[:16] for i in range(n)],
         "kind": ["seizure"] * n,
         "value": [2300.0] * n,
+        "value_max": [None] * n,
         "unit": ["kg"] * n,
         "drug": ["cocaine"] * n,
         "country": ["ECU"] * n,

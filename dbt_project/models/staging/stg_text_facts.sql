@@ -9,6 +9,7 @@ select
     ingest_date,
     kind as fact_kind,
     value,
+    value_max,
     unit,
     drug,
     upper(country) as country_iso3,

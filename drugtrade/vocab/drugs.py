@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-VOCABULARY_CSV = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds" / "drug_vocabulary.csv"
+from drugtrade.vocab.text import label_key as _key
+
+VOCABULARY_CSV = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "drug_vocabulary.csv"
 
 
 @dataclass(frozen=True)
@@ -17,10 +19,6 @@ class Drug:
     drug_group: str
     description: str
     synonyms: tuple[str, ...]
-
-
-def _key(label: str) -> str:
-    return re.sub(r"\s+", " ", label.strip().lower())
 
 
 @cache

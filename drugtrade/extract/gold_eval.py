@@ -1,0 +1,408 @@
+"""Score the extractors against a gold folder in the shared real set's layout (``drugtrade eval``).
+
+A gold folder holds ``NN.txt`` articles (line 1 the URL, line 2 the title, then one paragraph a
+line) and one ``gold.json``: ``{"articles": {"NN.txt": {"statements": [...], "facts": [...]}}}``
+with statements ``{speaker, key, role, country, cases}`` and facts ``{kind, value, unit, drug,
+value_max?, cases}``. Each article goes through the same public path as ``drugtrade statements``
+and ``drugtrade facts``: extract_article, then extract_statements / extract_facts on its body.
+
+Matching follows the set's README:
+
+- texts are compared after NFKC, lower case, quote marks removed and whitespace collapsed;
+- a gold statement is *found* when an extracted quote contains its key, and *right* when one of
+  those quotes has a speaker containing the last token of the gold speaker (no speaker is wrong);
+- recall = right / gold; attribution precision = among extracted quotes containing a gold key,
+  the share whose speaker matches one of those keys' speakers; named-speaker precision is the
+  same share among those quotes that do name a speaker;
+- role is right when at least three quarters of the extracted role's words occur in the gold role
+  (titles and rank abbreviations compared in one spelling), country when the codes are equal; both are scored over
+  the right statements whose gold has a role / a country;
+- a gold fact is found when an extracted fact of the same kind, whose drug contains the gold
+  drug, has a value (in kg or ha; either end of an extracted range) within 0.5% of the gold value
+  (or of either end of a gold range, or between them).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from drugtrade.extract.content import ExtractionError, extract_article
+from drugtrade.extract.facts import TextFact, extract_facts
+from drugtrade.extract.statements import Statement, extract_statements
+
+TARGETS = {
+    "recall": 0.90,
+    "attribution_precision": 0.90,
+    "named_speaker_precision": 0.97,
+    "role_accuracy": 0.90,
+    "country_accuracy": 0.90,
+    "figure_recall": 0.90,
+}
+VALUE_TOLERANCE = 0.005
+ROLE_SHARE = 0.75
+_TO_BASE = {"kg": ("kg", 1.0), "t": ("kg", 1000.0), "ha": ("ha", 1.0)}
+# one spelling for titles, so "Capt." in the gold and "Captain" in the text compare equal
+_TITLE_SPELLING = {
+    "capt": "captain", "cmdr": "commander", "cdr": "commander", "lt": "lieutenant", "col": "colonel",
+    "gen": "general", "adm": "admiral", "sgt": "sergeant", "supt": "superintendent", "maj": "major",
+    "insp": "inspector", "gov": "governor", "sen": "senator", "rep": "representative", "dep": "deputy",
+    "asst": "assistant", "supt.": "superintendent", "cpl": "corporal", "pres": "president",
+    "sec": "secretary", "amb": "ambassador", "dir": "director", "comm": "commissioner",
+}  # fmt: skip
+_ROLE_STOP = frozenset(["the", "a", "an", "of", "for", "and", "at", "in", "on", "to", "with", "'s"])
+
+
+class GoldError(ValueError):
+    """A gold folder or entry is malformed; the message names the file, the article and the entry."""
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"['\"‘’“”]", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _last_token(speaker: str) -> str:
+    tokens = normalise(speaker).split()
+    return tokens[-1] if tokens else ""
+
+
+def _role_words(role: str) -> list[str]:
+    words = re.findall(r"\w+", normalise(role).replace("/", " "))
+    return [_TITLE_SPELLING.get(w, w) for w in words if w not in _ROLE_STOP]
+
+
+def role_matches(extracted: str | None, gold: str) -> bool:
+    """At least three quarters of the extracted role's words are words of the gold role."""
+    words = _role_words(extracted or "")
+    gold_words = set(_role_words(gold))
+    return bool(words) and sum(w in gold_words for w in words) >= ROLE_SHARE * len(words)
+
+
+@dataclass(frozen=True)
+class GoldArticle:
+    name: str
+    path: Path
+    statements: tuple[dict, ...]
+    facts: tuple[dict, ...]
+
+
+def _check_entry(
+    gold_file: Path, name: str, kind: str, position: int, entry: object, needs: set[str]
+) -> None:
+    if not isinstance(entry, dict) or not needs <= entry.keys():
+        missing = sorted(needs - (entry.keys() if isinstance(entry, dict) else set()))
+        raise GoldError(f"{gold_file}: {name} {kind} #{position}: missing {', '.join(missing)}")
+
+
+def load_gold(folder: Path, only: Iterable[str] | None = None) -> list[GoldArticle]:
+    """The articles of a gold folder, checked; ``only`` keeps the named articles ("01", "01.txt")."""
+    gold_file = folder / "gold.json"
+    if not gold_file.is_file():
+        raise GoldError(f"{folder}: no gold.json")
+    try:
+        data = json.loads(gold_file.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise GoldError(f"{gold_file}: not JSON ({error})") from None
+    articles = data.get("articles") if isinstance(data, dict) else None
+    if not isinstance(articles, dict):
+        raise GoldError(f"{gold_file}: needs an 'articles' object keyed by file name")
+    wanted = {n if n.endswith(".txt") else f"{n}.txt" for n in only} if only is not None else None
+    found: list[GoldArticle] = []
+    for name in sorted(articles):
+        if wanted is not None and name not in wanted:
+            continue
+        entry = articles[name]
+        path = folder / name
+        if not path.is_file():
+            raise GoldError(f"{gold_file}: {name}: article file {path} is missing")
+        statements = entry.get("statements", []) if isinstance(entry, dict) else None
+        facts = entry.get("facts", []) if isinstance(entry, dict) else None
+        if not isinstance(statements, list) or not isinstance(facts, list):
+            raise GoldError(f"{gold_file}: {name}: statements and facts must be lists")
+        for i, s in enumerate(statements, start=1):
+            _check_entry(gold_file, name, "statement", i, s, {"speaker", "key"})
+        for i, f in enumerate(facts, start=1):
+            _check_entry(gold_file, name, "fact", i, f, {"kind", "value", "unit", "drug"})
+            if f["unit"] not in {"kg", "ha"}:
+                raise GoldError(f"{gold_file}: {name} fact #{i}: unit {f['unit']!r} is not kg or ha")
+        found.append(GoldArticle(name, path, tuple(statements), tuple(facts)))
+    if wanted is not None and len(found) != len(wanted):
+        missing = sorted(wanted - {a.name for a in found})
+        raise GoldError(f"{gold_file}: no such articles: {', '.join(missing)}")
+    return found
+
+
+def read_article(path: Path) -> tuple[str, str, str]:
+    """(url, title, text) of a file in the set's layout; paragraphs become blank-line separated."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if len(lines) < 3:
+        raise GoldError(f"{path}: needs the URL, the title and the text on separate lines")
+    text = "\n\n".join(line for line in lines[2:] if line.strip())
+    return lines[0].strip(), lines[1].strip(), text
+
+
+# ---- per-article scoring ---------------------------------------------------------------------
+
+
+@dataclass
+class StatementResult:
+    article: str
+    speaker: str
+    key: str
+    cases: list[str]
+    found: bool
+    right: bool
+    extracted_speakers: list[str | None]
+    gold_role: str | None = None
+    extracted_role: str | None = None
+    role_right: bool | None = None  # None: not scored (gold has no role or speaker wrong)
+    gold_country: str | None = None
+    extracted_country: str | None = None
+    country_right: bool | None = None
+
+
+@dataclass
+class FactResult:
+    article: str
+    kind: str
+    value: float
+    unit: str
+    drug: str
+    text: str | None
+    found: bool
+
+
+@dataclass
+class QuoteJudgement:
+    """One extracted quote that contains at least one gold key."""
+
+    article: str
+    quote: str
+    speaker: str | None
+    right: bool
+    gold_speakers: list[str]
+
+
+@dataclass
+class ArticleResult:
+    name: str
+    statements: list[StatementResult] = field(default_factory=list)
+    facts: list[FactResult] = field(default_factory=list)
+    judged_quotes: list[QuoteJudgement] = field(default_factory=list)
+    unmatched_quotes: int = 0  # extracted quotes containing no gold key
+    error: str | None = None
+
+
+def _speaker_right(speaker: str | None, gold_speaker: str) -> bool:
+    return bool(speaker) and _last_token(gold_speaker) in normalise(speaker or "")
+
+
+def _fact_matches(fact: TextFact, gold: dict) -> bool:
+    base = _TO_BASE.get(fact.unit)
+    if base is None or base[0] != gold["unit"] or fact.kind != gold["kind"]:
+        return False
+    if not fact.drug or gold["drug"].lower() not in fact.drug.lower():
+        return False
+    low, high = float(gold["value"]), float(gold.get("value_max") or gold["value"])
+    extracted_max = getattr(fact, "value_max", None)
+    values = [fact.value * base[1]] + ([extracted_max * base[1]] if extracted_max is not None else [])
+
+    def near(value: float, target: float) -> bool:
+        return abs(value - target) <= VALUE_TOLERANCE * abs(target)
+
+    # a value (either end of an extracted range) near either end of the gold one, or between them
+    return any(near(v, low) or near(v, high) or low <= v <= high for v in values)
+
+
+def score_statements(name: str, gold: Iterable[dict], extracted: list[Statement]) -> ArticleResult:
+    result = ArticleResult(name)
+    normalised = [normalise(s.quote) for s in extracted]
+    golds = list(gold)
+    keys = [normalise(g["key"]) for g in golds]
+    for g, key in zip(golds, keys, strict=True):
+        holders = [s for s, q in zip(extracted, normalised, strict=True) if key in q]
+        right = [s for s in holders if _speaker_right(s.speaker, g["speaker"])]
+        item = StatementResult(
+            article=name,
+            speaker=g["speaker"],
+            key=g["key"],
+            cases=list(g.get("cases") or []),
+            found=bool(holders),
+            right=bool(right),
+            extracted_speakers=[s.speaker for s in holders],
+            gold_role=g.get("role"),
+            gold_country=g.get("country"),
+        )
+        if right:
+            best = right[0]
+            item.extracted_role, item.extracted_country = best.speaker_role, best.speaker_country
+            if g.get("role"):
+                item.role_right = role_matches(best.speaker_role, g["role"])
+            if g.get("country"):
+                item.country_right = best.speaker_country == g["country"]
+        result.statements.append(item)
+    for s, q in zip(extracted, normalised, strict=True):
+        speakers = [g["speaker"] for g, key in zip(golds, keys, strict=True) if key in q]
+        if not speakers:
+            result.unmatched_quotes += 1
+            continue
+        right = any(_speaker_right(s.speaker, sp) for sp in speakers)
+        result.judged_quotes.append(QuoteJudgement(name, s.quote, s.speaker, right, sorted(set(speakers))))
+    return result
+
+
+def score_article(article: GoldArticle) -> ArticleResult:
+    url, _title, text = read_article(article.path)
+    try:
+        extracted = extract_article(text, url=url or article.path.as_uri(), content_type="text/plain")
+    except ExtractionError as error:
+        result = ArticleResult(article.name, error=str(error))
+        body_statements: list[Statement] = []
+        body_facts: list[TextFact] = []
+    else:
+        body_statements = extract_statements(extracted.body)
+        body_facts = extract_facts(extracted.body, extracted.published_date)
+        result = ArticleResult(article.name)
+    scored = score_statements(article.name, article.statements, body_statements)
+    result.statements, result.judged_quotes = scored.statements, scored.judged_quotes
+    result.unmatched_quotes = scored.unmatched_quotes
+    for g in article.facts:
+        result.facts.append(
+            FactResult(
+                article=article.name,
+                kind=g["kind"],
+                value=float(g["value"]),
+                unit=g["unit"],
+                drug=g["drug"],
+                text=g.get("text"),
+                found=any(_fact_matches(f, g) for f in body_facts),
+            )
+        )
+    return result
+
+
+# ---- totals ----------------------------------------------------------------------------------
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def summarise(results: list[ArticleResult]) -> dict:
+    statements = [s for r in results for s in r.statements]
+    judged = [q for r in results for q in r.judged_quotes]
+    named = [q for q in judged if q.speaker]
+    facts = [f for r in results for f in r.facts]
+    roles = [s.role_right for s in statements if s.role_right is not None]
+    countries = [s.country_right for s in statements if s.country_right is not None]
+    return {
+        "articles": len(results),
+        "gold_statements": len(statements),
+        "found": sum(s.found for s in statements),
+        "right": sum(s.right for s in statements),
+        "recall": _ratio(sum(s.right for s in statements), len(statements)),
+        "attribution_precision": _ratio(sum(q.right for q in judged), len(judged)),
+        "named_speaker_precision": _ratio(sum(q.right for q in named), len(named)),
+        "role_accuracy": _ratio(sum(roles), len(roles)),
+        "roles_scored": len(roles),
+        "country_accuracy": _ratio(sum(countries), len(countries)),
+        "countries_scored": len(countries),
+        "gold_facts": len(facts),
+        "figure_recall": _ratio(sum(f.found for f in facts), len(facts)),
+        "extracted_quotes_without_gold_key": sum(r.unmatched_quotes for r in results),
+    }
+
+
+def breakdown_by_case(results: list[ArticleResult]) -> dict[str, dict]:
+    cases: dict[str, dict] = {}
+    for s in (s for r in results for s in r.statements):
+        for case in s.cases:
+            row = cases.setdefault(case, {"gold": 0, "right": 0})
+            row["gold"] += 1
+            row["right"] += s.right
+    for row in cases.values():
+        row["recall"] = _ratio(row["right"], row["gold"])
+    return dict(sorted(cases.items()))
+
+
+def evaluate_folder(folder: Path, only: Iterable[str] | None = None) -> dict:
+    """The whole report as one JSON-ready dict: totals, by case, by article, misses."""
+    results = [score_article(a) for a in load_gold(folder, only)]
+    return {
+        "folder": str(folder),
+        "targets": TARGETS,
+        "totals": summarise(results),
+        "by_case": breakdown_by_case(results),
+        "by_article": {r.name: {**summarise([r]), "error": r.error} for r in results},
+        "statement_misses": [asdict(s) for r in results for s in r.statements if not s.right],
+        "wrong_attributions": [asdict(q) for r in results for q in r.judged_quotes if not q.right],
+        "role_misses": [asdict(s) for r in results for s in r.statements if s.role_right is False],
+        "country_misses": [asdict(s) for r in results for s in r.statements if s.country_right is False],
+        "figure_misses": [asdict(f) for r in results for f in r.facts if not f.found],
+    }
+
+
+def below_targets(totals: dict) -> list[str]:
+    return [
+        f"{name} {totals[name]:.3f} < {target:.2f}"
+        for name, target in TARGETS.items()
+        if totals.get(name) is not None and totals[name] < target
+    ]
+
+
+def _figure(value: float | None) -> str:
+    return "  n/a" if value is None else f"{value:.3f}"
+
+
+def format_report(report: dict) -> str:
+    t = report["totals"]
+    lines = [
+        f"gold folder {report['folder']}: {t['articles']} articles, {t['gold_statements']} gold statements, "
+        f"{t['gold_facts']} gold facts",
+        f"  statement recall (right speaker)  {_figure(t['recall'])}   ({t['right']}/{t['gold_statements']}; "
+        f"quote found {t['found']})",
+        f"  attribution precision             {_figure(t['attribution_precision'])}",
+        f"  named-speaker precision           {_figure(t['named_speaker_precision'])}",
+        f"  speaker role accuracy             {_figure(t['role_accuracy'])}   (of {t['roles_scored']})",
+        f"  speaker country accuracy          {_figure(t['country_accuracy'])}   (of {t['countries_scored']})",
+        f"  figure recall                     {_figure(t['figure_recall'])}",
+        f"  extracted quotes with no gold key {t['extracted_quotes_without_gold_key']}",
+        "",
+        "by case (gold statements, right, recall):",
+    ]
+    for case, row in report["by_case"].items():
+        lines.append(f"  {case:44} {row['gold']:3} {row['right']:3}  {_figure(row['recall'])}")
+    lines += ["", "by article (recall, attribution precision, figure recall):"]
+    for name, row in report["by_article"].items():
+        error = f"  ERROR {row['error']}" if row.get("error") else ""
+        lines.append(
+            f"  {name:8} {_figure(row['recall'])} {_figure(row['attribution_precision'])} "
+            f"{_figure(row['figure_recall'])}{error}"
+        )
+    lines += ["", "statements missed or wrongly attributed:"]
+    for s in report["statement_misses"]:
+        how = f"extracted speakers {s['extracted_speakers']}" if s["found"] else "quote not found"
+        lines.append(f"  {s['article']} {s['speaker']!r}: {s['key']!r} -- {how}")
+    lines += ["", "wrong attributions (extracted quotes holding a gold key):"]
+    for q in report["wrong_attributions"]:
+        lines.append(
+            f"  {q['article']} {q['speaker']!r} instead of {q['gold_speakers']}: {q['quote'][:80]!r}"
+        )
+    lines += ["", "roles wrong:"]
+    for s in report["role_misses"]:
+        lines.append(f"  {s['article']} {s['speaker']!r}: {s['extracted_role']!r} vs gold {s['gold_role']!r}")
+    lines += ["", "countries wrong:"]
+    for s in report["country_misses"]:
+        lines.append(
+            f"  {s['article']} {s['speaker']!r}: {s['extracted_country']!r} vs gold {s['gold_country']!r}"
+        )
+    lines += ["", "figures missed:"]
+    for f in report["figure_misses"]:
+        lines.append(f"  {f['article']} {f['kind']} {f['value']} {f['unit']} {f['drug']}: {f['text']!r}")
+    return "\n".join(lines)

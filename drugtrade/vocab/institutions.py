@@ -1,0 +1,160 @@
+"""National agencies, forces and institutions whose name places them in one country.
+
+A general table of the drug-control, police, customs, military and government bodies of the
+countries this warehouse covers and their main partners, as news in English (and the region's
+Spanish and Portuguese) names them. It is data, not sentences of any article: each entry is an
+institution's own name or its standard abbreviation. "IRS" alone is left out: translations use it for other countries' revenue services (Brazil's
+Receita Federal); "IRS Criminal Investigation" is the US agency. Names that several countries use for their
+own body ("Policía Nacional", "Federal Police", "Navy", "National Guard", "Ministry of Defence")
+are left out: with no country word beside them they do not say which country is meant, and a
+wrong country is worse than none. Their national forms ("Policía Nacional del Perú") are matched
+through the country name inside them.
+
+"Coast Guard" alone is the United States Coast Guard: other countries' coast guards are named
+with their country ("Trinidad and Tobago Coast Guard", "Colombian Coast Guard"), and a country
+word directly before an institution wins over the institution's own country (see
+drugtrade.vocab.countries.find_countries).
+"""
+
+from __future__ import annotations
+
+# ISO3 -> names and abbreviations, matched case-sensitively as whole words.
+INSTITUTIONS: dict[str, tuple[str, ...]] = {
+    "USA": (
+        "Drug Enforcement Administration",
+        "DEA",
+        "U.S. Customs and Border Protection",
+        "Customs and Border Protection",
+        "CBP",
+        "Border Patrol",
+        "Air and Marine Operations",
+        "Coast Guard",
+        "USCG",
+        "Coast Guard Cutter",
+        "Federal Bureau of Investigation",
+        "FBI",
+        "Immigration and Customs Enforcement",
+        "ICE",
+        "Homeland Security Investigations",
+        "HSI",
+        "Department of Homeland Security",
+        "DHS",
+        "Bureau of Alcohol, Tobacco, Firearms and Explosives",
+        "ATF",
+        "Office of National Drug Control Policy",
+        "ONDCP",
+        "Department of Justice",
+        "Justice Department",
+        "DOJ",
+        "Department of the Treasury",
+        "Treasury Department",
+        "Office of Foreign Assets Control",
+        "OFAC",
+        "FinCEN",
+        "Internal Revenue Service",
+        "IRS Criminal Investigation",
+        "IRS-CI",
+        "State Department",
+        "Department of State",
+        "Southern Command",
+        "SOUTHCOM",
+        "Joint Interagency Task Force South",
+        "JIATF-South",
+        "JIATF South",
+        "Pentagon",
+        "White House",
+        "Capitol Hill",
+        "Food and Drug Administration",
+        "FDA",
+        "Centers for Disease Control and Prevention",
+        "CDC",
+        "U.S. Marshals Service",
+        "Navy SEALs",
+    ),
+    "CAN": (
+        "Royal Canadian Mounted Police",
+        "RCMP",
+        "GRC",
+        "Canada Border Services Agency",
+        "CBSA",
+        "ASFC",
+        "Ontario Provincial Police",
+        "OPP",
+        "Sûreté du Québec",
+        "Royal Newfoundland Constabulary",
+        "Health Canada",
+        "Public Safety Canada",
+        "Global Affairs Canada",
+    ),
+    "GBR": (
+        "Royal Navy",
+        "Royal Marines",
+        "Royal Fleet Auxiliary",
+        "RFA",
+        "Royal Air Force",
+        "RAF",
+        "National Crime Agency",
+        "NCA",
+        "Scotland Yard",
+        "Metropolitan Police",
+        "Home Office",
+        "Border Force",
+        "Foreign Office",
+        "Foreign, Commonwealth and Development Office",
+    ),
+    "MEX": (
+        "SEMAR",
+        "Semar",
+        "Secretaría de Marina",
+        "Sedena",
+        "SEDENA",
+        "Secretaría de la Defensa Nacional",
+        "Guardia Nacional",
+        "Cofepris",
+        "COFEPRIS",
+        "SSPC",
+        "Secretaría de Seguridad y Protección Ciudadana",
+        "CISEN",
+    ),
+    "COL": (
+        "Armada de Colombia",
+        "DIRAN",
+        "Dirección de Antinarcóticos",
+        "Fiscalía General de la Nación",
+        "DIJIN",
+        "Dijín",
+    ),
+    "PER": ("DEVIDA", "Devida", "DIRANDRO", "Dirandro", "CORAH", "Corah"),
+    "BOL": (
+        "FELCN",
+        "Fuerza Especial de Lucha Contra el Narcotráfico",
+        "UMOPAR",
+        "Viceministerio de Defensa Social",
+    ),
+    "ECU": ("Armada del Ecuador",),
+    "PAN": (
+        "SENAN",
+        "Senan",
+        "Servicio Nacional Aeronaval",
+        "SENAFRONT",
+        "Senafront",
+        "Servicio Nacional de Fronteras",
+    ),
+    "BRA": (
+        "Polícia Federal",
+        "Receita Federal",
+        "Polícia Rodoviária Federal",
+        "Marinha do Brasil",
+        "Itamaraty",
+    ),
+    "VEN": ("Guardia Nacional Bolivariana", "GNB", "FANB", "SEBIN", "Sebin"),
+    "DOM": ("DNCD", "Dirección Nacional de Control de Drogas"),
+    "BHS": ("Royal Bahamas Police Force", "RBPF", "Royal Bahamas Defence Force", "RBDF"),
+    "JAM": ("Jamaica Constabulary Force", "JCF", "Jamaica Defence Force", "JDF"),
+    "TTO": ("TTPS", "Trinidad and Tobago Police Service", "Trinidad and Tobago Coast Guard", "TTCG"),
+    "HND": ("FUSINA", "Fusina", "DLCN"),
+    "CRI": ("Servicio Nacional de Guardacostas", "Policía de Control de Drogas"),
+    "ESP": ("Guardia Civil",),
+    "NLD": ("Koninklijke Marechaussee",),
+    "FRA": ("Gendarmerie nationale",),
+}
