@@ -174,6 +174,9 @@ LOADS = pa.schema(
         pa.field("rows_loaded", pa.int64(), nullable=False),
         pa.field("rows_quarantined", pa.int64(), nullable=False),
         pa.field("observations", pa.int64(), nullable=False),
+        # The publisher's release the file is (registry field `release`, e.g. "2026-04" for CBP's
+        # April 2026 release); null when the registry does not name it.
+        pa.field("release", pa.string()),
     ]
 )
 
