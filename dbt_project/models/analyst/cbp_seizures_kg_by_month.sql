@@ -21,7 +21,7 @@ select
     string_agg(distinct release, ', ' order by release) as release,
     bool_or(is_revised) as is_revised
 from seizures
-where family like 'cbp\_%' escape '\'
+where starts_with(family, 'cbp_')
     and measured_as = 'drug_weight'
     and quantity_kg is not null
     and not is_implausible
