@@ -20,6 +20,7 @@ import pytest
 
 from drugtrade import lake
 from drugtrade.schemas import OBSERVATIONS
+from drugtrade.warehouse.publish import SERVING_SEARCH_PATH
 
 pytestmark = pytest.mark.slow
 
@@ -46,7 +47,11 @@ def pipeline(tmp_path_factory):
 
 
 def _serving(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(warehouse / "serving" / "drugtrade.duckdb"), read_only=True)
+    """A reader of the serving file that finds relations by name across its schemas (marts,
+    analyst, audit), as `drugtrade query` does."""
+    connection = duckdb.connect(str(warehouse / "serving" / "drugtrade.duckdb"), read_only=True)
+    connection.execute(f"set search_path = '{SERVING_SEARCH_PATH}'")
+    return connection
 
 
 def _counts(warehouse: Path) -> dict[str, int]:
@@ -122,7 +127,13 @@ EXPECTED_QUERY_ROWS = {
     "coca_vs_seizures_colombia": lambda rows: [r[0] for r in rows] == list(range(2015, 2021))
     and rows[1][1] == 146000.0,
     "unodc_vs_ondcp_coca": lambda rows: ("COL", 2016, 146000.0, 188000.0) in rows,
-    "cbp_seizures_by_drug_and_fiscal_year": lambda rows: len({r[0] for r in rows}) == 4,
+    # FY2019-FY2022 (first file) and FY2023-FY2026 year to date (April 2026 release)
+    "cbp_seizures_by_drug_and_fiscal_year": lambda rows: {r[0] for r in rows}
+    == {"2019", "2020", "2021", "2022", "2023", "2024", "2025", "2026 (FYTD)"}
+    and ("2023", "fentanyl", 27022.85) in {(r[0], r[1], r[3]) for r in rows},
+    "coverage": lambda rows: ("unodc-seizures-annual", "seized_quantity", 2020, 3, 1)
+    in {(r[0], r[1], r[4], r[7], r[8]) for r in rows},
+    "implausible_seizures": lambda rows: ("Egypt", 1996, "Poppy plants") in {r[:3] for r in rows},
     "statements_by_speaker_and_topic": lambda rows: any("Castillo" in str(r) for r in rows),
     "statement_provenance": lambda rows: all(r[2] and r[3] and r[-1] is True for r in rows),
 }
@@ -144,7 +155,7 @@ def test_sqlalchemy_read_only_connection_like_superset(pipeline):
     engine = sqlalchemy.create_engine(url, connect_args={"read_only": True})
     with engine.connect() as connection:
         value = connection.execute(sqlalchemy.text(
-            "select max(value) from fct_production where country_iso3 = 'COL' and year = 2016 "
+            "select max(value) from marts.fct_production where country_iso3 = 'COL' and year = 2016 "
             "and measure = 'cultivation' and estimator = 'UNODC'")).scalar()
     engine.dispose()
     assert value == 146000.0
@@ -176,8 +187,8 @@ def test_warehouse_reproduces_published_cells_of_the_real_files(pipeline, shared
                 rows = list(enumerate(csv.DictReader(handle), start=2))
             for line, row in rng.sample(rows, 25):
                 found = connection.execute(
-                    "select quantity_kg, events, area from fct_seizures where family = $f and source_row = $r",
-                    {"f": family, "r": line}).fetchall()
+                    "select quantity_kg, events, area from fct_seizures where family = $f and file_name = $n "
+                    "and source_row = $r", {"f": family, "n": name, "r": line}).fetchall()
                 assert len(found) == 1, (name, line, found)
                 kg, events, area = found[0]
                 assert abs(kg - float(row["Sum Qty (lbs)"]) * pounds_to_kg) < 0.0005, (name, line)
@@ -188,8 +199,10 @@ def test_warehouse_reproduces_published_cells_of_the_real_files(pipeline, shared
             rows = [(line, row) for line, row in enumerate(csv.DictReader(handle), start=2)
                     if row["KG Equivalent"] not in ("NULL", "")]
         for line, row in rng.sample(rows, 40):
+            # Drug weights and plant material are two measures: the published cell is in one of them.
             found = connection.execute(
-                "select quantity_kg, country_iso3, year(period_start) from fct_seizures "
+                "select coalesce(quantity_kg, plant_material_kg_equivalent, unclassified_kg), country_iso3, "
+                "year(period_start) from fct_seizures "
                 "where family = 'unodc_seizures' and source_row = $r", {"r": line}).fetchall()
             assert len(found) == 1, (line, row, found)
             assert found[0][0] == pytest.approx(float(row["KG Equivalent"]), abs=1e-9)
@@ -245,11 +258,14 @@ def test_the_readme_query_gives_one_row_per_year(pipeline):
     with _serving(pipeline["warehouse"]) as connection:
         rows = connection.execute(sql).fetchall()
     assert [year for year, *_ in rows] == list(range(2015, 2021))
-    by_year = {year: (hectares, seized) for year, hectares, seized in rows}
+    by_year = {year: (hectares, salts, paste) for year, hectares, salts, paste in rows}
     # UNODC World Drug Report 2022, annex table 6.1.1 (2016: 146,000 ha; 2020: 142,800 ha)
     assert by_year[2016][0] == 146000.0 and by_year[2020][0] == 142800.0
+    # UNODC annual seizures, Colombia 2016: cocaine salts 362,414.9 kg (one row)
+    assert by_year[2016][1] == 362414.9
     # The UNODC seizure series bundled here ends in 2019: 2020 has hectares and no seizure figure.
-    assert all(by_year[year][1] > 0 for year in range(2015, 2020)) and by_year[2020][1] is None
+    assert all(by_year[year][1] > 0 and by_year[year][2] > 0 for year in range(2015, 2020))
+    assert by_year[2020][1:] == (None, None)
 
 
 def _json_rows(output: str) -> list[dict]:
@@ -276,7 +292,8 @@ def test_a_data_engineer_lists_the_dags_runs_and_summaries(pipeline):
     # rows out of each dbt step and of the publish step
     rows_lines = [line.strip() for line in summary.stdout.splitlines() if line.strip().startswith("rows: ")]
     assert any("stg_observations" in line for line in rows_lines), rows_lines
-    assert any("fct_seizures 62," in line for line in rows_lines), rows_lines
+    # 62,553 rows of FY2019-FY2022 and UNODC files + 8,673 of the April 2026 CBP release
+    assert any("fct_seizures 71," in line for line in rows_lines), rows_lines
     assert any(line.strip().startswith("tables: ") and "dq_results" in line for line in summary.stdout.splitlines())
 
 

@@ -124,7 +124,7 @@ def ingest_source(source: StatisticsSource, registry: Registry, settings: Settin
                 "rows_loaded": rows_loaded,
                 "rows_quarantined": rows_quarantined,
                 "observations": counts["observations"],
-                "release": _release_label(source),
+                "publisher_release": _release_label(source),
             }
         ],
         schema=LOADS,
