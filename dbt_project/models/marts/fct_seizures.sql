@@ -15,6 +15,9 @@ with seizures as (
     select *
     from {{ ref('int_seizures_classified') }}
     {% if is_incremental() %}
+    {#- A table built before the drug-form and release columns existed is rebuilt whole once. -#}
+    {%- set held = adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
+    {% if 'drug_form_key' in held and 'is_revised' in held %}
     where source_id in (
         select source_id
         from {{ ref('stg_loads') }}
@@ -23,6 +26,7 @@ with seizures as (
         select source_id from {{ ref('stg_loads') }}
         where source_id not in (select distinct source_id from {{ this }})
     )
+    {% endif %}
     {% endif %}
 )
 
