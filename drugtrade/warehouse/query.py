@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 
 from drugtrade.config import load_settings
+from drugtrade.warehouse.publish import SERVING_SEARCH_PATH
 
 
 class QueryError(RuntimeError):
@@ -19,6 +20,9 @@ def run_query(sql: str, db: Path | None = None) -> tuple[list[str], list[tuple]]
         raise QueryError(f"no warehouse at {path}: run `make run` first")
     try:
         with duckdb.connect(str(path), read_only=True) as connection:
+            # Relations are found by name across the serving schemas: `from fct_seizures`,
+            # `from seizures_kg`, `from loads` as well as `from marts.fct_seizures`.
+            connection.execute(f"set search_path = '{SERVING_SEARCH_PATH}'")
             cursor = connection.execute(sql)
             if cursor.description is None:
                 return [], []
