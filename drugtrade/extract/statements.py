@@ -18,8 +18,9 @@ Speakers are resolved to a full name ("Tillerson" -> "Rex Tillerson"; "he" -> th
 was a sentence subject; "the colonel", "the head of the DEA" -> the last person whose role holds
 that noun, "the official" -> the last person named with a role), or to an organisation ("the
 report" -> the body that published it; "the statement" -> the last organisation quoted; "the
-Ministry of the Navy (SEMAR)" -> SEMAR, as the article cites it). Reporting verbs come from
-reporting_verbs.py (inflected lemmas); rank and title stops ("Cmdr.", "U.S.") are masked first
+Ministry of the Navy (SEMAR)" -> SEMAR, as the article cites it). Pronouns and descriptors are
+resolved in coreference.py; the per-article look-ups live in attribution_context.py. Reporting
+verbs come from reporting_verbs.py (inflected lemmas); rank and title stops ("Cmdr.", "U.S.") are masked first
 (abbreviations.py) so a speaker phrase stays one clause; speaker country comes from
 speaker_country.py. Every look-up is bounded or bisected, so the cost stays linear in the text.
 When the speaker is unnamed ("one boatman said") or cannot be resolved, speaker is None: a
@@ -32,11 +33,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from drugtrade.extract.abbreviations import mask_abbreviation_stops, unmask
-from drugtrade.extract.gender import gender_of, pronoun_gender
+from drugtrade.extract.attribution_context import UNKNOWN as _UNKNOWN
+from drugtrade.extract.attribution_context import Context as _Context
+from drugtrade.extract.attribution_context import Speaker as _Speaker
+from drugtrade.extract.attribution_context import sentence_starts as _sentence_starts
+from drugtrade.extract.attribution_context import speaker_of as _person
+from drugtrade.extract.attribution_context import word_count as _words
+from drugtrade.extract.coreference import resolve_descriptor as _resolve_descriptor
+from drugtrade.extract.coreference import resolve_pronoun as _resolve_pronoun
 from drugtrade.extract.lexicon import (
     DOCUMENT_NOUNS,
     OPINION_VERBS,
@@ -49,8 +56,8 @@ from drugtrade.extract.lexicon import (
     WEAK_VERBS,
     is_acronym,
 )
-from drugtrade.extract.people import Chain, PeopleIndex, Person, PersonRef, build_people, chains, parse_chain
-from drugtrade.extract.quotes import Paragraph, QuoteSpan, find_quotes, paragraphs
+from drugtrade.extract.people import Chain, build_people, chains, parse_chain
+from drugtrade.extract.quotes import QuoteSpan, find_quotes, paragraphs
 from drugtrade.extract.speaker_country import CountryEvidence
 from drugtrade.extract.topics import tag_topics
 
@@ -65,16 +72,6 @@ class Statement:
     speaker_country: str | None
     attribution: str
     topics: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class _Speaker:
-    name: str | None  # None: unnamed or unresolved, but the quote *is* attributed to someone
-    role: str | None = None
-    country: str | None = None
-
-
-_UNKNOWN = _Speaker(None)
 
 
 def _alternation(words: frozenset[str]) -> str:
@@ -113,14 +110,10 @@ _UNNAMED_FOR = re.compile(
     re.IGNORECASE,
 )
 _PRONOUN_END = re.compile(r"\b(he|she|He|She)\s*$")
-_SENTENCE_END = re.compile(r"[.!?](?:[\"”’']+)?\s+(?=[\"“‘'(]?[A-ZÀ-Ý0-9])")
-_ABBREVIATIONS = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Capt|Adm|Sgt|Gov|Sen|Rep|Prof|St|Jr|Sr|U\.S|a\.m|p\.m|No|vs)\.$"
-)
 
 
-def _words(text: str) -> int:
-    return len(re.findall(r"\w+", text))
+_ORG_LOOKBACK = 3000  # characters searched back for the organisation behind "the report", "the ministry"
+_WINDOW = 400  # characters before and after a quote where its attribution is looked for
 
 
 def normalise_quote(text: str) -> str:
@@ -130,162 +123,6 @@ def normalise_quote(text: str) -> str:
     text = re.sub(r"\s*(?:\.\.\.|…)\s*", " … ", text)
     text = re.sub(r"\s+", " ", text)
     return text.strip(" .,;:!?-–—…")
-
-
-_ORG_LOOKBACK = 3000  # characters searched back for the organisation behind "the report", "the ministry"
-_WINDOW = 400  # characters before and after a quote where its attribution is looked for
-_RECENT_REFS = 64  # coreference looks back over the last references only (recency decides anyway)
-
-
-@dataclass
-class _Context:
-    """Everything about one article the rules consult; built once per call."""
-
-    body: str
-    paras: list[Paragraph]
-    spans: list[QuoteSpan]
-    people: PeopleIndex
-    sentence_starts: list[int]
-    # organisations quoted so far, by position: "the statement said" speaks for the last of them
-    org_speakers: list[tuple[int, str]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        # sorted keys for bisection: every lookup is logarithmic, so 10k quotes stay linear-ish
-        self._ref_starts = [r.start for r in self.people.refs]
-        self._open_marks = [s.open_mark for s in self.spans]
-
-    def sentence_start(self, position: int) -> int:
-        i = bisect_right(self.sentence_starts, position)
-        return self.sentence_starts[i - 1] if i else 0
-
-    def sentence_end(self, position: int) -> int:
-        i = bisect_right(self.sentence_starts, position)
-        return self.sentence_starts[i] if i < len(self.sentence_starts) else len(self.body)
-
-    def inside_quote(self, position: int) -> bool:
-        i = bisect_left(self._open_marks, position)  # spans opening strictly before position
-        return i > 0 and position < self.spans[i - 1].after
-
-    def refs_between(self, start: int, end: int, limit: int = _RECENT_REFS) -> tuple[PersonRef, ...]:
-        """People references starting in [start, end), at most the last ``limit`` of them."""
-        lo = bisect_left(self._ref_starts, start)
-        hi = bisect_left(self._ref_starts, end)
-        return self.people.refs[max(lo, hi - limit) : hi]
-
-
-def _sentence_starts(body: str, paras: list[Paragraph], spans: list[QuoteSpan]) -> list[int]:
-    """Sentence starts, ignoring full stops inside quotations."""
-    masked = list(body)
-    for span in spans:
-        for i in range(span.start, span.end - 1):
-            masked[i] = "x" if masked[i] in ".!?" else masked[i]
-    text = "".join(masked)
-    starts: list[int] = []
-    for para in paras:
-        starts.append(para.start)
-        for match in _SENTENCE_END.finditer(text, para.start, para.end):
-            if _ABBREVIATIONS.search(text[max(para.start, match.start() - 5) : match.start() + 1]):
-                continue
-            starts.append(match.end())
-    return sorted(set(starts))
-
-
-# ---- speaker phrases -------------------------------------------------------------------------
-
-
-def _person(person: Person) -> _Speaker:
-    return _Speaker(person.name, person.role, person.country)
-
-
-def _is_subject(ctx: _Context, ref_start: int) -> bool:
-    """A reference near the start of its sentence (behind at most a role phrase) is its subject."""
-    sentence_start = ctx.sentence_start(ref_start)
-    if _words(ctx.body[sentence_start:ref_start]) > 6:
-        return False
-    return not any(
-        r.person is not None and not ctx.inside_quote(r.start)
-        for r in ctx.refs_between(sentence_start, ref_start)
-    )
-
-
-def _resolve_pronoun(ctx: _Context, position: int, paragraph: int, pronoun: str | None = None) -> _Speaker:
-    """The person a he/she at ``position`` refers to, within this and the two previous paragraphs:
-    the last person who was the subject of a sentence, else the last person named. A person merely
-    named inside a clause ("Gupta said Biden will ...") does not take the pronoun from the subject.
-    Among those candidates the pronoun prefers the last one of its gender (gender.py); when no
-    candidate's gender matches, recency decides alone."""
-    window_start = ctx.paras[max(0, paragraph - 2)].start
-    refs = [
-        r
-        for r in ctx.refs_between(window_start, position)
-        if r.end <= position and not r.possessive and not ctx.inside_quote(r.start)
-    ]
-    if not refs:
-        return _UNKNOWN
-    subjects = [r for r in refs if r.person is not None and _is_subject(ctx, r.start)]
-    last = subjects[-1] if subjects and refs[-1].person is not None else refs[-1]
-    wanted = pronoun_gender(pronoun) if pronoun else None
-    if wanted and last.person is not None and _gender(last.person) not in {None, wanted}:
-        # the recent choice is known to be of the other gender: the last candidate of the pronoun's
-        # gender, else the last one whose gender is unknown
-        ordered = [r for r in (*reversed(subjects), *reversed(refs)) if r.person is not None]
-        genders = [_gender(r.person) for r in ordered if r.person is not None]
-        matching = next((r for r, g in zip(ordered, genders, strict=True) if g == wanted), None)
-        unknown = next((r for r, g in zip(ordered, genders, strict=True) if g is None), None)
-        last = matching or unknown or last
-    return _person(last.person) if last.person is not None else _UNKNOWN
-
-
-def _gender(person: Person) -> str | None:
-    return gender_of(person.name, person.role)
-
-
-# nouns that describe any official: "the official said" takes the last person named with a role
-_GENERIC_DESCRIPTORS = frozenset(
-    {"official", "officer", "spokesman", "spokeswoman", "spokesperson", "source"}
-)
-_DESCRIPTOR = re.compile(
-    r"^\s*the\s+(?P<phrase>(?:[\w'’-]+,?\s+){0,4}?(?P<noun>"
-    + _alternation(ROLE_NOUNS)
-    + r"))(?:\s+(?:of|for|at|in)\s+[^,\"“”]{1,80})?\s*$",
-    re.IGNORECASE,
-)
-
-
-def _resolve_descriptor(ctx: _Context, phrase: str, position: int) -> _Speaker | None:
-    """'the colonel', 'the head of the DEA', 'the official' -> the last person named before
-    ``position`` whose role holds that noun (any person with a role, for generic nouns); None
-    when no such person was named: the descriptor then stays an unnamed speaker."""
-    match = _DESCRIPTOR.match(phrase)
-    if not match:
-        return None
-    noun = match.group("noun").lower()
-    refs = [
-        r
-        for r in ctx.refs_between(0, position)
-        if r.end <= position and r.person is not None and not r.possessive and not ctx.inside_quote(r.start)
-    ]
-    for ref in reversed(refs):
-        person = ref.person
-        assert person is not None
-        role_words = {w.lower().strip(".,") for w in re.findall(r"[\w'’.-]+", person.role or "")}
-        spelled = {_SPELLED.get(w, w) for w in role_words}
-        if noun in _GENERIC_DESCRIPTORS and person.role:
-            return _person(person)
-        if noun in role_words or noun in spelled:
-            return _person(person)
-    # "the fresh-faced commander" with one official named so far: that official
-    with_role = {r.person.name: r.person for r in refs if r.person is not None and r.person.role}
-    if len(with_role) == 1:
-        return _person(next(iter(with_role.values())))
-    return None
-
-
-_SPELLED = {
-    "capt": "captain", "cmdr": "commander", "cdr": "commander", "lt": "lieutenant", "col": "colonel",
-    "gen": "general", "adm": "admiral", "sgt": "sergeant", "supt": "superintendent", "maj": "major",
-    "insp": "inspector", "gov": "governor", "sen": "senator", "rep": "representative", "amb": "ambassador",
-}  # fmt: skip
 
 
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "madam", "miss"})
