@@ -39,6 +39,7 @@ from drugtrade.normalize.countries import resolve_country, split_footnotes
 from drugtrade.normalize.numbers import Missing, NotANumber, parse_number
 from drugtrade.normalize.units import MEASURE_UNITS, UnknownUnit, canonical_unit, factor, scale
 from drugtrade.stats.csvfile import UnknownFileFamily
+from drugtrade.stats.limits import check_sheet_size, check_workbook
 from drugtrade.stats.periods import PeriodError, calendar_year
 from drugtrade.stats.records import FileContext, Observation, ObservationIds, Record, quarantine_row
 from drugtrade.vocab import drug_terms
@@ -280,11 +281,13 @@ def read_tables(path: Path, *, strict: bool = True) -> list[AnnexTable]:
     """Every annex table in the workbook (sheets without a year header row hold none)."""
     # Figures are the values Excel cached when it last saved the file. The formulas are read too,
     # so a formula cell without a cached value is told apart from a blank cell and reported.
+    check_workbook(path)
     values = openpyxl.load_workbook(path, data_only=True)
     formulas = openpyxl.load_workbook(path, data_only=False)
     try:
         tables = []
         for sheet in values.worksheets:
+            check_sheet_size(path, sheet.title, sheet.max_row, sheet.max_column)
             rows = [tuple(cells) for cells in sheet.iter_rows(values_only=True)]
             sheet_formulas = {
                 (row, column): cell
@@ -303,6 +306,7 @@ def read_tables(path: Path, *, strict: bool = True) -> list[AnnexTable]:
 
 def workbook_outline(path: Path, max_rows: int = 4) -> str:
     """The sheets and first non-empty rows of a workbook, for error messages."""
+    check_workbook(path)
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         parts = []
