@@ -282,8 +282,11 @@ def read_tables(path: Path, *, strict: bool = True) -> list[AnnexTable]:
     # Figures are the values Excel cached when it last saved the file. The formulas are read too,
     # so a formula cell without a cached value is told apart from a blank cell and reported.
     check_workbook(path)
-    values = openpyxl.load_workbook(path, data_only=True)
-    formulas = openpyxl.load_workbook(path, data_only=False)
+    try:
+        values = openpyxl.load_workbook(path, data_only=True)
+        formulas = openpyxl.load_workbook(path, data_only=False)
+    except Exception as error:  # openpyxl's errors on a damaged workbook share no base class
+        raise UnknownFileFamily(f"{path.name}: a damaged workbook: {type(error).__name__}: {error}") from error
     try:
         tables = []
         for sheet in values.worksheets:
@@ -307,7 +310,10 @@ def read_tables(path: Path, *, strict: bool = True) -> list[AnnexTable]:
 def workbook_outline(path: Path, max_rows: int = 4) -> str:
     """The sheets and first non-empty rows of a workbook, for error messages."""
     check_workbook(path)
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - the outline is only for a message
+        return f"workbook cannot be read: {type(error).__name__}: {error}"
     try:
         parts = []
         for sheet in workbook.worksheets:
