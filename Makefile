@@ -29,7 +29,7 @@ lint: $(STAMP)
 # Hostile input at nightly size: hundreds of generated inputs per parser (tests/fuzz); prints
 # the inputs tried and how each ended. CI runs the same tests on a small derandomised sample.
 fuzz: $(STAMP)
-	DRUGTRADE_FUZZ=nightly $(BIN)/python -m pytest tests/fuzz -p no:cacheprovider -q $(PYTEST_ARGS)
+	DRUGTRADE_FUZZ=nightly $(BIN)/python -m pytest tests/fuzz tests/reliability tests/security -p no:cacheprovider -q $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/benchmark.py $(ARGS)
