@@ -231,10 +231,10 @@ def external_entity(data: bytes) -> bytes:
     """An external entity pointing at a local file (XXE)."""
     members = _members(data)
     members["xl/sharedStrings.xml"] = (
-        '<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
-        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
-        "<si><t>&secret;</t></si></sst>"
-    ).encode()
+        b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+        b"<si><t>&secret;</t></si></sst>"
+    )
     return _zip(members)
 
 

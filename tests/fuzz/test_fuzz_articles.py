@@ -9,12 +9,11 @@ import gzip
 import random
 from pathlib import Path
 
+import hostile
 import pytest
+from conftest import CallTimedOut, record, time_limit
 from hypothesis import given
 from hypothesis import strategies as st
-
-import hostile
-from conftest import CallTimedOut, record, time_limit
 
 
 def _pages(shared_dir: Path) -> list[tuple[str, bytes, str]]:

@@ -7,12 +7,12 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import hostile
 import pytest
+from conftest import CallTimedOut, record, time_limit
 from hypothesis import given
 from hypothesis import strategies as st
 
-import hostile
-from conftest import CallTimedOut, record, time_limit
 from drugtrade.stats import parse_file
 
 CSV_SEEDS = {

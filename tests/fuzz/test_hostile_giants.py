@@ -5,11 +5,8 @@ refused with a message, never a traceback, a hang or a memory blow-up."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 import hostile
+import pytest
 from conftest import PROFILE, record
 from limits import run_bounded
 

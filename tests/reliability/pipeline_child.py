@@ -27,7 +27,7 @@ def arm(point: str) -> None:
     from drugtrade.pipeline import statistics
     from drugtrade.warehouse import dbt, publish
 
-    real_replace, real_copy, real_run = os.replace, statistics.shutil.copyfile, subprocess.run
+    real_replace, real_run = os.replace, subprocess.run
 
     def replace_then(condition):
         def replace(src, dst, *args, **kwargs):
