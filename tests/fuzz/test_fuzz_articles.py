@@ -11,7 +11,7 @@ from pathlib import Path
 
 import hostile
 import pytest
-from conftest import CallTimedOut, record, time_limit
+from fuzzing import CallTimedOut, record, time_limit
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -1,14 +1,14 @@
 """The inputs that hang or exhaust a parser rather than confuse it: 10 MB lines, a million empty
 rows, 5000-digit figures, zip and XML bombs. Each goes through ``drugtrade parse`` in a child
-process bounded by limits.TIME_LIMIT_S and limits.MEMORY_LIMIT_BYTES, and must end parsed or
+process bounded by bounded_run.TIME_LIMIT_S and bounded_run.MEMORY_LIMIT_BYTES, and must end parsed or
 refused with a message, never a traceback, a hang or a memory blow-up."""
 
 from __future__ import annotations
 
 import hostile
 import pytest
-from conftest import PROFILE, record
-from limits import run_bounded
+from bounded_run import run_bounded
+from fuzzing import PROFILE, record
 
 NATIONWIDE = "cbp/nationwide-drugs-fy19-fy22.csv"
 SEIZURES = "unodc/seizures_annual_by_country.csv"
