@@ -5,6 +5,8 @@ refused with a message, never a traceback, a hang or a memory blow-up."""
 
 from __future__ import annotations
 
+import json
+
 import hostile
 import pytest
 from bounded_run import run_bounded
@@ -35,6 +37,8 @@ GIANTS = {
     "binary.csv": (NATIONWIDE, lambda d: hostile.binary(d, 7)),
     "empty.csv": (NATIONWIDE, hostile.empty),
 }
+# Every data row carries the hostile cell: none may be loaded (a 5000-digit figure loaded as inf).
+EVERY_ROW_HOSTILE = {name for name in GIANTS if "digit" in name or "1e999999999" in name}
 # Hundreds of MB each to write: nightly only.
 NIGHTLY_ONLY = {"seizures_4400_digit_figures.csv", "seizures_5000_digit_years.csv"}
 
@@ -52,4 +56,7 @@ def test_giant_input_ends_cleanly_within_bounds(name, shared_sources, tmp_path):
     if outcome.kind == "rejected":
         assert name in outcome.stderr_tail.splitlines()[-1], "the refusal does not name the file"
     else:
-        assert '"summary"' in outcome.stderr_tail
+        summary = json.loads(outcome.stderr_tail.strip().splitlines()[-1])["summary"]
+        assert summary["rows_read"] == summary["rows_loaded"] + summary["rows_quarantined"]
+        if name in EVERY_ROW_HOSTILE:
+            assert summary["rows_loaded"] == 0, f"{name}: a row with a hostile figure was loaded"
