@@ -4,7 +4,7 @@
 
 Kill points (the write each one interrupts, after its temporary file is complete and before
 it is renamed into place, or part way through dbt):
-raw_copy, lake_partition, dbt_build, publish, exports.
+raw_copy, lake_partition, quality_results, dbt_build, publish, exports.
 The process group is killed, so a dbt child dies with its parent, as under a real OOM kill."""
 
 from __future__ import annotations
@@ -55,6 +55,8 @@ def arm(point: str) -> None:
                 time.sleep(0.05)
             die()
         dbt.subprocess.run = run_then_kill
+    elif point == "quality_results":
+        os.replace = replace_then(lambda src, dst: dst.suffix == ".parquet" and "quality" in dst.parts)
     elif point == "publish":
         publish.os.replace = replace_then(lambda src, dst: dst.suffix == ".duckdb")
     elif point == "exports":
@@ -80,9 +82,11 @@ def main(warehouse: str, registry: str, day: str, point: str = "") -> None:
     ingest_statistics(settings)
     ingest_articles(settings, ingest_day, workers=1)
     snapshot_registry(settings)
+    # The raw articles through their GX suite, as the DAG does: the quality results write point.
+    transform.validate_raw(settings, "articles", run_id=f"run-{day}")
     transform.build_staging(settings, ingest_day)
     transform.build_marts(settings, ingest_day)
-    publish(settings)
+    publish(settings, str(settings.quality_dir / "results" / "**" / "*.parquet"))
 
 
 if __name__ == "__main__":

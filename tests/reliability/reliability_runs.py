@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
 HERE = Path(__file__).resolve().parent
 PROJECT_ROOT = HERE.parent.parent
 CHILD = HERE / "pipeline_child.py"
@@ -74,4 +76,10 @@ def build_days(tmp_path_factory, shared_dir):
     run_child(warehouse, registry, DAY2)
     return {"tmp": tmp_path, "registry": registry, "after_day1": after_day1, "warehouse_day2": warehouse,
             "day1": snapshot(after_day1 / "serving" / "drugtrade.duckdb"),
-            "day2": snapshot(warehouse / "serving" / "drugtrade.duckdb")}
+            "day2": snapshot(warehouse / "serving" / "drugtrade.duckdb"),
+            "day1_export_rows": export_rows(after_day1), "day2_export_rows": export_rows(warehouse)}
+
+
+def export_rows(warehouse: Path) -> dict[str, int]:
+    """Rows of each Parquet export, read whole (a partial file fails here)."""
+    return {path.stem: pq.read_table(path).num_rows for path in sorted((warehouse / "exports").glob("*.parquet"))}

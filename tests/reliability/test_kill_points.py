@@ -11,14 +11,15 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from reliability_runs import DAY2, run_child, snapshot
+from reliability_runs import DAY2, export_rows, run_child, snapshot
 
 pytestmark = pytest.mark.slow
 
-KILL_POINTS = ("raw_copy", "lake_partition", "dbt_build", "publish", "exports")
+KILL_POINTS = ("raw_copy", "lake_partition", "quality_results", "dbt_build", "publish", "exports")
 # Each point costs a killed run and a full rerun (about a minute each on a loaded 2-core machine):
 # CI kills at the points that guard readers; the nightly run (DRUGTRADE_FUZZ=nightly) at all.
 CI_KILL_POINTS = ("lake_partition", "publish")
+AFTER_SERVING_SWAP = {"exports"}
 
 
 def visible_files(warehouse: Path) -> list[Path]:
@@ -38,9 +39,11 @@ def test_kill_at_write_point_then_rerun(point, days):
     returncode = run_child(warehouse, days["registry"], DAY2, point)
     assert returncode == -9, f"the run was not killed at {point} (exit {returncode})"
 
-    # The serving warehouse and the exports are the day-1 ones, whole.
-    assert snapshot(serving) == days["day1"]
+    # The serving warehouse is the day-1 one, whole; a kill at the exports comes after the
+    # serving swap, so there it is the day-2 one, whole. The exports are the day-1 set, whole.
+    assert snapshot(serving) == (days["day2"] if point in AFTER_SERVING_SWAP else days["day1"])
     assert sorted(p.name for p in (warehouse / "exports").iterdir()) == exports_before
+    assert export_rows(warehouse) == days["day1_export_rows"]
     # No partial file where a reader looks: every visible Parquet file reads, every DuckDB file opens.
     for path in visible_files(warehouse):
         if path.suffix == ".parquet":
@@ -50,3 +53,5 @@ def test_kill_at_write_point_then_rerun(point, days):
 
     run_child(warehouse, days["registry"], DAY2)
     assert snapshot(serving) == days["day2"], f"the rerun after a kill at {point} differs from an uninterrupted run"
+    assert export_rows(warehouse) == days["day2_export_rows"]
+    assert not [p for p in warehouse.rglob(".*.tmp") if "lake" not in p.parts], "the rerun left temporary files"
