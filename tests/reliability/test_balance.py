@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -48,3 +50,24 @@ def test_real_files_balance_on_ingest(shared_dir, tmp_path):
     for load in loads:
         assert load.rows_read == load.rows_loaded + load.rows_quarantined > 0
     shutil.rmtree(tmp_path / "wh")
+
+
+def test_hostile_file_names_are_data_not_sql(shared_dir, tmp_path):
+    """A file name is text from outside: quotes and SQL in it reach the lake as a value."""
+    name = "amo'; drop table loads; --\".csv"
+    copy = tmp_path / "in" / name
+    copy.parent.mkdir()
+    shutil.copy(shared_dir / "sources" / "cbp" / "amo-drug-seizures-fy19-fy22.csv", copy)
+    registry = tmp_path / "registry.yml"
+    registry.write_text("sources:\n  - id: amo\n    type: statistics\n    kind: file\n"
+                        f"    location: {json.dumps(str(copy))}\n    family: cbp_air_marine\n    publisher: p\n"
+                        "    dataset: d\n    url: 'https://example.org'\n    licence: l\n    citation: c\n")
+    settings = load_settings({**os.environ, "DRUGTRADE_WAREHOUSE": str(tmp_path / "wh"),
+                              "DRUGTRADE_REGISTRY": str(registry), "DRUGTRADE_LAKE": str(tmp_path / "wh" / "lake")})
+    (load,) = ingest_statistics(settings)
+    assert load.file_name == name and load.rows_read == load.rows_loaded + load.rows_quarantined > 0
+    with duckdb.connect() as connection:
+        names = connection.execute("select distinct file_name from read_parquet($files)",
+                                   {"files": [str(p) for p in (tmp_path / "wh" / "lake").rglob("*.parquet")
+                                              if "observations" in p.parts]}).fetchall()
+    assert names == [(name,)]
