@@ -60,8 +60,7 @@ def arm(point: str) -> None:
     elif point == "publish":
         publish.os.replace = replace_then(lambda src, dst: dst.suffix == ".duckdb")
     elif point == "exports":
-        publish.os.replace = replace_then(lambda src, dst: src.name.startswith(f".{dst.name}.") and src.is_dir()
-                                          and dst.name == "exports" and src.name.endswith(".tmp"))
+        publish.os.replace = replace_then(lambda src, dst: dst.name == "exports" and src.name.startswith(".exports."))
     elif point:
         raise SystemExit(f"unknown kill point {point!r}")
 
