@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench docs clean venv
+.PHONY: run test lint bench docs clean venv fuzz
 
 venv: $(STAMP)
 
@@ -25,6 +25,11 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check drugtrade dags tests scripts
+
+# Hostile input at nightly size: hundreds of generated inputs per parser (tests/fuzz); prints
+# the inputs tried and how each ended. CI runs the same tests on a small derandomised sample.
+fuzz: $(STAMP)
+	DRUGTRADE_FUZZ=nightly $(BIN)/python -m pytest tests/fuzz tests/reliability tests/security -p no:cacheprovider -q $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/benchmark.py $(ARGS)

@@ -32,6 +32,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from drugtrade.config import load_settings
+from drugtrade.warehouse.query import SERVING_URI_QUERY
 
 REPO = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = REPO / "docker-compose.yml"
@@ -52,7 +53,7 @@ REQUIRED_SERVICES = {"postgres", "airflow-init", "redis", "superset", "superset-
 CELERY_SERVICES = {"redis", "airflow-worker", "flower"}
 BI_SERVICES = {"superset", "superset-init"}
 WAREHOUSE_VOLUME = "drugtrade-warehouse"
-SERVING_URI = "duckdb:////opt/drugtrade/warehouse/serving/drugtrade.duckdb?access_mode=read_only"
+SERVING_URI = f"duckdb:////opt/drugtrade/warehouse/serving/drugtrade.duckdb?{SERVING_URI_QUERY}"
 # Services that run once and exit; every other service is long-running.
 ONE_SHOT_SERVICES = {"airflow-init", "superset-init", "airflow-cli"}
 PROFILE_SETS = [(), ("celery",), ("bi",), ("celery", "bi"), ("debug",)]

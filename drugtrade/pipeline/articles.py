@@ -21,6 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from drugtrade import lake
+from drugtrade.balance import check_article_balance
 from drugtrade.config import Settings
 from drugtrade.registry import ArticleSource, load_registry
 from drugtrade.schemas import ARTICLES, ARTICLES_REJECTED, MENTIONS, STATEMENTS, TEXT_FACTS
@@ -228,6 +229,7 @@ def ingest_article_source(source: ArticleSource, settings: Settings, ingest_date
     lake.write_partition(settings.lake_dir, "articles_rejected", partition,
                          [pa.Table.from_pylist(rejected, schema=ARTICLES_REJECTED)])
     summary.rejected = len(rejected)
+    check_article_balance(summary, settings.lake_dir, partition)
     with HttpClient(state_path=validators_path(settings.state_dir)) as remembering:
         for url, etag, last_modified in validators:
             if etag or last_modified:

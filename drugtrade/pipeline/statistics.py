@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 import pyarrow as pa
 
 from drugtrade import lake
+from drugtrade.balance import ItemBalance, check_landed, rows_in
 from drugtrade.config import Settings
 from drugtrade.registry import Registry, StatisticsSource, load_registry
 from drugtrade.schemas import LOADS
@@ -90,13 +91,14 @@ def ingest_source(source: StatisticsSource, registry: Registry, settings: Settin
         return FileLoad(source.id, source.family, kept.name, digest, "unchanged", row["rows_read"],
                         row["rows_loaded"], row["rows_quarantined"], row["observations"])
 
-    counts = {"rows_read": 0, "observations": 0, "quarantined": 0}
+    counts = {"rows_read": 0, "rows_loaded": 0, "observations": 0, "quarantined": 0}
     quarantine_batches: list[pa.Table] = []
 
     def observations():
         for batch in iter_parse(kept, source_id=source.id, family=source.family,
                                 retrieved_at=retrieved_at, estimator=source.estimator):
             counts["rows_read"] += batch.rows_read
+            counts["rows_loaded"] += batch.rows_loaded
             counts["observations"] += batch.observations.num_rows
             counts["quarantined"] += batch.quarantine.num_rows
             if batch.quarantine.num_rows:
@@ -105,10 +107,14 @@ def ingest_source(source: StatisticsSource, registry: Registry, settings: Settin
 
     # Observations first, the ledger row last: a load that dies half way leaves no 'loads'
     # partition, so the next run loads the release again from the start.
-    lake.write_partition(settings.lake_dir, "observations", partition, observations())
-    lake.write_partition(settings.lake_dir, "quarantine", partition, quarantine_batches)
-    rows_quarantined = counts["quarantined"]
-    rows_loaded = counts["rows_read"] - rows_quarantined
+    observations_file, _ = lake.write_partition(settings.lake_dir, "observations", partition, observations())
+    quarantine_file, _ = lake.write_partition(settings.lake_dir, "quarantine", partition, quarantine_batches)
+    # Counted from the files as they landed: the ledger row is written only when they add up.
+    what = f"statistics source {source.id} ({kept.name})"
+    check_landed(what, counts["observations"], observations_file)
+    rows_quarantined = rows_in(quarantine_file)
+    rows_loaded = counts["rows_loaded"]
+    ItemBalance(what, "records", read=counts["rows_read"], loaded=rows_loaded, quarantined=rows_quarantined).check()
     ledger = pa.Table.from_pylist(
         [
             {

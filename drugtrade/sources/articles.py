@@ -11,6 +11,7 @@ from pathlib import Path
 from drugtrade.registry import ArticleSource
 from drugtrade.sources.discovery import ArticleRef, discover
 from drugtrade.sources.http import FetchError, HttpClient
+from drugtrade.sources.locations import LocationRefused, check_article_url
 
 INLINE_CONTENT_TYPE = "text/html; charset=utf-8"
 
@@ -58,14 +59,23 @@ def fetch_articles(
 
     Raises DiscoveryError only when the source's root index cannot be read at all."""
     for ref in discover(source, client, base_dir=base_dir, since=since):
-        if ref.error is not None:
+        refused = _refusal(source, ref.url, base_dir)
+        if ref.error is not None or refused is not None:
             yield RejectedPage(
-                source_id=source.id, url=ref.url, reason=ref.error, fetched_at=datetime.now(UTC)
+                source_id=source.id, url=ref.url, reason=ref.error or refused or "", fetched_at=datetime.now(UTC)
             )
         elif ref.inline_html is not None:
             yield _inline_page(source, ref)
         else:
             yield _fetch_page(source, client, ref, remember=remember)
+
+
+def _refusal(source: ArticleSource, url: str, base_dir: Path) -> str | None:
+    try:
+        check_article_url(source, url, base_dir)
+    except LocationRefused as refused:
+        return str(refused)
+    return None
 
 
 def _inline_page(source: ArticleSource, ref: ArticleRef) -> FetchedPage:

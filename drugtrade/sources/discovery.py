@@ -469,6 +469,8 @@ def _folder(context: _Context) -> Iterator[ArticleRef]:
             for path in candidates
             if path.is_file()
             and path.suffix.lower() in FOLDER_SUFFIXES
+            # a symbolic link out of the folder (to /etc/passwd.html, say) is not the folder's
+            and path.resolve().is_relative_to(folder)
             and not any(part.startswith(".") for part in path.relative_to(folder).parts)
         ),
         key=lambda path: path.relative_to(folder).as_posix(),

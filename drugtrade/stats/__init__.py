@@ -21,6 +21,7 @@ from pathlib import Path
 
 from drugtrade.stats import cbp, estimates, unodc_annex, unodc_seizures
 from drugtrade.stats.csvfile import UnknownFileFamily, normalize_column, read_header
+from drugtrade.stats.limits import FileTooLarge, check_file_size
 from drugtrade.stats.records import FileContext, ParseBatch, Record, batches, concat
 
 FAMILIES: tuple[str, ...] = (
@@ -41,6 +42,7 @@ _PARSERS: dict[str, Callable[[FileContext], Iterator[Record]]] = {
 
 __all__ = [
     "FAMILIES",
+    "FileTooLarge",
     "ParseBatch",
     "UnknownFileFamily",
     "detect_family",
@@ -109,6 +111,7 @@ def _context(
         raise FileNotFoundError(f"no file at {path}")
     if not source_id:
         raise ValueError("source_id is required")
+    check_file_size(path)
     family = family or detect_family(path)
     if family not in _PARSERS:
         raise UnknownFileFamily(f"{path.name}: unknown family {family!r}; known: {', '.join(FAMILIES)}")

@@ -79,7 +79,9 @@ def family_of(columns: set[str], header: list[str]) -> str | None:
 
 def _count(cell: str, column: str) -> int | str:
     """The event count, or the reason it is unusable."""
-    if cell.isascii() and cell.isdigit():  # the usual case, without the Decimal round trip
+    # The usual case, without the Decimal round trip; a longer run of digits goes through the
+    # range check (int() of a 5000-digit cell would raise, and float() of a big one overflow).
+    if cell.isascii() and cell.isdigit() and len(cell) <= 15:
         return int(cell)
     value = non_negative_quantity(cell, column)
     if isinstance(value, str):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from collections.abc import Iterator
 from pathlib import Path
+
+from drugtrade.stats.limits import MAX_RAW_CELL_CHARS
 
 
 class UnknownFileFamily(ValueError):
@@ -30,9 +33,26 @@ def read_header(path: Path) -> list[str]:
     return []
 
 
+# Byte order marks of the Unicode encodings a spreadsheet may save CSV in ("Unicode text" in
+# Excel is UTF-16 LE with a BOM). Longest first: the UTF-32 LE mark starts with UTF-16 LE's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def encoding_of(path: Path) -> str:
+    """UTF-8 (with or without a BOM) unless the file starts with a UTF-16 or UTF-32 BOM."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    return next((encoding for bom, encoding in _BOMS if head.startswith(bom)), "utf-8-sig")
+
+
 def _open(path: Path):
     # newline="" lets csv see CRLF line endings and quoted newlines as they are.
-    return path.open(encoding="utf-8-sig", newline="")
+    return path.open(encoding=encoding_of(path), newline="")
 
 
 def iter_records(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -82,9 +102,21 @@ def column_index(
     return found
 
 
+def _bounded(cell: str) -> str:
+    if len(cell) <= MAX_RAW_CELL_CHARS:
+        return cell
+    return f"{cell[:MAX_RAW_CELL_CHARS]}... ({len(cell)} characters)"
+
+
 def raw_cells(header: list[str], row: list[str]) -> dict[str, object]:
-    """The record as a JSON-able dict: header -> cell, extra cells under ``_extra``."""
-    raw: dict[str, object] = dict(zip(header, row, strict=False))
+    """The record as a JSON-able dict: header -> cell, extra cells under ``_extra``.
+
+    A cell longer than MAX_RAW_CELL_CHARS is kept cut, with its length: a quarantine of a
+    hostile file must not hold the file's megabytes once per row (the raw copy holds them)."""
+    raw: dict[str, object] = {_bounded(name): _bounded(cell) for name, cell in zip(header, row, strict=False)}
     if len(row) > len(header):
-        raw["_extra"] = row[len(header) :]
+        extra = row[len(header) :]
+        raw["_extra"] = [_bounded(cell) for cell in extra[:MAX_RAW_CELL_CHARS]]
+        if len(extra) > MAX_RAW_CELL_CHARS:
+            raw["_extra"].append(f"... ({len(extra)} extra cells)")
     return raw

@@ -38,6 +38,7 @@ from openpyxl.utils import get_column_letter
 from drugtrade.normalize.numbers import Missing, NotANumber, parse_number
 from drugtrade.normalize.units import MEASURE_UNITS, UnknownUnit, canonical_unit, factor, scale
 from drugtrade.stats.csvfile import UnknownFileFamily
+from drugtrade.stats.limits import check_sheet_size, check_workbook
 from drugtrade.stats.periods import PeriodError, calendar_year
 from drugtrade.stats.records import FileContext, Observation, ObservationIds, Record, quarantine_row
 from drugtrade.vocab import drug_terms
@@ -280,11 +281,16 @@ def read_tables(path: Path, *, strict: bool = True) -> list[AnnexTable]:
     """Every annex table in the workbook (sheets without a year header row hold none)."""
     # Figures are the values Excel cached when it last saved the file. The formulas are read too,
     # so a formula cell without a cached value is told apart from a blank cell and reported.
-    values = openpyxl.load_workbook(path, data_only=True)
-    formulas = openpyxl.load_workbook(path, data_only=False)
+    check_workbook(path)
+    try:
+        values = openpyxl.load_workbook(path, data_only=True)
+        formulas = openpyxl.load_workbook(path, data_only=False)
+    except Exception as error:  # openpyxl's errors on a damaged workbook share no base class
+        raise UnknownFileFamily(f"{path.name}: a damaged workbook: {type(error).__name__}: {error}") from error
     try:
         tables = []
         for sheet in values.worksheets:
+            check_sheet_size(path, sheet.title, sheet.max_row, sheet.max_column)
             rows = [tuple(cells) for cells in sheet.iter_rows(values_only=True)]
             sheet_formulas = {
                 (row, column): cell
@@ -303,7 +309,11 @@ def read_tables(path: Path, *, strict: bool = True) -> list[AnnexTable]:
 
 def workbook_outline(path: Path, max_rows: int = 4) -> str:
     """The sheets and first non-empty rows of a workbook, for error messages."""
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    check_workbook(path)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - the outline is only for a message
+        return f"workbook cannot be read: {type(error).__name__}: {error}"
     try:
         parts = []
         for sheet in workbook.worksheets:

@@ -328,10 +328,14 @@ def _copy_descriptions(connection: duckdb.DuckDBPyConnection, relations: list[Re
 
 def _export_parquet(settings: Settings) -> Path:
     """Write every published table and view as Parquet (named for the relation: names are
-    unique across the schemas) into a fresh folder, then swap the folder in."""
+    unique across the schemas) into a fresh folder, then swap the folder in.
+
+    ``exports`` is a symbolic link to the current set (``.exports.<id>``): the swap replaces the
+    link in one rename, so a reader, or a run killed at that moment, finds the old set or the
+    new one, never no folder (two renames, old aside then new in, left a gap between them)."""
     exports = settings.exports_dir
     exports.parent.mkdir(parents=True, exist_ok=True)
-    staging = exports.with_name(f".{exports.name}.{uuid.uuid4().hex}.tmp")
+    staging = exports.with_name(f".{exports.name}.{uuid.uuid4().hex}")
     staging.mkdir()
     with duckdb.connect(str(settings.serving_db), read_only=True) as connection:
         relations = connection.execute(
@@ -344,9 +348,17 @@ def _export_parquet(settings: Settings) -> Path:
                 f"copy (select * from {_quote(schema)}.{_quote(name)}) to {_literal(staging / (name + '.parquet'))} "
                 "(format parquet, compression zstd)"
             )
-    previous = exports.with_name(f".{exports.name}.{uuid.uuid4().hex}.old")
-    if exports.exists():
-        os.replace(exports, previous)
-    os.replace(staging, exports)
-    shutil.rmtree(previous, ignore_errors=True)
+    link = exports.with_name(f"{staging.name}.link")
+    os.symlink(staging.name, link)
+    if exports.exists() and not exports.is_symlink():
+        # A real folder from before exports were links: moved aside once, the only gap.
+        os.replace(exports, exports.with_name(f".{exports.name}.{uuid.uuid4().hex}.old"))
+    os.replace(link, exports)
+    # Earlier sets, and what a run killed before its swap left behind.
+    for stale in exports.parent.glob(f".{exports.name}.*"):
+        if stale.name != staging.name:
+            if stale.is_symlink() or stale.is_file():
+                stale.unlink(missing_ok=True)
+            else:
+                shutil.rmtree(stale, ignore_errors=True)
     return exports
