@@ -52,6 +52,9 @@ def _codec(label: str | None) -> str | None:
     return _WHATWG_ALIASES.get(name, _WHATWG_ALIASES.get(label.strip().lower(), name))
 
 
+_UNICODE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 def looks_binary(content: bytes, content_type: str | None) -> str | None:
     """Why the content is not text, or None."""
     if content_type:
@@ -62,7 +65,7 @@ def looks_binary(content: bytes, content_type: str | None) -> str | None:
     for magic in _BINARY_MAGIC:
         if head.startswith(magic):
             return f"starts with the signature of a binary format ({magic[:4]!r})"
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if b"\x00" in head and not head.startswith(_UNICODE_BOMS):
         return "contains NUL bytes"
     return None
 
@@ -71,6 +74,9 @@ def declared_charset(content: bytes, content_type: str | None) -> tuple[str | No
     """(codec, where it was declared)."""
     if content.startswith(codecs.BOM_UTF8):
         return "utf-8-sig", "byte-order mark"
+    # UTF-32's little-endian mark begins with UTF-16's (FF FE), so it is tested first.
+    if content.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32", "byte-order mark"
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", "byte-order mark"
     if content_type:

@@ -61,6 +61,8 @@ from drugtrade.extract.quotes import QuoteSpan, find_quotes, paragraphs
 from drugtrade.extract.speaker_country import CountryEvidence
 from drugtrade.extract.topics import tag_topics
 
+_TOPIC_CONTEXT = 600
+
 
 @dataclass(frozen=True)
 class Statement:
@@ -718,8 +720,13 @@ def extract_statements(original: str) -> list[Statement]:
                     official=speaker.role is not None or ctx.people.resolve(speaker.name) is None,
                 ),
             )
-        context_start = ctx.sentence_start(span.open_mark)
-        context_end = ctx.sentence_end(span.after - 1 if span.after > span.start else span.start)
+        # The quote's sentence, at most _TOPIC_CONTEXT characters either side of the quote: in text
+        # with many quotes and no sentence ends, whole sentences would make topic tagging
+        # quotes x text long; quotes do not overlap, so bounded windows keep it linear.
+        context_start = max(ctx.sentence_start(span.open_mark), span.start - _TOPIC_CONTEXT)
+        context_end = min(
+            ctx.sentence_end(span.after - 1 if span.after > span.start else span.start), span.end + _TOPIC_CONTEXT
+        )
         statements.append(
             Statement(
                 quote=quote,

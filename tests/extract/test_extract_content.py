@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 import random
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -90,6 +92,27 @@ def test_non_utf8_pages_decode_with_their_declared_charset(name: str, names: lis
     article = extract_article(raw, url=f"https://example.test/{name}")
     for expected in names:
         assert expected in article.body
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: text.encode("utf-16"),
+        lambda text: text.encode("utf-32"),
+        lambda text: codecs.BOM_UTF32_BE + text.encode("utf-32-be"),
+        lambda text: text.encode("utf-8-sig"),
+    ],
+    ids=["utf-16", "utf-32-le", "utf-32-be", "utf-8-sig"],
+)
+def test_a_byte_order_mark_wins_over_the_declared_charset(encode: Callable[[str], bytes]) -> None:
+    # UTF-32's little-endian mark starts with UTF-16's: read as UTF-16 the page became NUL-ridden
+    # text that was taken as a plain-text body of a million characters.
+    name = "2025-07-08-bolivia-yungas-eradication.html"
+    raw = (SAMPLES / name).read_bytes()
+    page = extract_article(raw, url=f"https://example.test/{name}")
+    marked = extract_article(encode(raw.decode("cp1252")), url=f"https://example.test/{name}")
+    assert marked.body == page.body
+    assert marked.title == page.title and "\x00" not in marked.body
 
 
 def test_charset_from_the_http_header_wins_over_sniffing() -> None:
