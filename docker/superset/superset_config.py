@@ -9,7 +9,10 @@ Superset leaves DML off for it.
 
 import os
 
-from cachelib.file import FileSystemCache
+try:
+    from cachelib.file import FileSystemCache  # a dependency of Superset's
+except ModuleNotFoundError:  # read outside Superset's environment (tests/test_compose.py)
+    FileSystemCache = None
 
 SECRET_KEY = os.environ.get("SUPERSET_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -23,7 +26,8 @@ SQLALCHEMY_DATABASE_URI = os.environ.get("SUPERSET_METADATA_URI", f"sqlite:///{S
 # SUPERSET_HOME, so a BI session needs neither Redis nor a second process. A new serving file is
 # seen on the next uncached query; the data cache expires after ten minutes (the pipeline
 # publishes at most daily).
-RESULTS_BACKEND = FileSystemCache(os.path.join(SUPERSET_HOME, "sqllab_results"), default_timeout=86400)
+RESULTS_BACKEND = (FileSystemCache(os.path.join(SUPERSET_HOME, "sqllab_results"), default_timeout=86400)
+                   if FileSystemCache else None)
 CACHE_CONFIG = {
     "CACHE_TYPE": "FileSystemCache",
     "CACHE_DIR": os.path.join(SUPERSET_HOME, "cache"),

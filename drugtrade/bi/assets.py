@@ -73,15 +73,21 @@ def read_relation(connection: duckdb.DuckDBPyConnection, schema: str, name: str)
 
 def _metric(name: str, spec: dict[str, Any]) -> dict[str, Any]:
     return {
-        "metric_name": name, "verbose_name": name, "metric_type": None, "expression": spec["expression"],
+        "metric_name": name, "verbose_name": spec.get("label", label(name)), "metric_type": None, "expression": spec["expression"],
         "description": spec.get("description"), "d3format": spec.get("format"), "currency": None,
         "extra": {}, "warning_text": None,
     }
 
 
+def label(column_name: str) -> str:
+    """What a chart shows for a column: `country_name` -> "Country name", `iso3` stays."""
+    words = column_name.replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
 def _column(column: Column, is_dttm: bool) -> dict[str, Any]:
     return {
-        "column_name": column.name, "verbose_name": None, "is_dttm": is_dttm, "is_active": True,
+        "column_name": column.name, "verbose_name": label(column.name), "is_dttm": is_dttm, "is_active": True,
         "type": column.type, "advanced_data_type": None, "groupby": True, "filterable": True,
         "expression": None, "description": column.description, "python_date_format": None, "extra": {},
     }
@@ -136,7 +142,7 @@ def chart_form_data(chart: dict[str, Any], dataset_spec: dict[str, Any]) -> dict
             "series_limit": chart.get("series_limit", 0), "stack": "Stack" if chart.get("groupby") else None,
             "show_legend": True, "legendType": "scroll", "legendOrientation": "top", "rich_tooltip": True,
             "tooltipTimeFormat": "%Y", "x_axis_time_format": "%Y", "y_axis_format": metric_format,
-            "orientation": "vertical", "truncateYAxis": False, "only_total": True, "order_desc": True,
+            "orientation": "horizontal" if viz == "bar_categories" else "vertical", "truncateYAxis": False, "only_total": True, "order_desc": True,
             "color_scheme": "supersetColors",
         }
     if viz == "table":
@@ -201,7 +207,7 @@ def dashboard_config(dashboard: dict[str, Any]) -> dict[str, Any]:
     }
     rows: list[list[tuple[str, dict[str, Any]]]] = [[("MARKDOWN-intro", {
         "type": "MARKDOWN", "id": "MARKDOWN-intro", "children": [],
-        "meta": {"width": 12, "height": 30, "code": dashboard["intro"]},
+        "meta": {"width": 12, "height": 18, "code": dashboard["intro"]},
     })]]
     used = 12
     for number, chart in enumerate(dashboard["charts"], start=1):
