@@ -36,14 +36,11 @@ class BIError(RuntimeError):
 @dataclass(frozen=True)
 class SupersetPaths:
     project_root: Path
+    home: Path  # Superset's state: metadata, caches, secrets, the server's pid and log
 
     @property
     def venv(self) -> Path:
         return self.project_root / ".venv-superset"
-
-    @property
-    def home(self) -> Path:
-        return self.project_root / ".superset"
 
     @property
     def constraints(self) -> Path:
@@ -75,7 +72,10 @@ class SupersetPaths:
 
 
 def paths_for(settings: Settings) -> SupersetPaths:
-    return SupersetPaths(project_root=settings.project_root)
+    """Superset's state lives in .superset/ unless DRUGTRADE_SUPERSET_HOME moves it (the tests do)."""
+    home = os.environ.get("DRUGTRADE_SUPERSET_HOME")
+    return SupersetPaths(project_root=settings.project_root,
+                         home=Path(home).resolve() if home else settings.project_root / ".superset")
 
 
 def _secret(path: Path, nbytes: int) -> str:
