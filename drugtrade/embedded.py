@@ -17,9 +17,8 @@ from drugtrade.config import PROJECT_ROOT, Settings, load_settings
 
 DAG_ORDER = ("ingest_statistics", "ingest_articles", "transform")
 EXAMPLE_QUERY = (
-    "select country_iso3, year, estimator, value as hectares from fct_production "
-    "where measure = 'cultivation' and country_iso3 = 'COL' and year between 2015 and 2020 "
-    "order by year, estimator"
+    "select country_name, year, estimator, cultivation_ha from analyst.coca_cultivation_ha "
+    "where country_iso3 = 'COL' and year between 2015 and 2020 order by year, estimator"
 )
 
 
@@ -171,6 +170,8 @@ def latest_transform_summary(settings: Settings) -> dict | None:
 def print_summary(warehouse: Path | None = None, steps: bool = False) -> int:
     import duckdb
 
+    from drugtrade.warehouse.coverage import coverage_lines
+
     env = dict(os.environ)
     if warehouse:
         env["DRUGTRADE_WAREHOUSE"] = str(Path(warehouse).resolve())
@@ -183,8 +184,11 @@ def print_summary(warehouse: Path | None = None, steps: bool = False) -> int:
     with duckdb.connect(str(serving), read_only=True) as connection:
         print("Rows per fact table (serving warehouse):")
         for table in ("fct_statements", "fct_seizures", "fct_production", "fct_article_facts"):
-            count = connection.execute(f"select count(*) from {table}").fetchone()[0]
+            count = connection.execute(f"select count(*) from marts.{table}").fetchone()[0]
             print(f"  {table:<20} {count:>10,}")
+        print("Coverage per source and measure (analyst.coverage):")
+        for line in coverage_lines(connection):
+            print(f"  {line}")
     summary = latest_transform_summary(settings)
     if summary:
         print(f"Quality, run {summary['run_id']} ({summary['status']}):")

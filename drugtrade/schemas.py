@@ -174,6 +174,10 @@ LOADS = pa.schema(
         pa.field("rows_loaded", pa.int64(), nullable=False),
         pa.field("rows_quarantined", pa.int64(), nullable=False),
         pa.field("observations", pa.int64(), nullable=False),
+        # The publisher's release the file is (registry field `release`, e.g. "2026-04" for CBP's
+        # April 2026 release); null when the registry does not name it. Not named `release`:
+        # that is the lake's partition key (the file's SHA-256 prefix).
+        pa.field("publisher_release", pa.string()),
     ]
 )
 

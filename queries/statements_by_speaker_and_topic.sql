@@ -1,15 +1,12 @@
--- What officials emphasise: statements per speaker, role (on the day they spoke) and topic, by year.
+-- What officials emphasise: statements per speaker, role (on the day they spoke) and topic, by
+-- year. A statement on two topics counts under each.
 select
-    dates.year,
-    people.person_name as speaker,
-    people.role,
-    topics.label as topic,
+    year(published_date) as year,
+    speaker_name as speaker,
+    speaker_role as role,
+    topic_name as topic,
     count(*) as statements
-from fct_statements as statements
-inner join dim_person as people on statements.person_key = people.person_key
-inner join dim_date as dates on statements.date_key = dates.date_key
-inner join bridge_statement_topics as bridge on statements.statement_key = bridge.statement_key
-inner join dim_topic as topics on bridge.topic_key = topics.topic_key
-where people.person_name <> 'Unknown speaker'
+from analyst.statement_topics
+where speaker_name is not null and speaker_name <> 'Unknown speaker'
 group by all
-order by dates.year, statements desc, speaker
+order by year, statements desc, speaker

@@ -1,11 +1,11 @@
--- UNODC and US government (ONDCP) coca cultivation estimates side by side, by country and year.
+-- UNODC and US government (ONDCP) coca cultivation estimates side by side, by country and year:
+-- two methods, two columns, never one sum.
 select
     country_iso3,
     year,
-    any_value(value) filter (where estimator = 'UNODC') as unodc_hectares,
-    any_value(value) filter (where estimator like 'US government%') as us_government_hectares
-from fct_production
-where measure = 'cultivation' and drug = 'coca bush'
+    any_value(cultivation_ha) filter (where estimator = 'UNODC') as unodc_ha,
+    any_value(cultivation_ha) filter (where estimator like 'US government%') as us_government_ha
+from analyst.coca_cultivation_ha
 group by country_iso3, year
-having unodc_hectares is not null and us_government_hectares is not null
+having unodc_ha is not null and us_government_ha is not null
 order by country_iso3, year

@@ -18,7 +18,7 @@ from drugtrade.pipeline import transform
 from drugtrade.pipeline.articles import ingest_articles
 from drugtrade.pipeline.registry_snapshot import snapshot_registry
 from drugtrade.pipeline.statistics import ingest_statistics
-from drugtrade.warehouse.publish import SERVING_STORAGE_VERSION, publish
+from drugtrade.warehouse.publish import SERVING_SEARCH_PATH, SERVING_STORAGE_VERSION, publish
 
 pytestmark = pytest.mark.slow
 
@@ -55,15 +55,24 @@ def _run_day(settings, day: dt.date) -> None:
     publish(settings)
 
 
+def _serving(settings) -> duckdb.DuckDBPyConnection:
+    """A reader of the serving file that finds relations by name across its schemas."""
+    connection = duckdb.connect(str(settings.serving_db), read_only=True)
+    connection.execute(f"set search_path = '{SERVING_SEARCH_PATH}'")
+    return connection
+
+
 def _snapshot(settings) -> dict[str, list[tuple]]:
     tables = {}
     with duckdb.connect(str(settings.serving_db), read_only=True) as connection:
-        for (name,) in connection.execute("select table_name from information_schema.tables order by 1").fetchall():
+        for schema, name in connection.execute(
+                "select table_schema, table_name from information_schema.tables order by 1, 2").fetchall():
             columns = [c for (c,) in connection.execute(
-                "select column_name from information_schema.columns where table_name = $t order by ordinal_position",
-                {"t": name}).fetchall() if c not in RUN_TIME_COLUMNS]
+                "select column_name from information_schema.columns where table_schema = $s and table_name = $t "
+                "order by ordinal_position", {"s": schema, "t": name}).fetchall() if c not in RUN_TIME_COLUMNS]
             listed = ", ".join(f'"{c}"' for c in columns)
-            tables[name] = connection.execute(f"select {listed} from {name} order by all").fetchall()
+            tables[f"{schema}.{name}"] = connection.execute(
+                f'select {listed} from "{schema}"."{name}" order by all').fetchall()
     return tables
 
 
@@ -81,7 +90,7 @@ def three_days(tmp_path_factory):
         for page in pages:
             shutil.copy(page, folder / page.name)
         _run_day(settings, day)
-        with duckdb.connect(str(settings.serving_db), read_only=True) as connection:
+        with _serving(settings) as connection:
             counts.append(connection.execute("select count(distinct article_id) from fct_statements").fetchone()[0])
     return {"settings": settings, "folder": folder, "days": days, "counts": counts, "daily": _snapshot(settings)}
 
@@ -89,7 +98,7 @@ def three_days(tmp_path_factory):
 def test_daily_runs_add_only_the_new_articles(three_days):
     counts = three_days["counts"]
     assert counts[0] < counts[1] < counts[2]
-    with duckdb.connect(str(three_days["settings"].serving_db), read_only=True) as connection:
+    with _serving(three_days["settings"]) as connection:
         per_day = dict(connection.execute("select ingest_date, count(distinct article_id) from fct_statements "
                                           "group by 1").fetchall())
     assert sorted(per_day) == three_days["days"]
@@ -110,7 +119,7 @@ def test_rerunning_one_day_replaces_exactly_that_day(three_days):
 
 def test_reader_is_never_blocked_and_never_sees_half_a_run(three_days):
     settings = three_days["settings"]
-    reader = duckdb.connect(str(settings.serving_db), read_only=True)
+    reader = _serving(settings)
     before = reader.execute("select count(*) from fct_seizures").fetchone()[0]
     errors: list[BaseException] = []
     seen: list[int] = []
@@ -130,7 +139,7 @@ def test_reader_is_never_blocked_and_never_sees_half_a_run(three_days):
     assert errors == []
     assert set(seen) == {before}, "a reader saw a count other than the published one"
     assert result.tables["fct_seizures"] == before
-    with duckdb.connect(str(settings.serving_db), read_only=True) as fresh:
+    with _serving(settings) as fresh:
         assert fresh.execute("select count(*) from fct_seizures").fetchone()[0] == before
 
 
@@ -173,11 +182,11 @@ def test_a_new_version_without_quotations_drops_the_old_statements(three_days):
     page = three_days["folder"] / "2025-06-15-panama-money-laundering.html"
     query = ("select count(*) from fct_statements s join dim_article a using (article_key) "
              "where a.canonical_url like '%panama-free-zone-laundering%'")
-    with duckdb.connect(str(settings.serving_db), read_only=True) as connection:
+    with _serving(settings) as connection:
         assert connection.execute(query).fetchone()[0] > 0
     page.write_text(_without_quotations(page.read_text()))
     _run_day(settings, dt.date(2026, 3, 4))
-    with duckdb.connect(str(settings.serving_db), read_only=True) as connection:
+    with _serving(settings) as connection:
         assert connection.execute(query).fetchone()[0] == 0
         versions = connection.execute(
             "select current_version from dim_article where canonical_url like '%panama-free-zone-laundering%'"

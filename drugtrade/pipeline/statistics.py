@@ -72,6 +72,12 @@ def _acquire(source: StatisticsSource, registry: Registry, settings: Settings) -
     return kept, digest, retrieved_at
 
 
+def _release_label(source: StatisticsSource) -> str | None:
+    """The release the registry names for the file at the source's location, if any."""
+    release = source.options.get("release")
+    return None if release in (None, "") else str(release)
+
+
 def ingest_source(source: StatisticsSource, registry: Registry, settings: Settings) -> FileLoad:
     from drugtrade.stats import iter_parse
 
@@ -111,12 +117,14 @@ def ingest_source(source: StatisticsSource, registry: Registry, settings: Settin
                 "file_name": kept.name,
                 "file_sha256": digest,
                 "location": source.location,
-                "raw_path": str(kept),
+                # Relative to the warehouse root: a warehouse copied elsewhere still finds it.
+                "raw_path": kept.relative_to(settings.warehouse_dir).as_posix(),
                 "retrieved_at": retrieved_at,
                 "rows_read": counts["rows_read"],
                 "rows_loaded": rows_loaded,
                 "rows_quarantined": rows_quarantined,
                 "observations": counts["observations"],
+                "publisher_release": _release_label(source),
             }
         ],
         schema=LOADS,

@@ -161,7 +161,7 @@ def build_staging(settings: Settings, ingest_dates: IngestDays = None) -> list[N
 
 
 def build_marts(settings: Settings, ingest_dates: IngestDays = None) -> list[NodeResult]:
-    return run_dbt(settings, ["build", "--select", "intermediate", "marts"], variables=_variables(ingest_dates))
+    return run_dbt(settings, ["build", "--select", "intermediate", "marts", "analyst"], variables=_variables(ingest_dates))
 
 
 def reconcile_statistics(settings: Settings, run_id: str) -> dict[str, object]:

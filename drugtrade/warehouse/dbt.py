@@ -45,6 +45,8 @@ def dbt_env(settings: Settings) -> dict[str, str]:
         {
             "DRUGTRADE_WAREHOUSE": str(settings.warehouse_dir),
             "DRUGTRADE_LAKE": str(settings.lake_dir),
+            # Provenance paths under these roots are stored relative to them (macro relative_path).
+            "DRUGTRADE_PROJECT_ROOT": str(settings.project_root),
             "DRUGTRADE_DBT_TARGET": settings.dbt_target,
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "DO_NOT_TRACK": "1",

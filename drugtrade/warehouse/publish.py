@@ -1,20 +1,32 @@
-"""Publish the marts for readers: a read-only serving DuckDB file, swapped in atomically, and
-Parquet exports.
+"""Publish the warehouse for readers: a read-only serving DuckDB file, swapped in atomically,
+and Parquet exports.
 
 Readers (analysts, BI tools) open only the serving file, never the build file the pipeline
 writes, so they never block it and never see half a run. The new serving file is written
 under a temporary name in the same folder and renamed over the old one: a reader that already
 had the old file open keeps reading the old file until it reconnects. The serving file is
 written in a storage version that DuckDB 1.5 clients open, whatever DuckDB the pipeline runs.
+
+The serving file has three schemas, named as dbt docs name them:
+
+- ``marts``: the star schemas, created from their dbt contracts (column types, NOT NULL) with
+  the keys dbt has just tested: PRIMARY KEY from a column (or a combination) tested unique
+  and not null, UNIQUE for other unique columns a foreign key points at, FOREIGN KEY from
+  every ``relationships`` test. BI tools read the joins from ``duckdb_constraints()``.
+- ``analyst``: dbt's analyst views, recreated over ``marts`` (and the analyst tables).
+- ``audit``: what the pipeline set aside and loaded (quarantine, articles_rejected, loads) and
+  every expectation evaluated (dq_results).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 import shutil
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -24,9 +36,14 @@ from drugtrade.config import Settings
 log = logging.getLogger(__name__)
 
 SERVING_STORAGE_VERSION = "v1.5.0"
-PUBLISHED_SCHEMAS = ("marts",)
-# Audit tables beside the marts: what was set aside, and why, and every file load; analysts
-# reconcile the facts with them (published name -> build schema and relation).
+MARTS_SCHEMA = "marts"
+ANALYST_SCHEMA = "analyst"
+AUDIT_SCHEMA = "audit"
+SERVING_SCHEMAS = (MARTS_SCHEMA, ANALYST_SCHEMA, AUDIT_SCHEMA)
+# What readers put on their search path to write `from fct_seizures` (drugtrade query does).
+SERVING_SEARCH_PATH = ",".join(SERVING_SCHEMAS)
+# Audit tables: what was set aside, and why, and every file load; analysts reconcile the facts
+# with them (published name -> build schema and relation).
 AUDIT_RELATIONS = {
     "quarantine": ("staging", "stg_quarantine"),
     "articles_rejected": ("staging", "stg_articles_rejected"),
@@ -34,15 +51,43 @@ AUDIT_RELATIONS = {
 }
 
 
+class PublishError(RuntimeError):
+    """The build cannot be published as it is; the message names the relation and why."""
+
+
 @dataclass(frozen=True)
 class PublishResult:
     serving_db: Path
     exports_dir: Path
-    tables: dict[str, int]
+    tables: dict[str, int]  # published name -> rows (names are unique across the schemas)
+
+
+@dataclass
+class Relation:
+    """One relation to publish: where it is in the build and where it goes in the serving file."""
+
+    build_schema: str
+    build_name: str
+    schema: str
+    name: str
+    is_view: bool = False
+    primary_key: tuple[str, ...] = ()
+    unique: set[str] = field(default_factory=set)
+    not_null: set[str] = field(default_factory=set)
+    # (column, referenced relation name, referenced column)
+    foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def qualified(self) -> str:
+        return f"{_quote(self.schema)}.{_quote(self.name)}"
 
 
 def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(value: object) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def publish(settings: Settings, quality_results_glob: str | None = None) -> PublishResult:
@@ -53,28 +98,28 @@ def publish(settings: Settings, quality_results_glob: str | None = None) -> Publ
     serving.parent.mkdir(parents=True, exist_ok=True)
     temporary = serving.with_name(f".{serving.name}.{uuid.uuid4().hex}.tmp")
     tables: dict[str, int] = {}
+    manifest = _read_manifest(settings)
     connection = duckdb.connect()
     try:
         connection.execute(f"attach {_literal(build)} as build (read_only)")
         connection.execute(f"attach {_literal(temporary)} as serving (storage_version '{SERVING_STORAGE_VERSION}')")
-        relations = connection.execute(
-            "select table_schema, table_name, table_type from information_schema.tables "
-            "where table_catalog = 'build' and table_schema in (select unnest($schemas)) "
-            "order by table_schema, table_name",
-            {"schemas": list(PUBLISHED_SCHEMAS)},
-        ).fetchall()
-        published = [(schema, name, name) for schema, name, _kind in relations]
-        published += [(schema, relation, name) for name, (schema, relation) in AUDIT_RELATIONS.items()]
-        for schema, relation, name in published:
-            # Into the serving file's main schema: analysts write `from fct_seizures`.
-            connection.execute(
-                f"create table serving.main.{_quote(name)} as select * from build.{_quote(schema)}.{_quote(relation)}"
-            )
-            tables[name] = connection.execute(f"select count(*) from serving.main.{_quote(name)}").fetchone()[0]
-        _copy_descriptions(connection, published)
+        # Constraints and views name their relations without a catalog, so they bind to the
+        # file they are in whatever a reader attaches it as.
+        connection.execute("use serving")
+        for schema in SERVING_SCHEMAS:
+            connection.execute(f"create schema {_quote(schema)}")
+        relations = _relations(connection, manifest)
+        for relation in _in_dependency_order([r for r in relations if not r.is_view]):
+            _create_table(connection, relation)
+            tables[relation.name] = connection.execute(f"select count(*) from {relation.qualified}").fetchone()[0]
+        for relation in (r for r in relations if r.is_view):
+            _create_view(connection, relation, _dbt_database(manifest))
+        _copy_descriptions(connection, relations)
         if quality_results_glob:
             _publish_quality_results(connection, quality_results_glob)
-            tables["dq_results"] = connection.execute("select count(*) from serving.main.dq_results").fetchone()[0]
+            tables["dq_results"] = connection.execute(
+                f"select count(*) from {AUDIT_SCHEMA}.dq_results").fetchone()[0]
+        connection.execute("use memory")
         connection.execute("detach serving")
         connection.execute("detach build")
     except BaseException:
@@ -83,58 +128,214 @@ def publish(settings: Settings, quality_results_glob: str | None = None) -> Publ
         raise
     connection.close()
     os.replace(temporary, serving)
-    exports = _export_parquet(settings, list(tables))
+    exports = _export_parquet(settings)
     log.info("published %d tables to %s", len(tables), serving)
     return PublishResult(serving_db=serving, exports_dir=exports, tables=tables)
+
+
+def _read_manifest(settings: Settings) -> dict:
+    """dbt's manifest of the build: contracts, tests (the keys) and docs of every model."""
+    path = settings.warehouse_dir / "build" / "dbt-target" / "manifest.json"
+    if not path.exists():
+        raise PublishError(f"no dbt manifest at {path}: run the dbt build before publishing")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _dbt_database(manifest: dict) -> str:
+    return next(node["database"] for node in manifest["nodes"].values() if node["resource_type"] == "model")
+
+
+def _relations(connection: duckdb.DuckDBPyConnection, manifest: dict) -> list[Relation]:
+    built = connection.execute(
+        "select schema_name, table_name, false from duckdb_tables() where database_name = 'build' "
+        "and schema_name in ($marts, $analyst) "
+        "union all select schema_name, view_name, true from duckdb_views() where database_name = 'build' "
+        "and schema_name = $analyst order by 1, 2",
+        {"marts": MARTS_SCHEMA, "analyst": ANALYST_SCHEMA},
+    ).fetchall()
+    relations = [Relation(schema, name, schema, name, is_view) for schema, name, is_view in built]
+    relations += [Relation(schema, name, AUDIT_SCHEMA, published)
+                  for published, (schema, name) in AUDIT_RELATIONS.items()]
+    _apply_keys(connection, relations, manifest)
+    return relations
+
+
+def _apply_keys(connection: duckdb.DuckDBPyConnection, relations: list[Relation], manifest: dict) -> None:
+    """Keys from what dbt tested: the tests passed before publish runs, so the data holds them."""
+    by_model = {r.build_name: r for r in relations if not r.is_view}
+    unique: dict[str, list[str]] = {}
+    combinations: dict[str, list[list[str]]] = {}
+    relationships: dict[str, list[tuple[str, str, str]]] = {}
+    for node in manifest["nodes"].values():
+        metadata = node.get("test_metadata")
+        attached = (node.get("attached_node") or "").rsplit(".", 1)[-1]
+        if node["resource_type"] != "test" or not metadata or attached not in by_model:
+            continue
+        # A test that only warns, or checks a subset of rows, does not make a key.
+        if node["config"].get("where") or str(node["config"].get("severity", "error")).lower() != "error":
+            continue
+        kwargs = metadata.get("kwargs", {})
+        column = node.get("column_name") or kwargs.get("column_name")
+        if metadata["name"] == "not_null" and column:
+            by_model[attached].not_null.add(column)
+        elif metadata["name"] == "unique" and column:
+            unique.setdefault(attached, []).append(column)
+        elif metadata["name"] == "unique_combination":
+            combinations.setdefault(attached, []).append(list(kwargs["combination"]))
+        elif metadata["name"] == "relationships" and column:
+            target = re.fullmatch(r"""ref\(['"]([^'"]+)['"]\)""", str(kwargs.get("to", "")).strip())
+            if target:
+                relationships.setdefault(attached, []).append((column, target.group(1), kwargs["field"]))
+    for relation in by_model.values():
+        relation.not_null |= {column for (column,) in connection.execute(
+            "select unnest(constraint_column_names) from duckdb_constraints() where database_name = 'build' "
+            "and schema_name = $s and table_name = $t and constraint_type = 'NOT NULL'",
+            {"s": relation.build_schema, "t": relation.build_name}).fetchall()}
+        columns = [c for (c,) in connection.execute(
+            "select column_name from duckdb_columns() where database_name = 'build' and schema_name = $s "
+            "and table_name = $t order by column_index", {"s": relation.build_schema, "t": relation.build_name}
+        ).fetchall()]
+        keys = [c for c in columns if c in unique.get(relation.build_name, []) and c in relation.not_null]
+        # The surrogate key named for the table's grain (`*_key`) over a natural one.
+        keys.sort(key=lambda c: (not c.endswith("_key"), columns.index(c)))
+        if keys:
+            relation.primary_key = (keys[0],)
+        else:
+            for combination in combinations.get(relation.build_name, []):
+                if all(c in relation.not_null for c in combination):
+                    relation.primary_key = tuple(combination)
+                    break
+        relation.unique = {c for c in unique.get(relation.build_name, []) if (c,) != relation.primary_key}
+    for model, links in relationships.items():
+        for column, target, target_column in links:
+            referenced = by_model.get(target)
+            if referenced is None or referenced.schema != by_model[model].schema:
+                continue  # a key into a relation that is not published beside it
+            if (target_column,) != referenced.primary_key and target_column not in referenced.unique:
+                continue  # DuckDB keys reference a primary key or a unique column only
+            by_model[model].foreign_keys.append((column, referenced.name, target_column))
+
+
+def _in_dependency_order(relations: list[Relation]) -> list[Relation]:
+    """Referenced tables before the tables that reference them (rows are checked on insert)."""
+    by_name = {r.name: r for r in relations}
+    ordered: list[Relation] = []
+    visiting: set[str] = set()
+
+    def visit(relation: Relation) -> None:
+        if relation in ordered:
+            return
+        if relation.name in visiting:
+            raise PublishError(f"{relation.qualified}: foreign keys form a cycle")
+        visiting.add(relation.name)
+        for _column, target, _target_column in relation.foreign_keys:
+            if target != relation.name:
+                visit(by_name[target])
+        visiting.discard(relation.name)
+        ordered.append(relation)
+
+    for relation in relations:
+        visit(relation)
+    return ordered
+
+
+def _create_table(connection: duckdb.DuckDBPyConnection, relation: Relation) -> None:
+    columns = connection.execute(
+        "select column_name, data_type from duckdb_columns() where database_name = 'build' "
+        "and schema_name = $s and table_name = $t order by column_index",
+        {"s": relation.build_schema, "t": relation.build_name},
+    ).fetchall()
+    if not columns:
+        raise PublishError(f"build.{relation.build_schema}.{relation.build_name}: not in the build warehouse")
+    definitions = [
+        f"{_quote(name)} {data_type}" + (" not null" if name in relation.not_null else "")
+        for name, data_type in columns
+    ]
+    if relation.primary_key:
+        definitions.append(f"primary key ({', '.join(_quote(c) for c in relation.primary_key)})")
+    definitions += [f"unique ({_quote(c)})" for c in sorted(relation.unique)]
+    definitions += [
+        f"foreign key ({_quote(column)}) references {_quote(relation.schema)}.{_quote(target)} ({_quote(target_column)})"
+        for column, target, target_column in relation.foreign_keys
+    ]
+    listed = ", ".join(_quote(name) for name, _ in columns)
+    connection.execute(f"create table {relation.qualified} (\n    " + ",\n    ".join(definitions) + "\n)")
+    try:
+        connection.execute(
+            f"insert into {relation.qualified} ({listed}) "
+            f"select {listed} from build.{_quote(relation.build_schema)}.{_quote(relation.build_name)}"
+        )
+    except duckdb.ConstraintException as error:
+        raise PublishError(f"{relation.qualified}: the build breaks a published constraint: {error}") from error
+
+
+def _create_view(connection: duckdb.DuckDBPyConnection, relation: Relation, dbt_database: str) -> None:
+    (sql,) = connection.execute(
+        "select sql from duckdb_views() where database_name = 'build' and schema_name = $s and view_name = $t",
+        {"s": relation.build_schema, "t": relation.build_name},
+    ).fetchone()
+    # dbt qualifies refs with the build's catalog; in the serving file they are relative to it.
+    body = re.sub(rf'(?<![\w."]){re.escape(_quote(dbt_database))}\.|(?<![\w."]){re.escape(dbt_database)}\.', "", sql)
+    body = re.sub(r"^\s*create\s+view\s+\S+\s+as\s+", "", body, count=1, flags=re.IGNORECASE).rstrip().rstrip(";")
+    referenced = set(re.findall(r'(?<![\w."])"?(staging|intermediate|reference)"?\."?\w', body))
+    if referenced:
+        raise PublishError(f"{relation.qualified}: reads {sorted(referenced)}, which the serving file does not have")
+    connection.execute(f"create view {relation.qualified} as {body}")
 
 
 def _publish_quality_results(connection: duckdb.DuckDBPyConnection, results_glob: str) -> None:
     from drugtrade.quality.store import RESULTS_COLUMN_DESCRIPTIONS, RESULTS_DESCRIPTION
 
-    connection.execute(
-        "create table serving.main.dq_results as "
-        f"select * from read_parquet({_literal(results_glob)}, union_by_name = true)"
-    )
-    connection.execute(f"comment on table serving.main.dq_results is {_literal(RESULTS_DESCRIPTION)}")
+    table = f"{AUDIT_SCHEMA}.dq_results"
+    connection.execute(f"create table {table} as select * from read_parquet({_literal(results_glob)}, union_by_name = true)")
+    connection.execute(f"comment on table {table} is {_literal(RESULTS_DESCRIPTION)}")
     present = {row[0] for row in connection.execute(
-        "select column_name from duckdb_columns() where database_name = 'serving' and table_name = 'dq_results'"
+        "select column_name from duckdb_columns() where database_name = 'serving' and schema_name = $s "
+        "and table_name = 'dq_results'", {"s": AUDIT_SCHEMA}
     ).fetchall()}
     for column, description in RESULTS_COLUMN_DESCRIPTIONS.items():
         if column in present:
-            connection.execute(f"comment on column serving.main.dq_results.{_quote(column)} is {_literal(description)}")
+            connection.execute(f"comment on column {table}.{_quote(column)} is {_literal(description)}")
 
 
-def _copy_descriptions(connection: duckdb.DuckDBPyConnection, relations: list[tuple[str, str, str]]) -> None:
+def _copy_descriptions(connection: duckdb.DuckDBPyConnection, relations: list[Relation]) -> None:
     """Carry dbt's persisted docs (table and column comments) into the serving file."""
-    for schema, relation, name in relations:
+    for relation in relations:
+        keyword = "view" if relation.is_view else "table"
         comment = connection.execute(
             "select comment from duckdb_tables() where database_name = 'build' and schema_name = $s and table_name = $t "
             "union all select comment from duckdb_views() where database_name = 'build' and schema_name = $s "
             "and view_name = $t",
-            {"s": schema, "t": relation},
+            {"s": relation.build_schema, "t": relation.build_name},
         ).fetchone()
         if comment and comment[0]:
-            connection.execute(f"comment on table serving.main.{_quote(name)} is {_literal(comment[0])}")
+            connection.execute(f"comment on {keyword} {relation.qualified} is {_literal(comment[0])}")
         for column, column_comment in connection.execute(
             "select column_name, comment from duckdb_columns() "
             "where database_name = 'build' and schema_name = $s and table_name = $t and comment is not null",
-            {"s": schema, "t": relation},
+            {"s": relation.build_schema, "t": relation.build_name},
         ).fetchall():
             connection.execute(
-                f"comment on column serving.main.{_quote(name)}.{_quote(column)} is {_literal(column_comment)}"
+                f"comment on column {relation.qualified}.{_quote(column)} is {_literal(column_comment)}"
             )
 
 
-def _export_parquet(settings: Settings, tables: list[str]) -> Path:
-    """Write every published table as Parquet into a fresh folder, then swap the folder in."""
+def _export_parquet(settings: Settings) -> Path:
+    """Write every published table and view as Parquet (named for the relation: names are
+    unique across the schemas) into a fresh folder, then swap the folder in."""
     exports = settings.exports_dir
     exports.parent.mkdir(parents=True, exist_ok=True)
     staging = exports.with_name(f".{exports.name}.{uuid.uuid4().hex}.tmp")
     staging.mkdir()
     with duckdb.connect(str(settings.serving_db), read_only=True) as connection:
-        for name in tables:
+        relations = connection.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in (select unnest($schemas)) order by 1, 2",
+            {"schemas": list(SERVING_SCHEMAS)},
+        ).fetchall()
+        for schema, name in relations:
             connection.execute(
-                f"copy (select * from {_quote(name)}) to {_literal(staging / (name + '.parquet'))} "
+                f"copy (select * from {_quote(schema)}.{_quote(name)}) to {_literal(staging / (name + '.parquet'))} "
                 "(format parquet, compression zstd)"
             )
     previous = exports.with_name(f".{exports.name}.{uuid.uuid4().hex}.old")
@@ -143,7 +344,3 @@ def _export_parquet(settings: Settings, tables: list[str]) -> Path:
     os.replace(staging, exports)
     shutil.rmtree(previous, ignore_errors=True)
     return exports
-
-
-def _literal(value: object) -> str:
-    return "'" + str(value).replace("'", "''") + "'"

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 import duckdb
 
 from drugtrade.config import load_settings
+from drugtrade.warehouse.publish import SERVING_SEARCH_PATH
 
 # DuckDB settings of every read-only connection to the serving file, as `duckdb.connect(config=)`
 # takes them and as a duckdb-engine URI's query string carries them.
@@ -34,7 +35,11 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     if not Path(path).exists():
         raise QueryError(f"no warehouse at {path}: run `make run` first")
     try:
-        return duckdb.connect(str(path), config=dict(READ_ONLY_CONFIG))
+        connection = duckdb.connect(str(path), config=dict(READ_ONLY_CONFIG))
+        # Relations are found by name across the serving schemas: `from fct_seizures`,
+        # `from seizures_kg`, `from loads` as well as `from marts.fct_seizures`.
+        connection.execute(f"set search_path = '{SERVING_SEARCH_PATH}'")
+        return connection
     except duckdb.Error as error:
         raise QueryError(f"{path}: {error}") from error
 

@@ -28,10 +28,20 @@ ranked as (
         count(*) over (
             partition by source_id, period_start, period_end, country_iso3, area, component,
                 drug_label, measure, estimator, duplicate_ordinal
-        ) as releases_seen
+        ) as releases_seen,
+        -- The value the oldest loaded release published: a newer release that changes it is a
+        -- revision, visible as such (is_revised) rather than silently replacing it.
+        first_value(value) over (
+            partition by source_id, period_start, period_end, country_iso3, area, component,
+                drug_label, measure, estimator, duplicate_ordinal
+            order by retrieved_at, file_sha256
+            rows between unbounded preceding and unbounded following
+        ) as first_published_value
     from numbered
 )
 
-select * exclude (release_rank)
+select
+    * exclude (release_rank),
+    value is distinct from first_published_value as is_revised
 from ranked
 where release_rank = 1

@@ -28,7 +28,10 @@ select
     any_value(sheet) as sheet,
     min(source_row) as source_row,
     max(retrieved_at) as retrieved_at,
-    any_value(notes) as notes
+    any_value(notes) as notes,
+    -- A newer release that changed the quantity or the event count of the row revised it.
+    coalesce(bool_or(is_revised), false) as is_revised,
+    max(first_published_value) filter (where measure = 'seized_quantity') as quantity_kg_first_published
 from {{ ref('int_observations_current') }}
 where measure in ('seized_quantity', 'seizure_events')
 group by all

@@ -13,8 +13,11 @@
 -- release never leaves the figures it revised behind.
 with seizures as (
     select *
-    from {{ ref('int_seizures') }}
+    from {{ ref('int_seizures_classified') }}
     {% if is_incremental() %}
+    {#- A table built before the drug-form and release columns existed is rebuilt whole once. -#}
+    {%- set held = adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
+    {% if 'drug_form_key' in held and 'is_revised' in held %}
     where source_id in (
         select source_id
         from {{ ref('stg_loads') }}
@@ -24,6 +27,7 @@ with seizures as (
         where source_id not in (select distinct source_id from {{ this }})
     )
     {% endif %}
+    {% endif %}
 )
 
 select
@@ -32,6 +36,7 @@ select
     cast(strftime(period_end, '%Y%m%d') as integer) as period_end_date_key,
     {{ surrogate_key(['country_iso3']) }} as country_key,
     {{ surrogate_key(['drug']) }} as drug_key,
+    drug_form_key,
     {{ surrogate_key(['source_id']) }} as source_key,
     period_start,
     period_end,
@@ -44,7 +49,17 @@ select
     region,
     drug,
     drug_label,
-    quantity_kg,
+    drug_group,
+    substance,
+    form,
+    measured_as,
+    -- Drug weights and plant material are two measures, never one column: a SUM over drugs
+    -- can then not add cannabis plants to cannabis herb.
+    case when measured_as = 'drug_weight' then quantity_kg end as quantity_kg,
+    case when measured_as = 'plant_material' then quantity_kg end as plant_material_kg_equivalent,
+    case when measured_as = 'unclassified' then quantity_kg end as unclassified_kg,
+    is_implausible,
+    implausible_reason,
     cast(events as bigint) as events,
     quantity_as_published,
     unit_as_published,
@@ -56,5 +71,8 @@ select
     sheet,
     source_row,
     retrieved_at,
+    release,
+    is_revised,
+    quantity_kg_first_published,
     notes
 from seizures

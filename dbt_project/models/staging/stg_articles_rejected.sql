@@ -1,8 +1,8 @@
 select
     source_id,
-    url,
+    {{ relative_path('url') }} as url,
     reason,
-    raw_path,
+    {{ relative_path('raw_path') }} as raw_path,
     retrieved_at,
     ingest_date
 from {{ source('lake', 'articles_rejected') }}

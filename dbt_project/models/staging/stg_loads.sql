@@ -4,10 +4,11 @@ select
     file_name,
     file_sha256,
     location,
-    raw_path,
+    {{ relative_path('raw_path') }} as raw_path,
     retrieved_at,
     rows_read,
     rows_loaded,
     rows_quarantined,
-    observations as observations_loaded
+    observations as observations_loaded,
+    release
 from {{ source('lake', 'loads') }}

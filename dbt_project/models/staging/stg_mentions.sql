@@ -3,7 +3,7 @@ select
     article_id,
     cast(version as integer) as article_version,
     source_id,
-    url,
+    {{ relative_path('url') }} as url,
     content_hash,
     retrieved_at,
     ingest_date,

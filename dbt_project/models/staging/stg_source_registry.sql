@@ -6,7 +6,7 @@ select
     publisher,
     dataset,
     estimator,
-    location,
+    {{ relative_path('location') }} as location,
     url,
     licence,
     citation

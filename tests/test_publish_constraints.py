@@ -1,0 +1,107 @@
+"""Publication's constraints, on a small build warehouse: keys come from what dbt tested (the
+manifest's unique / not_null / relationships / unique_combination tests), a build that breaks
+one stops the publish with the relation named, and analyst views bind to the serving file
+whatever it is opened as. The full pipeline's serving file is checked in test_end_to_end."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from drugtrade.config import load_settings
+from drugtrade.warehouse.publish import PublishError, publish
+
+
+def _test(model: str, name: str, column: str | None = None, **kwargs) -> dict:
+    return {
+        "resource_type": "test",
+        "attached_node": f"model.drugtrade.{model}",
+        "column_name": column,
+        "test_metadata": {"name": name, "kwargs": kwargs},
+        "config": {"severity": "ERROR", "where": None},
+    }
+
+
+MANIFEST = {"nodes": {
+    "model.drugtrade.dim_place": {"resource_type": "model", "database": "drugtrade"},
+    "t1": _test("dim_place", "unique", "place_key"),
+    "t2": _test("dim_place", "not_null", "place_key"),
+    "t3": _test("dim_place", "unique", "iso3"),
+    "t4": _test("fct_count", "unique_combination", combination=["place_key", "year"]),
+    "t5": _test("fct_count", "not_null", "year"),
+    "t6": _test("fct_count", "relationships", "place_key", to="ref('dim_place')", field="place_key"),
+    "t7": _test("fct_count", "relationships", "iso3", to="ref('dim_place')", field="iso3"),
+    # a test that only warns makes no key
+    "t8": {**_test("fct_count", "unique", "note"), "config": {"severity": "warn", "where": None}},
+}}
+
+
+@pytest.fixture()
+def settings(tmp_path):
+    settings = load_settings({"DRUGTRADE_WAREHOUSE": str(tmp_path / "warehouse")})
+    target = settings.warehouse_dir / "build" / "dbt-target"
+    target.mkdir(parents=True)
+    (target / "manifest.json").write_text(json.dumps(MANIFEST))
+    with duckdb.connect(str(settings.build_db)) as build:
+        build.execute("""
+            create schema marts; create schema analyst; create schema staging;
+            create table marts.dim_place (place_key varchar not null, iso3 varchar, name varchar);
+            insert into marts.dim_place values ('k1', 'COL', 'Colombia'), ('k2', 'PER', 'Peru');
+            create table marts.fct_count (place_key varchar not null, iso3 varchar, year integer, hectares double,
+                                          note varchar);
+            insert into marts.fct_count values ('k1', 'COL', 2016, 146000, 'a'), ('k2', 'PER', 2016, 43900, 'a');
+            create view analyst.hectares_ha as
+                select p.name, f.year, f.hectares as cultivation_ha
+                from drugtrade.marts.fct_count f join drugtrade.marts.dim_place p using (place_key);
+            comment on view analyst.hectares_ha is 'Hectares by place and year.';
+            create table staging.stg_quarantine (source_id varchar);
+            create table staging.stg_articles_rejected (url varchar);
+            create table staging.stg_loads (source_id varchar, file_sha256 varchar);
+        """)
+    return settings
+
+
+def _keys(path: Path) -> set[tuple]:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        return {(table, kind, tuple(columns), referenced) for table, kind, columns, referenced in connection.execute(
+            "select table_name, constraint_type, constraint_column_names, referenced_table "
+            "from duckdb_constraints() where schema_name = 'marts'").fetchall()}
+
+
+def test_keys_come_from_the_tests_dbt_ran(settings, tmp_path):
+    result = publish(settings)
+    assert result.tables == {"dim_place": 2, "fct_count": 2, "quarantine": 0, "articles_rejected": 0, "loads": 0}
+    assert _keys(result.serving_db) == {
+        ("dim_place", "PRIMARY KEY", ("place_key",), None),
+        ("dim_place", "NOT NULL", ("place_key",), None),
+        ("dim_place", "UNIQUE", ("iso3",), None),
+        ("fct_count", "PRIMARY KEY", ("place_key", "year"), None),
+        ("fct_count", "NOT NULL", ("place_key",), None),
+        ("fct_count", "NOT NULL", ("year",), None),
+        ("fct_count", "FOREIGN KEY", ("place_key",), "dim_place"),
+        ("fct_count", "FOREIGN KEY", ("iso3",), "dim_place"),
+    }
+    # The analyst view reads the file it is in, under any name and on any machine.
+    copy = tmp_path / "elsewhere" / "copy.duckdb"
+    copy.parent.mkdir()
+    shutil.copy(result.serving_db, copy)
+    with duckdb.connect(str(copy), read_only=True) as connection:
+        rows = connection.execute("select name, cultivation_ha from analyst.hectares_ha order by 1").fetchall()
+        comment = connection.execute("select comment from duckdb_views() where view_name = 'hectares_ha'").fetchone()
+    assert rows == [("Colombia", 146000.0), ("Peru", 43900.0)]
+    assert comment == ("Hectares by place and year.",)
+
+
+def test_a_build_that_breaks_a_key_publishes_nothing(settings):
+    first = publish(settings)
+    before = first.serving_db.stat().st_mtime_ns
+    with duckdb.connect(str(settings.build_db)) as build:
+        build.execute("insert into marts.fct_count values ('k9', 'BOL', 2016, 23100, 'a')")  # no place k9
+    with pytest.raises(PublishError, match=r'"marts"\."fct_count".*constraint'):
+        publish(settings)
+    assert first.serving_db.stat().st_mtime_ns == before, "readers keep the last good serving file"
+    assert not list(first.serving_db.parent.glob(".*.tmp")), "the half-written file is removed"
