@@ -174,9 +174,8 @@ def finish_run(settings: Settings, context: Mapping[str, Any], data_docs: bool =
     dag_id, run_id = _context_ids(context)
     if data_docs:
         try:
-            from drugtrade.quality import build_data_docs
-
             from drugtrade.offline_docs import make_offline
+            from drugtrade.quality import build_data_docs
 
             index = build_data_docs(settings.quality_dir / "results", settings.quality_dir / "docs")
             make_offline(Path(index).parent)  # the pages open from disk without network
