@@ -37,8 +37,12 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     try:
         connection = duckdb.connect(str(path), config=dict(READ_ONLY_CONFIG))
         # Relations are found by name across the serving schemas: `from fct_seizures`,
-        # `from seizures_kg`, `from loads` as well as `from marts.fct_seizures`.
-        connection.execute(f"set search_path = '{SERVING_SEARCH_PATH}'")
+        # `from seizures_kg`, `from loads` as well as `from marts.fct_seizures`. (A file with
+        # only some of them, e.g. one given with --db, gets those it has, then main.)
+        present = {row[0] for row in connection.execute(
+            "select schema_name from duckdb_schemas() where database_name = current_database()").fetchall()}
+        search_path = [schema for schema in SERVING_SEARCH_PATH.split(",") if schema in present] + ["main"]
+        connection.execute(f"set search_path = '{','.join(search_path)}'")
         return connection
     except duckdb.Error as error:
         raise QueryError(f"{path}: {error}") from error
