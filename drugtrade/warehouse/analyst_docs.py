@@ -123,7 +123,10 @@ def analyst_manifest(manifest: dict[str, Any], relations: dict[tuple[str, str], 
         if where is None or where not in relations:
             continue
         schema, name = where
-        kept[unique_id] = {**node, "schema": schema, "alias": name, "relation_name": _relation_name(database, schema, name)}
+        # Named as in the serving file everywhere the site shows a name (title, tree, relation);
+        # original_file_path still says where its SQL is.
+        kept[unique_id] = {**node, "name": name, "schema": schema, "alias": name, "fqn": [project, schema, name],
+                           "path": f"{schema}/{name}.sql", "relation_name": _relation_name(database, schema, name)}
         covered.add(where)
     for where, relation in relations.items():
         if where not in covered:
