@@ -183,11 +183,14 @@ def _bi(args: argparse.Namespace) -> int:
     from drugtrade.config import load_settings
 
     settings = load_settings()
-    if args.action == "down":
-        return bi.stop(settings)
-    if args.action == "status":
-        return bi.print_status(settings)
-    return bi.up(settings, port=args.port)
+    try:
+        if args.action == "down":
+            return bi.stop(settings)
+        if args.action == "status":
+            return bi.print_status(settings)
+        return bi.up(settings, port=args.port)
+    except bi.BIError as error:
+        raise CommandError(str(error)) from None
 
 
 # Commands whose modules import the parsers and extractors (pyarrow, trafilatura, ...): imported

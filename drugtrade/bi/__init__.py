@@ -241,6 +241,8 @@ def stop_process(pid: int, timeout: float = 30) -> None:
 
 def up(settings: Settings, port: int | None = None) -> int:
     paths = paths_for(settings)
+    if not settings.serving_db.exists():
+        raise BIError(f"no serving warehouse at {settings.serving_db}: run `make run` first")
     ensure_installed(paths)
     initialise(settings, paths)
     state = running_server(paths)
