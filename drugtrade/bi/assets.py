@@ -137,11 +137,13 @@ def chart_form_data(chart: dict[str, Any], dataset_spec: dict[str, Any]) -> dict
         metric_format = next(iter(dataset_spec["metrics"].values())).get("format")
         return {
             **common, "viz_type": "echarts_timeseries_bar", "x_axis": x_axis,
-            "time_grain_sqla": "P1Y" if x_axis == YEAR_START else None, "x_axis_sort_asc": True,
+            "time_grain_sqla": chart.get("time_grain", "P1Y" if x_axis == YEAR_START else None),
+            "x_axis_sort_asc": True,
             "metrics": chart["metrics"], "groupby": chart.get("groupby", []), "row_limit": 10000,
             "series_limit": chart.get("series_limit", 0), "stack": "Stack" if chart.get("groupby") else None,
             "show_legend": True, "legendType": "scroll", "legendOrientation": "top", "rich_tooltip": True,
-            "tooltipTimeFormat": "%Y", "x_axis_time_format": "%Y", "y_axis_format": metric_format,
+            "tooltipTimeFormat": "%Y-%m" if chart.get("time_grain") == "P1M" else "%Y",
+            "x_axis_time_format": "%Y-%m" if chart.get("time_grain") == "P1M" else "%Y", "y_axis_format": metric_format,
             "orientation": "horizontal" if viz == "bar_categories" else "vertical", "truncateYAxis": False, "only_total": True, "order_desc": True,
             "color_scheme": "supersetColors",
         }

@@ -100,11 +100,12 @@ def _serving_node(relation: ServingRelation, database: str, project: str) -> dic
         "package_name": project, "database": database, "schema": relation.schema,
         "relation_name": _relation_name(database, relation.schema, relation.name),
         "description": relation.comment, "fqn": [project, relation.schema, relation.name],
-        "path": f"{relation.schema}/{relation.name}", "original_file_path": f"(written by the publish step: {relation.schema}.{relation.name})",
+        "path": f"{relation.schema}/{relation.name}.sql", "original_file_path": f"models/{relation.schema}/{relation.name}.sql",
         "columns": {c: {"name": c, "description": d, "data_type": t, "meta": {}, "tags": [], "constraints": [],
                         "quote": None, "config": {}} for c, t, d in relation.columns},
         "config": {"materialized": "table" if relation.kind == "BASE TABLE" else "view", "enabled": True, "tags": []},
-        "tags": [], "meta": {}, "docs": {"show": True, "node_color": None}, "depends_on": {"nodes": [], "macros": []},
+        "tags": [], "meta": {"written_by": "drugtrade/warehouse/publish.py"}, "docs": {"show": True, "node_color": None},
+        "depends_on": {"nodes": [], "macros": []},
         "refs": [], "sources": [], "raw_code": "", "compiled_code": "", "language": "sql", "checksum": {"name": "none", "checksum": ""},
         "patch_path": None, "build_path": None, "created_at": 0, "contract": {"enforced": False}, "constraints": [],
         "access": "protected", "version": None, "latest_version": None, "deprecation_date": None, "group": None,
@@ -123,10 +124,12 @@ def analyst_manifest(manifest: dict[str, Any], relations: dict[tuple[str, str], 
         if where is None or where not in relations:
             continue
         schema, name = where
-        # Named as in the serving file everywhere the site shows a name (title, tree, relation);
-        # original_file_path still says where its SQL is.
+        # Named as in the serving file everywhere the site shows a name: title, relation, and the
+        # project tree (which follows original_file_path); meta.dbt_file says where its SQL is.
         kept[unique_id] = {**node, "name": name, "schema": schema, "alias": name, "fqn": [project, schema, name],
-                           "path": f"{schema}/{name}.sql", "relation_name": _relation_name(database, schema, name)}
+                           "path": f"{schema}/{name}.sql", "original_file_path": f"models/{schema}/{name}.sql",
+                           "meta": {**node.get("meta", {}), "dbt_file": node["original_file_path"]},
+                           "relation_name": _relation_name(database, schema, name)}
         covered.add(where)
     for where, relation in relations.items():
         if where not in covered:

@@ -30,7 +30,13 @@ def _clean_env() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def warehouse(tmp_path_factory) -> Path:
-    """A warehouse folder after one full pipeline run of the sample sources."""
+    """A warehouse folder after one full pipeline run of the sample sources. Locally,
+    DRUGTRADE_TEST_BI_WAREHOUSE=warehouse reuses a folder `make run` has filled (read only)."""
+    reused = os.environ.get("DRUGTRADE_TEST_BI_WAREHOUSE")
+    if reused:
+        folder = Path(reused).resolve()
+        assert (folder / "serving" / "drugtrade.duckdb").is_file(), f"{folder}: no serving warehouse"
+        return folder
     root = tmp_path_factory.mktemp("bi-pipeline")
     folder = root / "warehouse"
     env = {**_clean_env(), "DRUGTRADE_WAREHOUSE": str(folder)}
