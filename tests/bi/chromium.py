@@ -52,6 +52,7 @@ class Page:
         self.failed: list[str] = []
         self.console: list[str] = []
         self._urls: dict[str, str] = {}
+        self.blocked: dict[str, str] = {}  # URL -> why the browser did not send it (e.g. "csp")
 
     def send(self, method: str, params: dict[str, Any] | None = None, timeout: float = 60) -> dict[str, Any]:
         message_id = next(self._ids)
@@ -72,7 +73,10 @@ class Page:
             self.requests.append(params["request"]["url"])
             self._urls[params["requestId"]] = params["request"]["url"]
         elif method == "Network.loadingFailed":
-            self.failed.append(f"{self._urls.get(params['requestId'], '?')}: {params.get('errorText')}")
+            url = self._urls.get(params["requestId"], "?")
+            self.failed.append(f"{url}: {params.get('errorText')}")
+            if params.get("blockedReason"):
+                self.blocked[url] = params["blockedReason"]
         elif method == "Runtime.consoleAPICalled":
             self.console.append(" ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", [])))
 

@@ -101,12 +101,13 @@ def test_dbt_docs_of_the_serving_file_open_on_the_overview(warehouse: Path, serv
         page.screenshot(tmp_path / "dbt-docs.png")
         assert overview, "the overview page did not load"
         assert "analyst.coca_cultivation_ha" in overview
-        tree = page.wait_for("document.querySelector('.menu') && document.querySelector('.menu').innerText", timeout=30)
-        assert tree and "stg_" not in tree and "int_" not in tree and "staging" not in tree, tree
-        assert all(schema in tree for schema in ("analyst", "marts", "audit")), tree
         page.navigate(index.as_uri() + "#!/model/" + next(n["unique_id"] for n in models if n["alias"] == "quarantine"))
         shown = page.wait_for("document.body.innerText.includes('drugtrade.audit.quarantine')", timeout=30)
         assert shown, "the quarantine page does not name its serving relation"
+        # The project tree, opened down to the page's folder, has the serving schemas only.
+        tree = page.wait_for("document.querySelector('.menu') && document.querySelector('.menu').innerText", timeout=30)
+        assert tree and "stg_" not in tree and "int_" not in tree and "staging" not in tree, tree
+        assert all(schema in tree for schema in ("analyst", "marts", "audit")), tree
         outside = [u for u in page.requests if not u.startswith(("file:", "data:"))]
         assert outside == [], f"dbt docs asked the network for {outside}"
     finally:
