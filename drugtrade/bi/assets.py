@@ -132,15 +132,17 @@ def chart_form_data(chart: dict[str, Any], dataset_spec: dict[str, Any]) -> dict
     viz = chart["viz"]
     filters = [_adhoc_filter(f) for f in chart.get("filters", [])]
     common = {"adhoc_filters": filters, "extra_form_data": {}, "dashboards": []}
-    if viz in ("bar", "bar_categories"):
+    if viz in ("bar", "bar_categories", "line"):
         x_axis = chart.get("x_axis", YEAR_START)
         metric_format = next(iter(dataset_spec["metrics"].values())).get("format")
         return {
-            **common, "viz_type": "echarts_timeseries_bar", "x_axis": x_axis,
+            **common, "viz_type": "echarts_timeseries_line" if viz == "line" else "echarts_timeseries_bar",
+            "x_axis": x_axis,
             "time_grain_sqla": chart.get("time_grain", "P1Y" if x_axis == YEAR_START else None),
             "x_axis_sort_asc": True,
             "metrics": chart["metrics"], "groupby": chart.get("groupby", []), "row_limit": 10000,
-            "series_limit": chart.get("series_limit", 0), "stack": "Stack" if chart.get("groupby") else None,
+            "series_limit": chart.get("series_limit", 0), "stack": "Stack" if chart.get("groupby") and viz != "line" else None,
+            "markerEnabled": True, "markerSize": 4,
             "show_legend": True, "legendType": "scroll", "legendOrientation": "top", "rich_tooltip": True,
             "tooltipTimeFormat": "%Y-%m" if chart.get("time_grain") == "P1M" else "%Y",
             "x_axis_time_format": "%Y-%m" if chart.get("time_grain") == "P1M" else "%Y", "y_axis_format": metric_format,
@@ -169,7 +171,7 @@ def chart_query(chart: dict[str, Any]) -> dict[str, Any]:
     viz = chart["viz"]
     if viz == "rows":
         columns, metrics = list(chart["columns"]), []
-    elif viz in ("bar", "bar_categories"):
+    elif viz in ("bar", "bar_categories", "line"):
         columns, metrics = [chart.get("x_axis", YEAR_START), *chart.get("groupby", [])], list(chart["metrics"])
     else:
         columns, metrics = list(chart["groupby"]), list(chart["metrics"])

@@ -81,8 +81,14 @@ def test_seizure_charts_equal_the_analyst_view(charts, serving_db):
     for row in rows[:200]:
         key = (row["family"], row["substance"], row["form"], row["country_name"], row["year"])
         assert row["seized_kg"] == pytest.approx(wanted[key]), key
-    cocaine = charts["Cocaine (base, paste and salts) seized (kg) by country and year, UNODC"]["data"]
-    assert {r["country_name"] for r in cocaine} >= {"Colombia"}
+    colombia = charts["Cocaine seized in Colombia (kg) by form and year, UNODC"]["data"]
+    with _serving(serving_db) as connection:
+        salts_2016 = connection.execute(
+            "select sum(seized_kg) from analyst.seizures_kg where family = 'unodc_seizures' and substance = 'cocaine' "
+            "and country_name = 'Colombia' and form = 'salts' and year = 2016").fetchone()[0]
+    start_2016 = dt.datetime(2016, 1, 1, tzinfo=dt.UTC).timestamp() * 1000
+    assert salts_2016 and [r["seized_kg"] for r in colombia if r["form"] == "salts" and r[YEAR_START] == start_2016] \
+        == [pytest.approx(salts_2016)]
 
 
 def test_quotation_chart_shows_the_quotes_of_the_warehouse(charts, serving_db):
