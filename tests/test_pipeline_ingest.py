@@ -172,5 +172,7 @@ def test_statistical_file_over_http_loads_once(tmp_path, site):
     assert first.rows_read == first.rows_loaded + first.rows_quarantined == 1772
     (ledger,) = _rows(settings, "loads")
     assert ledger["location"].startswith(site.url)
-    assert Path(ledger["raw_path"]).read_bytes() == AMO_CSV.read_bytes()
+    # kept under the warehouse, recorded relative to it (a copied warehouse still finds it)
+    assert not Path(ledger["raw_path"]).is_absolute()
+    assert (settings.warehouse_dir / ledger["raw_path"]).read_bytes() == AMO_CSV.read_bytes()
     assert ledger["file_sha256"] == hashlib.sha256(AMO_CSV.read_bytes()).hexdigest()

@@ -34,7 +34,10 @@ MANIFEST = {"nodes": {
     "t4": _test("fct_count", "unique_combination", combination=["place_key", "year"]),
     "t5": _test("fct_count", "not_null", "year"),
     "t6": _test("fct_count", "relationships", "place_key", to="ref('dim_place')", field="place_key"),
+    # a second path to the same dimension, by its natural key: left out (one join path)
     "t7": _test("fct_count", "relationships", "iso3", to="ref('dim_place')", field="iso3"),
+    # the only path from fct_named to dim_place is by its natural key: kept, and made UNIQUE
+    "t9": _test("fct_named", "relationships", "iso3", to="ref('dim_place')", field="iso3"),
     # a test that only warns makes no key
     "t8": {**_test("fct_count", "unique", "note"), "config": {"severity": "warn", "where": None}},
 }}
@@ -54,6 +57,8 @@ def settings(tmp_path):
             create table marts.fct_count (place_key varchar not null, iso3 varchar, year integer, hectares double,
                                           note varchar);
             insert into marts.fct_count values ('k1', 'COL', 2016, 146000, 'a'), ('k2', 'PER', 2016, 43900, 'a');
+            create table marts.fct_named (iso3 varchar, year integer);
+            insert into marts.fct_named values ('COL', 2016);
             create view analyst.hectares_ha as
                 select p.name, f.year, f.hectares as cultivation_ha
                 from drugtrade.marts.fct_count f join drugtrade.marts.dim_place p using (place_key);
@@ -74,7 +79,8 @@ def _keys(path: Path) -> set[tuple]:
 
 def test_keys_come_from_the_tests_dbt_ran(settings, tmp_path):
     result = publish(settings)
-    assert result.tables == {"dim_place": 2, "fct_count": 2, "quarantine": 0, "articles_rejected": 0, "loads": 0}
+    assert result.tables == {"dim_place": 2, "fct_count": 2, "fct_named": 1, "quarantine": 0,
+                             "articles_rejected": 0, "loads": 0}
     assert _keys(result.serving_db) == {
         ("dim_place", "PRIMARY KEY", ("place_key",), None),
         ("dim_place", "NOT NULL", ("place_key",), None),
@@ -83,7 +89,7 @@ def test_keys_come_from_the_tests_dbt_ran(settings, tmp_path):
         ("fct_count", "NOT NULL", ("place_key",), None),
         ("fct_count", "NOT NULL", ("year",), None),
         ("fct_count", "FOREIGN KEY", ("place_key",), "dim_place"),
-        ("fct_count", "FOREIGN KEY", ("iso3",), "dim_place"),
+        ("fct_named", "FOREIGN KEY", ("iso3",), "dim_place"),
     }
     # The analyst view reads the file it is in, under any name and on any machine.
     copy = tmp_path / "elsewhere" / "copy.duckdb"

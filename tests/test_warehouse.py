@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_PAGES = sorted((PROJECT_ROOT / "sources" / "articles" / "sample-news").glob("*.htm*"))
 # Columns that say when a row was processed, not what it says.
-RUN_TIME_COLUMNS = {"retrieved_at", "first_retrieved_at", "last_retrieved_at", "raw_path"}
+RUN_TIME_COLUMNS = {"retrieved_at", "first_retrieved_at", "last_retrieved_at", "raw_path", "loaded_at"}
 
 
 def _settings(tmp_path: Path, folder: Path):

@@ -205,14 +205,20 @@ def _apply_keys(connection: duckdb.DuckDBPyConnection, relations: list[Relation]
                 if all(c in relation.not_null for c in combination):
                     relation.primary_key = tuple(combination)
                     break
-        relation.unique = {c for c in unique.get(relation.build_name, []) if (c,) != relation.primary_key}
+    tested_unique = {model: set(columns) for model, columns in unique.items()}
     for model, links in relationships.items():
-        for column, target, target_column in links:
-            referenced = by_model.get(target)
-            if referenced is None or referenced.schema != by_model[model].schema:
-                continue  # a key into a relation that is not published beside it
-            if (target_column,) != referenced.primary_key and target_column not in referenced.unique:
-                continue  # DuckDB keys reference a primary key or a unique column only
+        published = [(column, by_model[target], target_column) for column, target, target_column in links
+                     if target in by_model and by_model[target].schema == by_model[model].schema]
+        # One join path per dimension: a link to a natural key (country_iso3 -> iso3) is left
+        # out when the table also links to that dimension's primary key (country_key); every
+        # key is an index the serving file stores.
+        by_primary_key = {referenced.name for _, referenced, target_column in published
+                          if (target_column,) == referenced.primary_key}
+        for column, referenced, target_column in published:
+            if (target_column,) != referenced.primary_key:
+                if referenced.name in by_primary_key or target_column not in tested_unique.get(referenced.build_name, ()):
+                    continue  # DuckDB keys reference a primary key or a unique column only
+                referenced.unique.add(target_column)
             by_model[model].foreign_keys.append((column, referenced.name, target_column))
 
 

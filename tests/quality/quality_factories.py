@@ -185,6 +185,7 @@ def loads(n: int = 2) -> pa.Table:
             "rows_loaded": [9] * n,
             "rows_quarantined": [1] * n,
             "observations": [18] * n,
+            "publisher_release": ["2026-04"] * n,
         },
         schema=DATASETS["loads"],
     )

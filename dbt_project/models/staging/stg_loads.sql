@@ -10,5 +10,5 @@ select
     rows_loaded,
     rows_quarantined,
     observations as observations_loaded,
-    release
+    publisher_release as release
 from {{ source('lake', 'loads') }}
