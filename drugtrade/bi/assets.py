@@ -238,10 +238,27 @@ def dashboard_config(dashboard: dict[str, Any]) -> dict[str, Any]:
         "uuid": stable_uuid("dashboard", slug), "position": position,
         "metadata": {"timed_refresh_immune_slices": [], "expanded_slices": {}, "refresh_frequency": 0,
                      "color_scheme": "supersetColors", "label_colors": {}, "shared_label_colors": [],
-                     "cross_filters_enabled": True, "native_filter_configuration": [],
+                     "cross_filters_enabled": True, "native_filter_configuration": native_filters(dashboard),
                      "chart_configuration": {}, "default_filters": "{}"},
         "version": EXPORT_VERSION,
     }
+
+
+def native_filters(dashboard: dict[str, Any]) -> list[dict[str, Any]]:
+    """The dashboard's filter bar: one select per spec filter, on a column every chart's dataset
+    has (a native filter applies to every chart in its scope)."""
+    filters = []
+    for number, spec in enumerate(dashboard.get("filters", []), start=1):
+        filters.append({
+            "id": f"NATIVE_FILTER-{dashboard['slug']}-{number}", "name": spec["name"], "filterType": "filter_select",
+            "type": "NATIVE_FILTER", "description": spec.get("description", ""),
+            "targets": [{"column": {"name": spec["column"]}, "datasetUuid": stable_uuid("dataset", spec["dataset"])}],
+            "controlValues": {"enableEmptyFilter": False, "defaultToFirstItem": False, "multiSelect": True,
+                              "searchAllOptions": False, "inverseSelection": False},
+            "defaultDataMask": {"extraFormData": {}, "filterState": {}, "ownState": {}},
+            "cascadeParentIds": [], "scope": {"rootPath": ["ROOT_ID"], "excluded": []},
+        })
+    return filters
 
 
 def build_bundle(spec_path: Path, serving_db: Path, sqlalchemy_uri: str) -> bytes:
@@ -266,6 +283,8 @@ def build_bundle(spec_path: Path, serving_db: Path, sqlalchemy_uri: str) -> byte
             files[f"datasets/{database_name}/{name}.yaml"] = dataset_config(
                 name, dataset, description, columns, database_uuid)
     for dashboard in spec["dashboards"]:
+        for native_filter in dashboard.get("filters", []):
+            _check_filter(native_filter, dashboard, files, database_name)
         for chart in dashboard["charts"]:
             if chart["dataset"] not in spec["datasets"]:
                 raise AssetError(f"chart {chart['name']!r}: no dataset {chart['dataset']!r} in {spec_path}")
@@ -277,6 +296,16 @@ def build_bundle(spec_path: Path, serving_db: Path, sqlalchemy_uri: str) -> byte
         for name, content in files.items():
             bundle.writestr(f"drugtrade_bi/{name}", yaml.safe_dump(content, sort_keys=False, allow_unicode=True))
     return buffer.getvalue()
+
+
+def _check_filter(native_filter: dict[str, Any], dashboard: dict[str, Any], files: dict[str, dict[str, Any]],
+                  database_name: str) -> None:
+    """A filter's column must be in the dataset of every chart of the dashboard."""
+    for chart in dashboard["charts"]:
+        dataset = files[f"datasets/{database_name}/{chart['dataset']}.yaml"]
+        if native_filter["column"] not in {c["column_name"] for c in dataset["columns"]}:
+            raise AssetError(f"dashboard {dashboard['slug']}: filter {native_filter['name']!r} on "
+                             f"{native_filter['column']!r}, which chart {chart['name']!r} ({chart['dataset']}) lacks")
 
 
 def dashboard_slugs(spec_path: Path) -> list[str]:

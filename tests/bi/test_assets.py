@@ -66,3 +66,13 @@ def test_a_column_without_description_stops_the_bundle(tmp_path: Path):
         read_relation(connection, "analyst", "coca_cultivation_ha")
     with duckdb.connect(str(path), read_only=True) as connection, pytest.raises(AssetError, match="no relation"):
         read_relation(connection, "analyst", "seizures_kg")
+
+
+def test_a_filter_on_a_column_some_chart_lacks_stops_the_bundle(serving_db: Path, tmp_path: Path):
+    spec = yaml.safe_load(SPEC.read_text())
+    seizures = next(d for d in spec["dashboards"] if d["slug"] == "seizures")
+    seizures["filters"] = [{"name": "Country", "column": "country_name", "dataset": "seizures_kg"}]
+    broken = tmp_path / "spec.yml"
+    broken.write_text(yaml.safe_dump(spec))
+    with pytest.raises(AssetError, match="cbp_seizures_kg_by_month"):
+        build_bundle(broken, serving_db, sqlalchemy_uri(serving_db))

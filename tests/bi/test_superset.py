@@ -185,3 +185,17 @@ def test_each_dashboard_renders_its_charts_in_chromium(superset, spec, browser_b
         sent = [u for u in outside if page.blocked.get(u) != "csp"]
         assert sent == [], f"requests that left for outside Superset: {sent}"
 
+
+
+def test_dashboards_have_their_filters_on_the_imported_datasets(superset, token, spec):
+    status, listing = superset.call("GET", "/api/v1/dataset/?q=(page_size:100)", token=token)
+    dataset_ids = {d["table_name"]: d["id"] for d in listing["result"]}
+    for dashboard in spec["dashboards"]:
+        status, answer = superset.call("GET", f"/api/v1/dashboard/{dashboard['slug']}", token=token)
+        assert status == 200, answer
+        filters = json.loads(answer["result"]["json_metadata"])["native_filter_configuration"]
+        assert [f["name"] for f in filters] == [f["name"] for f in dashboard.get("filters", [])]
+        for native, wanted in zip(filters, dashboard.get("filters", []), strict=True):
+            (target,) = native["targets"]
+            assert target["column"]["name"] == wanted["column"]
+            assert target["datasetId"] == dataset_ids[wanted["dataset"]], dashboard["slug"]
