@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import ctypes
 import itertools
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -39,6 +41,14 @@ def install_if_missing() -> str | None:
         subprocess.run("apt-get update -qq && apt-get install -y -qq chromium", shell=True, check=False,
                        capture_output=True, timeout=900)
     return chromium_binary()
+
+
+def _own_group_dying_with_parent() -> None:
+    """In the child before chromium starts: its own process group (close() ends it whole), and
+    SIGKILL when the test process dies without closing it (Linux prctl PR_SET_PDEATHSIG)."""
+    os.setsid()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
 
 
 class Page:
@@ -116,7 +126,7 @@ class Browser:
         flags = [*FLAGS, *(OFFLINE_FLAGS if offline else ()), f"--user-data-dir={self._profile}",
                  f"--window-size={width},{height}", "--remote-debugging-port=0", "about:blank"]
         self._process = subprocess.Popen([binary, *flags], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                         text=True, start_new_session=True)
+                                         text=True, preexec_fn=_own_group_dying_with_parent)
         url = self._devtools_url()
         self._socket = connect(url, max_size=None, open_timeout=30)
         self._ids = itertools.count(1)
