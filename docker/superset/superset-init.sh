@@ -29,6 +29,5 @@ if [ ! -f "${DRUGTRADE_SERVING_DB}" ]; then
   exit 1
 fi
 python "${BI_CODE}/assets.py" "${ASSETS}/drugtrade.yml" "${DRUGTRADE_SERVING_DB}" "${DRUGTRADE_SERVING_URI}" "${BUNDLE}"
-superset import-dashboards --path "${BUNDLE}" --username "${SUPERSET_ADMIN_USERNAME}"
-python "${BI_CODE}/sync_query_contexts.py"
+python "${BI_CODE}/superset_import.py" "${BUNDLE}" "${SUPERSET_ADMIN_USERNAME}" /app/superset_home/drugtrade-assets.json
 echo "superset-init: database 'drugtrade' -> ${DRUGTRADE_SERVING_URI}; dashboards imported"

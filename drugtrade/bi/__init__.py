@@ -170,10 +170,8 @@ def import_assets(settings: Settings, paths: SupersetPaths) -> None:
         raise BIError(f"{paths.spec}: {error}") from error
     target = paths.home / "drugtrade-assets.zip"
     target.write_bytes(bundle)
-    _run(paths, "superset import-dashboards",
-         [str(paths.bin / "superset"), "import-dashboards", "--path", str(target), "--username", ADMIN_USERNAME])
-    _run(paths, "syncing chart query contexts",
-         [str(paths.bin / "python"), str(Path(__file__).with_name("sync_query_contexts.py"))])
+    _run(paths, "importing the assets", [str(paths.bin / "python"), str(Path(__file__).with_name("superset_import.py")),
+                                         str(target), ADMIN_USERNAME, str(paths.home / "drugtrade-assets.json")])
 
 
 def _health(port: int) -> bool:

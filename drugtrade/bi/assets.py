@@ -186,8 +186,7 @@ def chart_query(chart: dict[str, Any]) -> dict[str, Any]:
 def chart_config(chart: dict[str, Any], dataset_spec: dict[str, Any]) -> dict[str, Any]:
     form_data = chart_form_data(chart, dataset_spec)
     query_context = {
-        # Superset's importer repoints the chart, not its query context: drugtrade/bi points this
-        # at the imported dataset's id after the import (bi.sync_query_contexts).
+        # Superset's assets importer points this at the imported dataset's id.
         "datasource": {"id": 0, "type": "table"}, "force": False, "queries": [chart_query(chart)],
         "form_data": form_data, "result_format": "json", "result_type": "full",
     }
@@ -267,7 +266,7 @@ def build_bundle(spec_path: Path, serving_db: Path, sqlalchemy_uri: str) -> byte
     database_name = spec["database"]
     database_uuid = stable_uuid("database", database_name)
     files: dict[str, dict[str, Any]] = {
-        "metadata.yaml": {"version": EXPORT_VERSION, "type": "Dashboard", "timestamp": datetime.now(UTC).isoformat()},
+        "metadata.yaml": {"version": EXPORT_VERSION, "type": "assets", "timestamp": datetime.now(UTC).isoformat()},
         f"databases/{database_name}.yaml": {
             "database_name": database_name, "sqlalchemy_uri": sqlalchemy_uri, "cache_timeout": None,
             "expose_in_sqllab": True, "allow_run_async": False, "allow_ctas": False, "allow_cvas": False,
