@@ -39,3 +39,22 @@ def test_marshmallow_stays_below_4():
     superset = pins(SUPERSET_DIR / "constraints.txt")
     assert Version(superset["marshmallow"]) < Version("4")
     assert Version(superset["marshmallow-sqlalchemy"]) < Version("1.5")
+
+
+def test_compose_init_runs_files_the_bi_profile_mounts():
+    """superset-init.sh runs the same bundler and importer as `make bi`, mounted from the checkout."""
+    import yaml
+
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    mounts = {}
+    for volume in compose["services"]["superset-init"]["volumes"]:
+        source, target, *_ = volume.split(":")
+        if source.startswith("./"):
+            mounts[target] = REPO / source
+    script = (SUPERSET_DIR / "superset-init.sh").read_text()
+    variables = dict(re.findall(r"^([A-Z_]+)=(/app/\S+)$", script, re.M))
+    used = re.findall(r"\$\{(BI_CODE|ASSETS)\}/(\S+?)\"", script)
+    assert {name for name, _ in used} == {"BI_CODE", "ASSETS"}, used
+    for name, file_name in used:
+        source = mounts[variables[name]] / file_name
+        assert source.is_file(), f"superset-init.sh runs {variables[name]}/{file_name}, but {source} does not exist"
