@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench docs clean venv fuzz
+.PHONY: run test lint bench docs bi bi-down clean venv fuzz
 
 venv: $(STAMP)
 
@@ -37,6 +37,15 @@ bench: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/drugtrade docs
 
+# Superset on the serving warehouse with the project's dashboards (after `make run`): installs
+# Superset into .venv-superset on first use (docker/superset/constraints.txt), then starts it on
+# 127.0.0.1:8088 in the background. `make bi-down` stops it.
+bi: $(STAMP)
+	$(BIN)/drugtrade bi up $(if $(PORT),--port $(PORT))
+
+bi-down: $(STAMP)
+	$(BIN)/drugtrade bi down
+
 clean:
 	rm -rf .airflow warehouse/lake warehouse/raw warehouse/build warehouse/serving warehouse/exports \
-	       warehouse/quality warehouse/runs warehouse/state dbt_project/target dbt_project/logs
+	       warehouse/quality warehouse/runs warehouse/state dbt_project/target dbt_project/logs .superset

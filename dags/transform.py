@@ -120,11 +120,13 @@ def transform():
     @task(pool=DUCKDB_WRITER_POOL, outlets=[SERVING_WAREHOUSE])
     def publish() -> dict:
         from drugtrade.runs import record_step
+        from drugtrade.warehouse.analyst_docs import publish_analyst_docs
         from drugtrade.warehouse.publish import publish as publish_warehouse
 
         settings, context, _ = _settings_and_run()
         result = publish_warehouse(settings, str(settings.quality_dir / "results" / "**" / "*.parquet"))
-        summary = {"serving_db": str(result.serving_db), "tables": result.tables}
+        summary = {"serving_db": str(result.serving_db), "tables": result.tables,
+                   "docs": publish_analyst_docs(settings)}
         record_step(settings, context, "publish", summary)
         return summary
 

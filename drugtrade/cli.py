@@ -1,14 +1,35 @@
-"""The ``drugtrade`` command."""
+"""The ``drugtrade`` command.
+
+Conventions (those of duckdb's and dbt's command lines): errors are one line on stderr naming
+the command, exit status 1 when the work failed (a failed query, a failed run) and 2 for a usage
+error; a closed pipe (``| head``) ends the command quietly; ``--help`` is fast because no module
+heavier than argparse is imported before a command needs it (tests/bi/test_cli.py checks which
+modules ``--help`` loads).
+"""
 
 from __future__ import annotations
 
 import argparse
-import csv
-import json
+import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+# A process that stopped writing because its reader went away (SIGPIPE's status, as a shell
+# reports `duckdb ... | head`).
+EXIT_CLOSED_PIPE = 141
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """The command ran and failed (e.g. DuckDB rejected a statement): one line, exit status 1."""
+
+
+class UsageError(Exception):
+    """The command line asks for something impossible (e.g. an empty query): exit status 2."""
 
 
 def _register_run(subparsers: argparse._SubParsersAction) -> None:
@@ -53,42 +74,62 @@ def _airflow(args: argparse.Namespace) -> int:
 
 
 def _register_query(subparsers: argparse._SubParsersAction) -> None:
-    query = subparsers.add_parser("query", help="run read-only SQL against the serving warehouse")
-    query.add_argument("sql", help="the SQL to run (or @file.sql)")
-    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query = subparsers.add_parser(
+        "query", help="run read-only SQL against the serving warehouse",
+        description="Runs every statement of the SQL in order on a read-only connection to the serving "
+        "warehouse and prints each result. Exit status 1 when a statement fails (the message names it), "
+        "2 for a usage error.",
+    )
+    query.add_argument("sql", nargs="?", default=None,
+                       help="the SQL, @file.sql to read it from a file, or - for standard input "
+                       "(the default when standard input is not a terminal)")
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                       help="table (default), csv, or json (one object per row)")
+    query.add_argument("--max-rows", type=_non_negative_int, default=40, metavar="N",
+                       help="table format: show at most N rows, the first and last halves, and say how many "
+                       "there are (default 40; 0 shows all)")
     query.add_argument("--db", type=Path, help="DuckDB file (default: the serving copy)")
     query.set_defaults(handler=_query)
 
 
-def _query(args: argparse.Namespace) -> int:
-    from drugtrade.warehouse.query import QueryError, run_query
-
-    sql = Path(args.sql[1:]).read_text() if args.sql.startswith("@") else args.sql
+def _non_negative_int(text: str) -> int:
     try:
-        columns, rows = run_query(sql, db=args.db)
-    except QueryError as error:
-        print(f"drugtrade query: {error}", file=sys.stderr)
-        return 2
-    if args.format == "json":
-        for row in rows:
-            print(json.dumps(dict(zip(columns, row, strict=True)), default=str, ensure_ascii=False))
-    elif args.format == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows(rows)
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
+    return value
+
+
+def _read_sql(argument: str | None) -> str:
+    if argument is None or argument == "-":
+        if argument is None and sys.stdin.isatty():
+            raise UsageError("no SQL given: pass it as an argument, as @file.sql, or on standard input")
+        sql = sys.stdin.read()
+    elif argument.startswith("@"):
+        path = Path(argument[1:])
+        try:
+            sql = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"cannot read SQL file {path}: {error.strerror or error}") from None
     else:
-        print(format_table(columns, rows))
+        sql = argument
+    if not sql.strip():
+        raise UsageError("no SQL given: the query is empty")
+    return sql
+
+
+def _query(args: argparse.Namespace) -> int:
+    sql = _read_sql(args.sql)
+    from drugtrade.warehouse.query import QueryError, run_statements
+    from drugtrade.warehouse.render import write_results
+
+    try:
+        write_results(run_statements(sql, db=args.db), sys.stdout, args.format, max_rows=args.max_rows)
+    except QueryError as error:
+        raise CommandError(str(error)) from None
     return 0
-
-
-def format_table(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    line = "+".join("-" * (w + 2) for w in widths)
-    out = [" | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)), line]
-    out += [" | ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
-    out.append(f"({len(rows)} rows)")
-    return "\n".join(out)
 
 
 def _register_summary(subparsers: argparse._SubParsersAction) -> None:
@@ -106,44 +147,152 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _register_docs(subparsers: argparse._SubParsersAction) -> None:
-    docs = subparsers.add_parser("docs", help="generate the dbt docs site (catalog of every model and column)")
+    docs = subparsers.add_parser(
+        "docs", help="build the dbt docs site of what analysts can query, beside the serving warehouse",
+        description="Writes warehouse/serving/docs/index.html: the serving file's tables under the names "
+        "they have there, with descriptions, columns and lineage, opening on an overview of where to start. "
+        "The pipeline's publish step builds it too.",
+    )
     docs.set_defaults(handler=_docs)
 
 
 def _docs(args: argparse.Namespace) -> int:
     from drugtrade.config import load_settings
-    from drugtrade.warehouse.dbt import run_dbt
+    from drugtrade.warehouse.analyst_docs import build_analyst_docs
 
-    settings = load_settings()
-    run_dbt(settings, ["docs", "generate"])
-    print(f"dbt docs written to {settings.warehouse_dir / 'build' / 'dbt-target'} (index.html); "
-          f"serve with: .venv/bin/dbt docs serve --project-dir dbt_project --profiles-dir dbt_project "
-          f"--target-path {settings.warehouse_dir / 'build' / 'dbt-target'}")
+    index = build_analyst_docs(load_settings())
+    print(f"dbt docs: {index} (opens from disk; no server needed)")
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="drugtrade", description=__doc__)
-    parser.add_argument("-v", "--verbose", action="store_true")
-    subparsers = parser.add_subparsers(dest="command", required=True)
+def _register_bi(subparsers: argparse._SubParsersAction) -> None:
+    bi = subparsers.add_parser(
+        "bi", help="Superset on the serving warehouse, with the project's datasets and dashboards",
+        description="up: install Superset in its own environment (.venv-superset, pinned by "
+        "docker/superset/constraints.txt) when missing, initialise it read-only on the serving warehouse, "
+        "load the datasets, charts and dashboards of docker/superset/assets, and start it; "
+        "down: stop it; status: say whether it runs and where.",
+    )
+    bi.add_argument("action", choices=("up", "down", "status"), nargs="?", default="up")
+    bi.add_argument("--port", type=int, default=None, help="port of the web server (default 8088)")
+    bi.set_defaults(handler=_bi)
+
+
+def _bi(args: argparse.Namespace) -> int:
+    from drugtrade import bi
+    from drugtrade.config import load_settings
+
+    settings = load_settings()
+    try:
+        if args.action == "down":
+            return bi.stop(settings)
+        if args.action == "status":
+            return bi.print_status(settings)
+        return bi.up(settings, port=args.port)
+    except bi.BIError as error:
+        raise CommandError(str(error)) from None
+
+
+# Commands whose modules import the parsers and extractors (pyarrow, trafilatura, ...): imported
+# only when the command line names them; otherwise `--help` lists them with these lines (a test
+# checks that they equal the commands' own help).
+EXTERNAL_COMMANDS: dict[str, tuple[str, str]] = {
+    "parse": ("drugtrade.stats.cli",
+              "parse one statistical file; observations to stdout, quarantine to stderr (JSON Lines)"),
+    "statements": ("drugtrade.extract.cli", "quotations and their speakers, one JSON object per line"),
+    "facts": ("drugtrade.extract.cli", "seizure, cultivation and production figures, one JSON object per line"),
+}
+
+
+def _requested_command(argv: Sequence[str]) -> str | None:
+    return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from drugtrade import __version__
+
+    parts = []
+    for package in ("duckdb", "dbt-core", "dbt-duckdb", "great_expectations", "apache-airflow"):
+        try:
+            parts.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            continue
+    return f"drugtrade {__version__} ({', '.join(parts)})"
+
+
+class _VersionAction(argparse.Action):
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and those of its engines, then exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        print(_version())
+        parser.exit()
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; ``argv`` (default sys.argv[1:]) says which external command, if any, to load."""
+    requested = _requested_command(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="drugtrade", description="drugtrade: a data warehouse of the drug "
+                                     "trade in the Americas (Airflow -> Parquet lake -> dbt on DuckDB -> GX).")
+    parser.add_argument("--version", action=_VersionAction)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress; tracebacks on errors")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _register_run(subparsers)
     _register_airflow(subparsers)
     _register_query(subparsers)
     _register_summary(subparsers)
     _register_docs(subparsers)
-    from drugtrade.extract.cli import register as register_extract
-    from drugtrade.stats.cli import register as register_stats
-
-    register_stats(subparsers)
-    register_extract(subparsers)
+    _register_bi(subparsers)
+    if requested in EXTERNAL_COMMANDS:
+        importlib.import_module(EXTERNAL_COMMANDS[requested][0]).register(subparsers)
+    for name, (_module, help_line) in EXTERNAL_COMMANDS.items():
+        if name not in subparsers.choices:
+            subparsers.add_parser(name, help=help_line)
     return parser
 
 
+def _quiet_closed_pipe() -> None:
+    # Point stdout at /dev/null so the interpreter's final flush does not raise a second time.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _one_line(error: BaseException) -> str:
+    # DuckDB's messages span lines (a caret under the error position, hints); keep the words.
+    lines = [line.strip() for line in str(error).splitlines()]
+    return " ".join(line for line in lines if line and set(line) != {"^"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser(argv)
+    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return int(args.handler(args) or 0)
+    command = f"drugtrade {args.command}"
+    try:
+        status = int(args.handler(args) or 0)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        _quiet_closed_pipe()
+        return EXIT_CLOSED_PIPE
+    except UsageError as error:
+        print(f"{command}: error: {_one_line(error)}", file=sys.stderr)
+        return EXIT_USAGE
+    except CommandError as error:
+        print(f"{command}: error: {_one_line(error)}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print(f"{command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:
+        if args.verbose:
+            raise
+        print(f"{command}: error: {type(error).__name__}: {_one_line(error)} (-v shows the traceback)", file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -174,9 +174,11 @@ def finish_run(settings: Settings, context: Mapping[str, Any], data_docs: bool =
     dag_id, run_id = _context_ids(context)
     if data_docs:
         try:
+            from drugtrade.offline_docs import make_offline
             from drugtrade.quality import build_data_docs
 
-            build_data_docs(settings.quality_dir / "results", settings.quality_dir / "docs")
+            index = build_data_docs(settings.quality_dir / "results", settings.quality_dir / "docs")
+            make_offline(Path(index).parent)  # the pages open from disk without network
         except Exception as error:  # noqa: BLE001 - docs are a report; their failure must not hide the run's
             log.warning("quality Data Docs were not built: %s", error)
     summary = summarise(settings, dag_id, run_id)

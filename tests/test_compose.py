@@ -567,7 +567,7 @@ def test_image_constraints_agree_with_project_constraints():
 
 def test_superset_image_pins_the_duckdb_the_pipeline_writes_with():
     project = project_pins(REPO / "constraints.txt")
-    superset = project_pins(SUPERSET_DIR / "requirements.txt")
+    superset = project_pins(SUPERSET_DIR / "constraints.txt")
     for name in ("duckdb", "duckdb-engine"):
         assert superset.get(name) == project[name], f"{name}: superset {superset.get(name)} vs constraints {project[name]}"
     froms = [a for i, a in dockerfile_instructions(SUPERSET_DIR / "Dockerfile") if i == "FROM"]

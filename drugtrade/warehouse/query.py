@@ -10,7 +10,10 @@ of them, and ``lock_configuration = true`` stops a query from switching it back 
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlencode
 
 import duckdb
@@ -35,9 +38,13 @@ READ_ONLY_CONFIG: dict[str, str] = {
 # URL parameter into duckdb.connect(config=...), so the BI connection is as locked as ours.
 SERVING_URI_QUERY = urlencode(READ_ONLY_CONFIG)
 
+# Rows fetched at a time: a result is streamed, never held whole (62,553 seizure rows are fine,
+# a cross join is not).
+FETCH_BATCH = 2048
+
 
 class QueryError(RuntimeError):
-    pass
+    """The warehouse is missing or DuckDB rejected a statement; the message says which."""
 
 
 def serving_sqlalchemy_uri(db: Path | None = None) -> str:
@@ -59,22 +66,87 @@ def connect_read_only(db: Path | None = None) -> duckdb.DuckDBPyConnection:
         unlocked = {key: value for key, value in READ_ONLY_CONFIG.items() if key != "lock_configuration"}
         connection = duckdb.connect(str(path), config=unlocked)
         # Relations are found by name across the serving schemas: `from fct_seizures`,
-        # `from seizures_kg`, `from loads` as well as `from marts.fct_seizures`.
-        connection.execute(f"set search_path = '{SERVING_SEARCH_PATH}'")
+        # `from seizures_kg`, `from loads` as well as `from marts.fct_seizures`. (A file with
+        # only some of them, e.g. one given with --db, gets those it has, then main.)
+        present = {
+            row[0]
+            for row in connection.execute(
+                "select schema_name from duckdb_schemas() where database_name = current_database()"
+            ).fetchall()
+        }
+        search_path = [schema for schema in SERVING_SEARCH_PATH.split(",") if schema in present] + ["main"]
+        connection.execute(f"set search_path = '{','.join(search_path)}'")
         connection.execute("set lock_configuration = true")
         return connection
     except duckdb.Error as error:
         raise QueryError(f"cannot open {path} read-only: {error}") from error
 
 
-def run_query(sql: str, db: Path | None = None) -> tuple[list[str], list[tuple]]:
-    connection = connect_read_only(db)
+@dataclass
+class StatementResult:
+    """One statement's result: its SQL, column names and DuckDB types, and its rows in batches."""
+
+    sql: str
+    columns: list[str]
+    types: list[str]
+    batches: Iterator[list[tuple[Any, ...]]]
+
+
+def _batches(connection: duckdb.DuckDBPyConnection, number: int, sql: str) -> Iterator[list[tuple[Any, ...]]]:
     try:
-        cursor = connection.execute(sql)
-        if cursor.description is None:
-            return [], []
-        return [d[0] for d in cursor.description], cursor.fetchall()
+        while rows := connection.fetchmany(FETCH_BATCH):
+            yield rows
     except duckdb.Error as error:
-        raise QueryError(str(error)) from error
-    finally:
-        connection.close()
+        raise QueryError(f"statement {number} ({_abbreviate(sql)}): {error}") from error
+
+
+def run_statements(sql: str, db: Path | None = None) -> Iterator[StatementResult]:
+    """Run every statement of ``sql`` in order on one read-only connection, yielding each result
+    before the next statement runs; a failing statement raises QueryError naming it, and the
+    statements after it are not run."""
+    if not sql.strip():
+        raise QueryError("no SQL given")
+    path = db or load_settings().serving_db
+    with connect_read_only(path) as connection:
+        try:
+            statements = connection.extract_statements(sql)
+        except duckdb.Error as error:
+            raise QueryError(str(error)) from error
+        for number, statement in enumerate(statements, start=1):
+            text = str(statement.query).strip()
+            try:
+                connection.execute(statement)
+            except duckdb.Error as error:
+                raise QueryError(f"statement {number} ({_abbreviate(text)}): {error}") from error
+            description = connection.description or []
+            yield StatementResult(
+                sql=text,
+                columns=[column[0] for column in description],
+                types=[str(column[1]) for column in description],
+                batches=_batches(connection, number, text),
+            )
+
+
+def run_query(sql: str, db: Path | None = None) -> tuple[list[str], list[tuple]]:
+    """The columns and all rows of the last statement of ``sql`` (for callers that want one table)."""
+    columns: list[str] = []
+    rows: list[tuple] = []
+    for result in run_statements(sql, db):
+        columns = result.columns
+        rows = [row for batch in result.batches for row in batch]
+    return columns, rows
+
+
+def _abbreviate(sql: str, width: int = 60) -> str:
+    flat = " ".join(sql.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+NUMERIC_TYPES: Sequence[str] = (
+    "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
+    "UHUGEINT", "FLOAT", "DOUBLE", "REAL",
+)
+
+
+def is_numeric_type(duckdb_type: str) -> bool:
+    return duckdb_type.upper() in NUMERIC_TYPES or duckdb_type.upper().startswith("DECIMAL")
