@@ -125,7 +125,7 @@ def validate_raw(settings: Settings, run_id: str, datasets: tuple[str, ...] = RA
     GX checkpoint over DuckDB views of those files; new statistics releases are compared with
     the release before them. A dataset that passed is marked validated even when another
     failed, so the next run checks again only what failed."""
-    from drugtrade.quality import Relation, load_suite, release_sizes_suite, validate_relations
+    from drugtrade.quality import Relation, load_suite, release_sizes_relation, validate_relations
 
     new_files = {dataset: files for dataset in datasets if (files := unvalidated_files(settings, dataset))}
     skipped = [d for d in datasets if d not in new_files]
@@ -139,7 +139,7 @@ def validate_raw(settings: Settings, run_id: str, datasets: tuple[str, ...] = RA
     relations = [Relation(suite=load_suite(settings.expectations_dir, "raw", d), table=d) for d in new_files]
     with duckdb.connect(str(views), read_only=True) as connection:
         if new_files.get("loads") and connection.execute("select count(*) from releases").fetchone()[0]:
-            relations.append(Relation(suite=release_sizes_suite(), table="releases"))
+            relations.append(release_sizes_relation("select * from releases"))
     reports = validate_relations("raw", views, relations, run_id=run_id, paths=_quality_paths(settings))
     failed = {r.dataset for r in reports if not r.success}
     if "releases" in failed:
@@ -187,10 +187,15 @@ def validate_staging(settings: Settings, run_id: str) -> dict[str, object]:
     """The staging gate: the staging suites and the cross-stage reconciliation per file
     release (rows read = rows staged + rows quarantined; a source row counts once in staging
     however many observations it gave), in one GX checkpoint on the build file."""
-    from drugtrade.quality import Relation, reconciliation_suite
+    from drugtrade.quality import reconciliation_relation
 
-    reconciliation = Relation(suite=reconciliation_suite("observations"), query=RECONCILIATION_QUERY)
-    return _validate_built(settings, "staging", STAGING_MODELS, run_id, [reconciliation])
+    with duckdb.connect(str(settings.build_db), read_only=True) as connection:
+        read, staged, quarantined = connection.execute(
+            f"select coalesce(sum(raw_rows), 0), coalesce(sum(staging_rows), 0), "
+            f"coalesce(sum(quarantined_rows), 0) from ({RECONCILIATION_QUERY})").fetchone()
+    reconciliation = reconciliation_relation(RECONCILIATION_QUERY)
+    result = _validate_built(settings, "staging", STAGING_MODELS, run_id, [reconciliation])
+    return {**result, "rows_read": int(read), "rows_staged": int(staged), "rows_quarantined": int(quarantined)}
 
 
 def validate_marts(settings: Settings, run_id: str) -> dict[str, object]:

@@ -3,7 +3,13 @@ on DuckDB (the build file for staging and marts, views over the lake's Parquet f
 outcomes stored as Parquet (dq_results) and GX's own results and Data Docs in its context."""
 
 from drugtrade.quality.docs import build_data_docs
-from drugtrade.quality.reconcile import reconciliation_suite, release_sizes_suite, validate_summary
+from drugtrade.quality.reconcile import (
+    reconciliation_relation,
+    reconciliation_suite,
+    release_sizes_relation,
+    release_sizes_suite,
+    validate_summary,
+)
 from drugtrade.quality.report import ExpectationOutcome, QualityGateError, ValidationReport, gate
 from drugtrade.quality.store import ResultStore
 from drugtrade.quality.suites import SuiteFileError, load_suite
@@ -20,7 +26,9 @@ __all__ = [
     "build_data_docs",
     "gate",
     "load_suite",
+    "reconciliation_relation",
     "reconciliation_suite",
+    "release_sizes_relation",
     "release_sizes_suite",
     "validate_relations",
     "validate_summary",

@@ -5,6 +5,9 @@ assets), so they are stored, gated and rendered in Data Docs like the rest:
   quarantine, per unit counted (a file release);
 * release sizes: the newest release of a source reads at least ``min_ratio`` of the rows of the
   release before it.
+
+Each query names the failing unit in a column that must be null, so GX's own sample of
+unexpected values lists the units that failed.
 """
 
 from __future__ import annotations
@@ -28,10 +31,8 @@ def reconciliation_suite(dataset: str, from_stage: str = "raw", to_stage: str = 
         "meta": {"key_columns": list(RECONCILIATION_COLUMNS)},
         "expectations": [
             {
-                "type": "unexpected_rows_expectation",
-                "kwargs": {"unexpected_rows_query":
-                           "select * from {batch} where raw_rows <> staging_rows + quarantined_rows",
-                           "description": "raw rows = staged rows + quarantined rows, per unit"},
+                "type": "expect_column_values_to_be_null",
+                "kwargs": {"column": "unbalanced_unit"},
                 "meta": {
                     "severity": "critical",
                     "why": f"every {dataset} row read in {from_stage} is either in {to_stage} or quarantined "
@@ -54,8 +55,8 @@ def release_sizes_suite() -> LoadedSuite:
         "meta": {"key_columns": list(RELEASE_COLUMNS)},
         "expectations": [
             {
-                "type": "expect_column_pair_values_a_to_be_greater_than_b",
-                "kwargs": {"column_A": "rows_read", "column_B": "min_rows", "or_equal": True},
+                "type": "expect_column_values_to_be_null",
+                "kwargs": {"column": "too_small_release"},
                 "meta": {
                     "severity": "critical",
                     "why": "a new release with far fewer rows than the one before it (by default less than "
@@ -69,9 +70,22 @@ def release_sizes_suite() -> LoadedSuite:
     return parse_suite(document, stage="raw", dataset="releases", origin=Path("<release sizes>"))
 
 
-def validate_summary(suite: LoadedSuite, database: Path, query: str, *, run_id: str,
-                     paths: QualityPaths) -> ValidationReport:
-    """Validate the rows ``query`` computes in ``database`` against ``suite``."""
-    (report,) = validate_relations(suite.stage, database, [Relation(suite=suite, query=query)],
-                                   run_id=run_id, paths=paths)
+def reconciliation_relation(query: str, dataset: str = "observations") -> Relation:
+    """``query`` gives unit, raw_rows, staging_rows, quarantined_rows; a unit that does not
+    balance is named in ``unbalanced_unit``, so GX's sample of failures lists the units."""
+    return Relation(suite=reconciliation_suite(dataset), query=(
+        "select *, case when raw_rows <> staging_rows + quarantined_rows then unit end as unbalanced_unit "
+        f"from ({query.strip()})"))
+
+
+def release_sizes_relation(query: str) -> Relation:
+    """``query`` gives unit, rows_read, previous_rows_read, min_rows (one row per new release
+    with a release before it); a release below its minimum is named in ``too_small_release``."""
+    return Relation(suite=release_sizes_suite(), query=(
+        f"select *, case when rows_read < min_rows then unit end as too_small_release from ({query.strip()})"))
+
+
+def validate_summary(relation: Relation, database: Path, *, run_id: str, paths: QualityPaths) -> ValidationReport:
+    """Validate the rows a summary relation computes in ``database``."""
+    (report,) = validate_relations(relation.suite.stage, database, [relation], run_id=run_id, paths=paths)
     return report

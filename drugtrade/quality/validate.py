@@ -164,9 +164,20 @@ def validate_relations(stage: str, database: Path, relations: Sequence[Relation]
         validations.append(add_validation(context, datasource, suite.gx_suite(), table=relation.table,
                                           schema=relation.schema, query=relation.query))
     checkpoint = stage_checkpoint(context, stage, validations, RESULT_FORMAT)
-    result = checkpoint.run(expectation_parameters=parameters,
-                            run_id=RunIdentifier(run_name=run_id, run_time=validated_at))
+    try:
+        result = checkpoint.run(expectation_parameters=parameters,
+                                run_id=RunIdentifier(run_name=run_id, run_time=validated_at))
+        rows = _row_counts(datasource, relations)
+    finally:
+        _release(datasource)
     by_suite = {r.suite_name: r for r in result.run_results.values()}
-    rows = _row_counts(datasource, relations)
     return [_report(r, by_suite.get(r.suite.name), rows[r.suite.name], run_id, resolved_by_suite[r.suite.name],
                     validated_at) for r in relations]
+
+
+def _release(datasource: Any) -> None:
+    """Close GX's connections to the DuckDB file: a pooled read-only connection would keep dbt
+    (another process) from opening the file for writing, and this process from opening it
+    with another configuration."""
+    datasource.get_execution_engine().engine.dispose()
+    datasource.get_engine().dispose()

@@ -12,10 +12,10 @@ from pathlib import Path
 import duckdb
 import great_expectations as gx
 import pytest
+from drugtrade.quality.frames import gx_type_name
 from quality_factories import GOOD_RAW, NOW, observations
 
 from drugtrade.quality import SuiteFileError, load_suite, validate_batches
-from drugtrade.quality.frames import gx_type_name
 from drugtrade.quality.parameters import ParameterInputs, resolve_parameters
 from drugtrade.schemas import DATASETS
 
