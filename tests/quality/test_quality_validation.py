@@ -211,7 +211,7 @@ def test_gx_keeps_its_results_and_renders_data_docs(tmp_path: Path, suites_dir: 
     stored = sorted(p for p in gx_root.rglob("*.json") if "validations" in p.parts)
     assert {p.relative_to(gx_root).parts[-3] for p in stored} == {"run-a", "run-b"}, stored
     pages = sorted((docs / "validations").rglob("*.html"))
-    assert {p.relative_to(docs / "validations").parts[1] for p in pages} == {"run-a", "run-b"}
+    assert {p.relative_to(docs / "validations").parts[2] for p in pages} == {"run-a", "run-b"}
     failed_page = next(p for p in pages if "run-b" in p.parts).read_text()
     assert "Failed" in failed_page and "unit" in failed_page
     (docs / "index.html").unlink()
