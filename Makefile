@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench docs clean venv
+.PHONY: run test check lint bench docs clean venv
 
 venv: $(STAMP)
 
@@ -22,6 +22,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The inner loop (<= 60 s): lint, then the tests that need neither a pipeline run nor GX.
+check: $(STAMP)
+	$(BIN)/ruff check drugtrade dags tests scripts
+	$(BIN)/python -m pytest -q -m "not slow and not gx" -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check drugtrade dags tests scripts

@@ -46,13 +46,14 @@ def _settings(tmp_path: Path, folder: Path):
     return load_settings(env)
 
 
-def _run_day(settings, day: dt.date) -> None:
+def _run_day(settings, day: dt.date) -> set[str]:
+    """One day of the pipeline; returns the dbt nodes it built or tested."""
     ingest_statistics(settings)
     ingest_articles(settings, day, workers=1)
     snapshot_registry(settings)
-    transform.build_staging(settings, day)
-    transform.build_marts(settings, day)
+    nodes = transform.build_staging(settings, day) + transform.build_marts(settings, day)
     publish(settings)
+    return {node.unique_id for node in nodes}
 
 
 def _snapshot(settings) -> dict[str, list[tuple]]:
@@ -77,13 +78,26 @@ def three_days(tmp_path_factory):
     days = [dt.date(2026, 3, 1), dt.date(2026, 3, 2), dt.date(2026, 3, 3)]
     arrivals = [SAMPLE_PAGES[:2], SAMPLE_PAGES[2:4], SAMPLE_PAGES[4:]]
     counts = []
+    built = []
     for day, pages in zip(days, arrivals, strict=True):
         for page in pages:
             shutil.copy(page, folder / page.name)
-        _run_day(settings, day)
+        built.append(_run_day(settings, day))
         with duckdb.connect(str(settings.serving_db), read_only=True) as connection:
             counts.append(connection.execute("select count(distinct article_id) from fct_statements").fetchone()[0])
-    return {"settings": settings, "folder": folder, "days": days, "counts": counts, "daily": _snapshot(settings)}
+    return {"settings": settings, "folder": folder, "days": days, "counts": counts, "built": built,
+            "daily": _snapshot(settings)}
+
+
+def test_a_day_without_new_statistics_leaves_the_statistics_side_alone(three_days):
+    """The statistics files are the same on days 2 and 3: dbt rebuilds the article side only."""
+    first, *later = three_days["built"]
+    statistics_side = {"model.drugtrade.stg_observations", "model.drugtrade.int_observations_current",
+                       "model.drugtrade.int_seizures", "model.drugtrade.fct_seizures", "model.drugtrade.fct_production"}
+    assert statistics_side <= first
+    for built in later:
+        assert not built & statistics_side, built & statistics_side
+        assert {"model.drugtrade.fct_statements", "model.drugtrade.stg_articles"} <= built
 
 
 def test_daily_runs_add_only_the_new_articles(three_days):

@@ -9,6 +9,7 @@ keeps the last good data.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from datetime import date
@@ -213,20 +214,65 @@ def relation_rows(settings: Settings, schema: str, models: tuple[str, ...]) -> d
 
 IngestDays = date | str | list[date | str] | None
 
+# Lake datasets only the statistics side of the warehouse reads (dbt ls --select
+# source:lake.<dataset>+ lists no article model).
+STATISTICS_INPUTS = ("observations", "quarantine", "loads", "source_registry")
+STATISTICS_SIDE = tuple(f"source:lake.{dataset}+" for dataset in STATISTICS_INPUTS)
 
-def _variables(ingest_dates: IngestDays) -> dict[str, object] | None:
-    """dbt vars naming the article days to rebuild; None lets the incremental models pick up
-    every day newer than they hold."""
+
+def _ingest_environment(ingest_dates: IngestDays) -> dict[str, str]:
+    """The article days to rebuild, for fct_statements (env DRUGTRADE_INGEST_DATES); empty lets
+    the incremental models pick up every day newer than they hold."""
     if not ingest_dates:
-        return None
+        return {"DRUGTRADE_INGEST_DATES": ""}
     days = ingest_dates if isinstance(ingest_dates, list) else [ingest_dates]
-    return {"ingest_dates": sorted({d if isinstance(d, str) else d.isoformat() for d in days})}
+    return {"DRUGTRADE_INGEST_DATES": ",".join(sorted({d if isinstance(d, str) else d.isoformat() for d in days}))}
+
+
+def _statistics_ledger(settings: Settings) -> Path:
+    # Beside the build file: a cleaned build folder forgets what it was built from.
+    return settings.build_db.parent / "statistics_inputs.json"
+
+
+def statistics_inputs(settings: Settings) -> dict[str, str]:
+    """The content digest of every lake file the statistics side reads (the registry snapshot
+    is rewritten by every run, so size and time would always differ)."""
+    digests = {}
+    for dataset in STATISTICS_INPUTS:
+        for path in lake.dataset_files(settings.lake_dir, dataset):
+            digests[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digests
+
+
+def statistics_unchanged(settings: Settings) -> bool:
+    """True when the build file holds the statistics side built from the lake files there are
+    now: the run then leaves those models (millions of rows) and their tests alone."""
+    ledger = _statistics_ledger(settings)
+    return (settings.build_db.exists() and ledger.exists()
+            and json.loads(ledger.read_text()) == statistics_inputs(settings))
+
+
+def _selection(layers: list[str], skip_statistics: bool) -> list[str]:
+    selection = ["build", "--select", *layers]
+    return [*selection, "--exclude", *STATISTICS_SIDE] if skip_statistics else selection
 
 
 def build_staging(settings: Settings, ingest_dates: IngestDays = None) -> list[NodeResult]:
-    run_dbt(settings, ["seed"])
-    return run_dbt(settings, ["build", "--select", "staging"], variables=_variables(ingest_dates))
+    """Seeds and staging in one dbt invocation (one parse, reused from the target folder).
+    Cautious indirect selection: a seed's tests that also read a later layer (relationships from
+    an intermediate model to a seed) wait for the marts build, which selects that layer."""
+    selection = _selection(["resource_type:seed", "staging"], statistics_unchanged(settings))
+    return run_dbt(settings, [*selection, "--indirect-selection", "cautious"],
+                   environment=_ingest_environment(ingest_dates))
 
 
 def build_marts(settings: Settings, ingest_dates: IngestDays = None) -> list[NodeResult]:
-    return run_dbt(settings, ["build", "--select", "intermediate", "marts"], variables=_variables(ingest_dates))
+    """Intermediate models and marts in one dbt invocation; the statistics side only when its
+    lake files changed since it was last built."""
+    inputs = statistics_inputs(settings)
+    unchanged = statistics_unchanged(settings)
+    nodes = run_dbt(settings, _selection(["intermediate", "marts"], unchanged),
+                    environment=_ingest_environment(ingest_dates))
+    if not unchanged:
+        lake.atomic_write_bytes(_statistics_ledger(settings), json.dumps(inputs, indent=1, sort_keys=True).encode())
+    return nodes

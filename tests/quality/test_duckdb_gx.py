@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import great_expectations as gx
+import pytest
 
 from drugtrade.quality.duckdb_gx import install
 
@@ -21,6 +22,8 @@ BAD_BATCH = """
            case when i = 7 then 'lbs' else 'kg' end as unit
     from range(1000) as t(i)
 """
+
+pytestmark = pytest.mark.gx
 
 
 def _bad_batch(tmp_path: Path) -> Path:

@@ -63,6 +63,7 @@ def test_every_suite_file_is_a_gx_suite_whose_parameters_resolve(suites_dir: Pat
         assert set(resolved) == set(loaded.parameters), path
 
 
+@pytest.mark.gx
 def test_drug_value_set_is_read_from_the_seed_when_validating(tmp_path: Path, suites_dir: Path) -> None:
     seeds = tmp_path / "seeds"
     seeds.mkdir()
@@ -120,6 +121,7 @@ def test_missing_suite_is_an_error_naming_the_path(tmp_path: Path) -> None:
         load_suite(tmp_path, "staging", "stg_nothing")
 
 
+@pytest.mark.gx
 def test_an_expectation_gx_cannot_evaluate_counts_as_a_critical_failure(tmp_path: Path) -> None:
     """A MetricResolutionError (DuckDB cannot compare a DOUBLE with that text) is a critical
     failure, never a pass, whatever the declared severity."""
@@ -198,6 +200,7 @@ def _build_like(tmp_path: Path, schema: str, tables: dict[str, str], views: dict
     return database
 
 
+@pytest.mark.gx
 def test_mart_suites_accept_plausible_tables(tmp_path: Path, suites_dir: Path) -> None:
     tables = {model: sql.format(seeds=SEEDS) for model, sql in MART_SQL.items()}
     database = _build_like(tmp_path, "marts", tables)
@@ -211,6 +214,7 @@ STAGING_MODELS = REPO / "dbt_project" / "models" / "staging"
 _SOURCE = re.compile(r"\{\{\s*source\('lake',\s*'(\w+)'\)\s*\}\}")
 
 
+@pytest.mark.gx
 def test_staging_suites_accept_the_staging_models_run_on_good_raw_rows(tmp_path: Path, suites_dir: Path) -> None:
     """Runs the real staging SQL (its only Jinja is source()) over valid raw rows, in DuckDB."""
     views = {}

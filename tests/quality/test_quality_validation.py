@@ -23,6 +23,8 @@ from drugtrade.quality import (
     validate_summary,
 )
 
+pytestmark = pytest.mark.gx
+
 
 def _replace(table: pa.Table, column: str, row: int, value) -> pa.Table:
     mask = pc.equal(pa.array(range(table.num_rows)), row)

@@ -18,6 +18,8 @@ from drugtrade.quality import QualityGateError, QualityPaths, release_sizes_rela
 REPO = Path(__file__).resolve().parents[2]
 AMO = REPO / "sources" / "statistics" / "amo-drug-seizures-fy19-fy22.csv"
 
+pytestmark = pytest.mark.gx
+
 
 def test_the_check_compares_each_release_with_the_one_before(tmp_path: Path) -> None:
     database = tmp_path / "releases.duckdb"
