@@ -23,10 +23,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The inner loop (<= 60 s): lint, then the tests that need neither a pipeline run nor GX.
+# The inner loop (<= 60 s): lint, then the tests that need no pipeline run, ingestion run or GX.
 check: $(STAMP)
 	$(BIN)/ruff check drugtrade dags tests scripts
-	$(BIN)/python -m pytest -q -m "not slow and not gx" -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -m "not slow and not gx and not integration" -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check drugtrade dags tests scripts
