@@ -22,6 +22,7 @@ being needed or stops working (a bad batch must fail through GX's own SQL engine
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -99,4 +100,7 @@ def install() -> None:
 
     SqlAlchemyExecutionEngine.execute_query = _execute_query
     duckdb_engine.Dialect.get_columns = _get_columns
+    # GX resolves a DuckDB type name against SQLAlchemy's own types (what the reflection above
+    # returns) and says so at WARNING for every type expectation; that is the intended path here.
+    logging.getLogger("great_expectations.expectations.type_comparison").setLevel(logging.ERROR)
     _installed = True
