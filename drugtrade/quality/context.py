@@ -44,6 +44,13 @@ def open_context(root: Path, docs_dir: Path) -> Any:
     return context
 
 
+def drop_checkpoint(context: Any, name: str) -> None:
+    """Forget the stage's previous checkpoint first: once its datasource is recreated, GX can no
+    longer load (nor so delete) a checkpoint whose validation definitions name assets that the
+    new datasource does not have."""
+    _drop(context.checkpoints, name)
+
+
 def _drop(store: Any, name: str) -> None:
     with contextlib.suppress(KeyError, ValueError, gx.exceptions.DataContextError):
         store.delete(name)
@@ -83,6 +90,5 @@ def stage_checkpoint(context: Any, name: str, validations: list[gx.ValidationDef
                      result_format: dict[str, Any]) -> gx.Checkpoint:
     """One checkpoint per quality stage: every suite of the stage. Its results go to GX's
     validation results store; Data Docs are rendered once per run (drugtrade.quality.docs)."""
-    _drop(context.checkpoints, name)
     checkpoint = gx.Checkpoint(name=name, validation_definitions=validations, result_format=result_format)
     return context.checkpoints.add(checkpoint)

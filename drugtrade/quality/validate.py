@@ -21,7 +21,13 @@ from great_expectations.core.expectation_validation_result import (
 )
 from great_expectations.core.run_identifier import RunIdentifier
 
-from drugtrade.quality.context import add_validation, duckdb_datasource, open_context, stage_checkpoint
+from drugtrade.quality.context import (
+    add_validation,
+    drop_checkpoint,
+    duckdb_datasource,
+    open_context,
+    stage_checkpoint,
+)
 from drugtrade.quality.parameters import ParameterInputs, ResolvedParameter, resolve_parameters
 from drugtrade.quality.report import SAMPLE_SIZE, ExpectationOutcome, ValidationReport
 from drugtrade.quality.store import ResultStore
@@ -148,6 +154,7 @@ def validate_relations(stage: str, database: Path, relations: Sequence[Relation]
         raise ValueError("reference_time must be timezone-aware")
     validated_at = datetime.now(UTC)
     context = open_context(paths.context_root, paths.docs_dir)
+    drop_checkpoint(context, stage)
     datasource = duckdb_datasource(context, stage.replace("_", "-"), database)
     resolved_by_suite: dict[str, dict[str, ResolvedParameter]] = {}
     parameters: dict[str, Any] = {}

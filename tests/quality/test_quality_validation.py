@@ -42,6 +42,16 @@ def test_good_batches_pass_every_raw_suite_in_one_checkpoint(tmp_path: Path, sui
     gate(*reports.values())
 
 
+def test_a_later_run_of_the_stage_may_validate_fewer_datasets(tmp_path: Path, suites_dir: Path) -> None:
+    """A daily run validates only the datasets with new files: the stage's checkpoint of the
+    day before, which named the others, must not get in the way."""
+    from quality_factories import loads
+
+    validate_raw_tables(tmp_path, suites_dir, {"observations": [observations(5)], "loads": [loads()]}, run_id="d1")
+    later = validate_raw_tables(tmp_path, suites_dir, {"loads": [loads()]}, run_id="d2")
+    assert set(later) == {"loads"} and later["loads"].success, later["loads"].summary_text()
+
+
 def test_dropped_column_fails_the_schema_expectation(tmp_path: Path, suites_dir: Path) -> None:
     report = validate_raw_tables(tmp_path, suites_dir, {"observations": [observations(20).drop_columns(["value"])]})[
         "observations"]
