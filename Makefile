@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench docs bi bi-down clean venv fuzz
+.PHONY: run test check lint bench docs bi bi-down clean venv fuzz
 
 venv: $(STAMP)
 
@@ -22,6 +22,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The inner loop (<= 60 s): lint, then the tests that need no pipeline run, ingestion run or GX.
+check: $(STAMP)
+	$(BIN)/ruff check drugtrade dags tests scripts
+	$(BIN)/python -m pytest -q -m "not slow and not gx and not integration" -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check drugtrade dags tests scripts

@@ -23,6 +23,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted((PROJECT_ROOT / "sources" / "articles" / "sample-news").glob("*.htm*"))[:3]
 AMO_CSV = PROJECT_ROOT / "sources" / "statistics" / "amo-drug-seizures-fy19-fy22.csv"
 
+# Whole ingestion runs over a local HTTP server (about 10 s each): `make test`, not `make check`.
+pytestmark = pytest.mark.integration
+
 
 class Site:
     """A tiny news site: /feed.xml lists the pages, /news/<name> serves them with an ETag,

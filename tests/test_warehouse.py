@@ -46,13 +46,17 @@ def _settings(tmp_path: Path, folder: Path):
     return load_settings(env)
 
 
-def _run_day(settings, day: dt.date) -> None:
+def _run_day(settings, day: dt.date, validate: bool = False) -> dict[str, object]:
+    """One day of the pipeline; returns the dbt nodes it built or tested and, with
+    ``validate``, the staging suites the staging gate left out."""
     ingest_statistics(settings)
     ingest_articles(settings, day, workers=1)
     snapshot_registry(settings)
-    transform.build_staging(settings, day)
-    transform.build_marts(settings, day)
+    nodes = transform.build_staging(settings, day)
+    skipped = transform.validate_staging(settings, f"day-{day}")["skipped"] if validate else None
+    nodes += transform.build_marts(settings, day)
     publish(settings)
+    return {"nodes": {node.unique_id for node in nodes}, "staging_skipped": skipped}
 
 
 def _serving(settings) -> duckdb.DuckDBPyConnection:
@@ -86,13 +90,29 @@ def three_days(tmp_path_factory):
     days = [dt.date(2026, 3, 1), dt.date(2026, 3, 2), dt.date(2026, 3, 3)]
     arrivals = [SAMPLE_PAGES[:2], SAMPLE_PAGES[2:4], SAMPLE_PAGES[4:]]
     counts = []
+    built = []
     for day, pages in zip(days, arrivals, strict=True):
         for page in pages:
             shutil.copy(page, folder / page.name)
-        _run_day(settings, day)
+        built.append(_run_day(settings, day, validate=True))
         with _serving(settings) as connection:
             counts.append(connection.execute("select count(distinct article_id) from fct_statements").fetchone()[0])
-    return {"settings": settings, "folder": folder, "days": days, "counts": counts, "daily": _snapshot(settings)}
+    return {"settings": settings, "folder": folder, "days": days, "counts": counts, "built": built,
+            "daily": _snapshot(settings)}
+
+
+def test_a_day_without_new_statistics_leaves_the_statistics_side_alone(three_days):
+    """The statistics files are the same on days 2 and 3: dbt rebuilds the article side only."""
+    first, *later = three_days["built"]
+    statistics_side = {"model.drugtrade.stg_observations", "model.drugtrade.int_observations_current",
+                       "model.drugtrade.int_seizures", "model.drugtrade.fct_seizures", "model.drugtrade.fct_production"}
+    assert statistics_side <= first["nodes"]
+    assert first["staging_skipped"] == []  # the staging gate (GX) passed on the real build, in full
+    for built in later:
+        assert not built["nodes"] & statistics_side, built["nodes"] & statistics_side
+        assert {"model.drugtrade.fct_statements", "model.drugtrade.stg_articles"} <= built["nodes"]
+        assert built["staging_skipped"] == ["stg_observations", "stg_quarantine", "stg_loads",
+                                            "stg_source_registry"]
 
 
 def test_daily_runs_add_only_the_new_articles(three_days):

@@ -1,22 +1,28 @@
 """The transform DAG's steps: quality gates around the dbt build, then publication.
 
-Order: raw lake checks -> dbt staging (+ its tests) -> staging checks -> dbt intermediate and
-marts (+ tests, unit tests) -> marts checks -> publish. A failed critical expectation raises
+Order: raw lake checks -> dbt staging (+ its tests) -> staging checks and reconciliation -> dbt
+intermediate and marts (+ tests, unit tests) -> marts checks -> publish. Each quality stage is one
+GX checkpoint (one Airflow task) over DuckDB. A failed critical expectation raises
 QualityGateError, which stops the run before anything downstream, so the serving warehouse
 keeps the last good data.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from drugtrade import lake
 from drugtrade.config import Settings
+
+if TYPE_CHECKING:
+    from drugtrade.quality import QualityPaths, Relation, ValidationReport
 from drugtrade.warehouse.dbt import NodeResult, run_dbt
 
 log = logging.getLogger(__name__)
@@ -28,7 +34,6 @@ STAGING_MODELS = ("stg_articles", "stg_statements", "stg_mentions", "stg_text_fa
 MART_MODELS = ("dim_date", "dim_country", "dim_drug", "dim_source", "dim_person", "dim_article",
                "fct_statements", "fct_seizures", "fct_production", "dim_topic", "bridge_statement_topics",
                "fct_article_facts")
-BATCH_ROWS = 100_000
 
 
 def _ledger_path(settings: Settings, dataset: str) -> Path:
@@ -56,84 +61,158 @@ def _mark_validated(settings: Settings, dataset: str, files: list[Path]) -> None
     lake.atomic_write_bytes(ledger_path, json.dumps(seen, indent=1, sort_keys=True).encode())
 
 
-def validate_raw(settings: Settings, dataset: str, run_id: str) -> dict[str, object]:
-    from drugtrade.quality import ResultStore, gate, validate_batches
-    from drugtrade.schemas import DATASETS
+def _quality_paths(settings: Settings) -> QualityPaths:
+    from drugtrade.quality import QualityPaths, ResultStore
 
-    files = unvalidated_files(settings, dataset)
-    if not files:
-        # Nothing landed since the last check: validating an empty batch would only raise
-        # spurious row-count and freshness warnings, and would make 0 rows the baseline the next
-        # day's delivery is compared with.
-        log.info("raw/%s: no file written since the last check; nothing to validate", dataset)
-        return {"dataset": dataset, "files": 0, "rows": 0, "success": True, "skipped": "no new files"}
-    report = validate_batches(
-        "raw", dataset, lake.iter_batches(files, BATCH_ROWS), schema=DATASETS[dataset],
-        run_id=run_id, suites_dir=settings.expectations_dir,
-        history=ResultStore(settings.quality_dir / "results"),
-        context_dir=settings.quality_dir / "runs" / run_id,
-    )
-    ResultStore(settings.quality_dir / "results").append(report)
-    log.info("%s", report.summary_text())
-    gate(report)
-    if dataset == "loads":
-        _check_release_sizes(settings, files, run_id)
-    _mark_validated(settings, dataset, files)
-    return {"dataset": dataset, "files": len(files), "rows": report.rows_validated, "success": report.success}
+    return QualityPaths(context_root=settings.quality_dir / "gx", docs_dir=settings.quality_dir / "docs",
+                        seeds_dir=settings.dbt_project_dir / "seeds",
+                        history=ResultStore(settings.quality_dir / "results"))
 
 
-def _check_release_sizes(settings: Settings, new_files: list[Path], run_id: str) -> None:
-    """Each new statistical release against the release of the same source before it: a file
-    that suddenly delivers far fewer rows stops the run here, before staging."""
-    from drugtrade.quality import ReleaseSize, ResultStore, check_release_sizes, gate
+def _store_and_gate(settings: Settings, reports: list[ValidationReport]) -> None:
+    from drugtrade.quality import ResultStore, gate
+
+    store = ResultStore(settings.quality_dir / "results")
+    for report in reports:
+        store.append(report)
+        log.info("%s", report.summary_text())
+    gate(*reports)
+
+
+def _sql_list(paths: list[Path]) -> str:
+    return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
+
+
+def _write_raw_views(settings: Settings, new_files: dict[str, list[Path]]) -> Path:
+    """A DuckDB file whose views read the lake's new Parquet files (one view per dataset, plus
+    ``releases`` when statistics releases landed), for GX's SQL engine. Written beside the
+    results and replaced whole, so a reader never sees half of it."""
     from drugtrade.registry import load_registry
 
-    ratios = {source.id: source.min_release_ratio for source in load_registry(settings.registry_path).statistics}
-    with duckdb.connect() as connection:
-        rows = connection.execute(
-            """
-            with releases as (
-                select source_id, file_sha256, rows_read, filename in (select unnest($new)) as is_new,
-                       lag(rows_read) over (partition by source_id order by retrieved_at, file_sha256)
-                           as previous_rows_read
-                from read_parquet($files, filename = true)
-            )
-            select source_id, file_sha256, rows_read, previous_rows_read
-            from releases where is_new and previous_rows_read is not null
-            order by source_id, file_sha256
-            """,
-            {"files": [str(p) for p in lake.dataset_files(settings.lake_dir, "loads")],
-             "new": [str(p) for p in new_files]},
-        ).fetchall()
-    releases = [ReleaseSize(unit=f"{source_id}/{sha[:16]}", rows_read=int(read), previous_rows_read=int(previous),
-                            min_ratio=ratios.get(source_id, 0.5))
-                for source_id, sha, read, previous in rows]
-    if not releases:
-        return
-    report = check_release_sizes(run_id, releases, context_dir=settings.quality_dir / "runs" / run_id)
-    ResultStore(settings.quality_dir / "results").append(report)
-    log.info("%s", report.summary_text())
-    gate(report)
+    target = settings.quality_dir / "raw_views.duckdb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.unlink(missing_ok=True)
+    with duckdb.connect(str(temporary)) as connection:
+        for dataset, files in new_files.items():
+            connection.execute(
+                f'create view "{dataset}" as select * from read_parquet({_sql_list(files)}, '
+                "union_by_name = true, hive_partitioning = false)")
+        if new_files.get("loads"):
+            ratios = [(source.id, source.min_release_ratio)
+                      for source in load_registry(settings.registry_path).statistics]
+            ratio_rows = ", ".join(f"('{sid}', {ratio})" for sid, ratio in ratios) or "(null, null)"
+            connection.execute(f"""
+                create view releases as
+                with ratios(source_id, min_ratio) as (values {ratio_rows}),
+                releases as (
+                    select source_id, file_sha256, rows_read, filename in {_sql_list(new_files["loads"])} as is_new,
+                           lag(rows_read) over (partition by source_id order by retrieved_at, file_sha256)
+                               as previous_rows_read
+                    from read_parquet({_sql_list(lake.dataset_files(settings.lake_dir, "loads"))},
+                                      filename = true, union_by_name = true, hive_partitioning = false)
+                )
+                select source_id || '/' || left(file_sha256, 16) as unit, rows_read, previous_rows_read,
+                       cast(ceil(previous_rows_read * coalesce(ratios.min_ratio, 0.5)) as bigint) as min_rows
+                from releases left join ratios using (source_id)
+                where is_new and previous_rows_read is not null
+            """)
+    temporary.replace(target)
+    return target
 
 
-def validate_relation(settings: Settings, stage: str, model: str, run_id: str) -> dict[str, object]:
-    from drugtrade.quality import ResultStore, gate, validate_batches
+def validate_raw(settings: Settings, run_id: str, datasets: tuple[str, ...] = RAW_DATASETS) -> dict[str, object]:
+    """The raw gate: every lake dataset's files written since its last successful check, in one
+    GX checkpoint over DuckDB views of those files; new statistics releases are compared with
+    the release before them. A dataset that passed is marked validated even when another
+    failed, so the next run checks again only what failed."""
+    from drugtrade.quality import Relation, load_suite, release_sizes_relation, validate_relations
 
-    schema = {"staging": "staging", "marts": "marts"}[stage]
+    new_files = {dataset: files for dataset in datasets if (files := unvalidated_files(settings, dataset))}
+    skipped = [d for d in datasets if d not in new_files]
+    if skipped:
+        # Validating an empty batch would only raise spurious row-count and freshness warnings
+        # and make 0 rows the baseline the next delivery is compared with.
+        log.info("raw: no file written since the last check of %s; not validated", ", ".join(skipped))
+    if not new_files:
+        return {"datasets": {}, "skipped": skipped, "success": True}
+    views = _write_raw_views(settings, new_files)
+    relations = [Relation(suite=load_suite(settings.expectations_dir, "raw", d), table=d) for d in new_files]
+    with duckdb.connect(str(views), read_only=True) as connection:
+        if new_files.get("loads") and connection.execute("select count(*) from releases").fetchone()[0]:
+            relations.append(release_sizes_relation("select * from releases"))
+    reports = validate_relations("raw", views, relations, run_id=run_id, paths=_quality_paths(settings))
+    failed = {r.dataset for r in reports if not r.success}
+    if "releases" in failed:
+        failed.add("loads")  # a release too small stays unvalidated until it is fixed or allowed
+    for dataset, files in new_files.items():
+        if dataset not in failed:
+            _mark_validated(settings, dataset, files)
+    _store_and_gate(settings, reports)
+    return {"datasets": {r.dataset: r.rows_validated for r in reports}, "skipped": skipped, "success": True}
+
+
+def _validate_built(settings: Settings, stage: str, models: tuple[str, ...], run_id: str,
+                    extra: list[Relation] | None = None) -> dict[str, object]:
+    from drugtrade.quality import Relation, load_suite, validate_relations
+
+    relations = [Relation(suite=load_suite(settings.expectations_dir, stage, m), table=m, schema=stage)
+                 for m in models]
+    reports = validate_relations(stage, settings.build_db, [*relations, *(extra or [])], run_id=run_id,
+                                 paths=_quality_paths(settings))
+    _store_and_gate(settings, reports)
+    return {"datasets": {r.dataset if r.stage == stage else f"{r.stage}.{r.dataset}": r.rows_validated
+                         for r in reports}, "success": all(r.success for r in reports)}
+
+
+RECONCILIATION_QUERY = """
+    with staged as (
+        select source_id, file_sha256,
+               count(distinct (coalesce(sheet, ''), source_row, period_start)) as staged_rows
+        from staging.stg_observations group by all
+    ),
+    quarantined as (
+        select source_id, file_sha256, count(*) as quarantined_rows
+        from staging.stg_quarantine group by all
+    )
+    select loads.source_id || '/' || left(loads.file_sha256, 16) as unit, loads.rows_read as raw_rows,
+           coalesce(staged.staged_rows, 0) as staging_rows,
+           coalesce(quarantined.quarantined_rows, 0) as quarantined_rows
+    from staging.stg_loads as loads
+    left join staged using (source_id, file_sha256)
+    left join quarantined using (source_id, file_sha256)
+"""
+
+
+def validate_staging(settings: Settings, run_id: str) -> dict[str, object]:
+    """The staging gate: the staging suites and the cross-stage reconciliation per file
+    release (rows read = rows staged + rows quarantined; a source row counts once in staging
+    however many observations it gave), in one GX checkpoint on the build file. When the
+    statistics files are those the build was made from, their staging views are the rows the
+    last run already validated: their suites and the reconciliation are not run again."""
+    from drugtrade.quality import reconciliation_relation
+
+    unchanged = statistics_unchanged(settings)
+    skipped = [f"stg_{dataset}" for dataset in STATISTICS_INPUTS] if unchanged else []
+
     with duckdb.connect(str(settings.build_db), read_only=True) as connection:
-        # A record batch reader streams the relation in bounded memory and carries its schema,
-        # so an empty relation is still checked for its columns.
-        reader = connection.execute(f"select * from {schema}.{model}").to_arrow_reader(BATCH_ROWS)
-        report = validate_batches(
-            stage, model, reader,
-            run_id=run_id, suites_dir=settings.expectations_dir,
-            history=ResultStore(settings.quality_dir / "results"),
-            context_dir=settings.quality_dir / "runs" / run_id,
-        )
-    ResultStore(settings.quality_dir / "results").append(report)
-    log.info("%s", report.summary_text())
-    gate(report)
-    return {"dataset": model, "rows": report.rows_validated, "success": report.success}
+        read, staged, quarantined = connection.execute(
+            f"select coalesce(sum(raw_rows), 0), coalesce(sum(staging_rows), 0), "
+            f"coalesce(sum(quarantined_rows), 0) from ({RECONCILIATION_QUERY})").fetchone()
+    if skipped:
+        log.info("staging: statistics files unchanged since the last build; %s and the reconciliation "
+                 "were validated then", ", ".join(skipped))
+    extra = [] if unchanged else [reconciliation_relation(RECONCILIATION_QUERY)]
+    models = tuple(model for model in STAGING_MODELS if model not in skipped)
+    result = _validate_built(settings, "staging", models, run_id, extra)
+    return {**result, "skipped": skipped, "rows_read": int(read), "rows_staged": int(staged),
+            "rows_quarantined": int(quarantined)}
+
+
+def validate_marts(settings: Settings, run_id: str) -> dict[str, object]:
+    """The marts gate: the mart suites (distribution, volume, value sets GX owns) in one GX
+    checkpoint on the build file."""
+    return _validate_built(settings, "marts", MART_MODELS, run_id)
 
 
 def relation_rows(settings: Settings, schema: str, models: tuple[str, ...]) -> dict[str, int]:
@@ -145,58 +224,65 @@ def relation_rows(settings: Settings, schema: str, models: tuple[str, ...]) -> d
 
 IngestDays = date | str | list[date | str] | None
 
+# Lake datasets only the statistics side of the warehouse reads (dbt ls --select
+# source:lake.<dataset>+ lists no article model).
+STATISTICS_INPUTS = ("observations", "quarantine", "loads", "source_registry")
+STATISTICS_SIDE = tuple(f"source:lake.{dataset}+" for dataset in STATISTICS_INPUTS)
 
-def _variables(ingest_dates: IngestDays) -> dict[str, object] | None:
-    """dbt vars naming the article days to rebuild; None lets the incremental models pick up
-    every day newer than they hold."""
+
+def _ingest_environment(ingest_dates: IngestDays) -> dict[str, str]:
+    """The article days to rebuild, for fct_statements (env DRUGTRADE_INGEST_DATES); empty lets
+    the incremental models pick up every day newer than they hold."""
     if not ingest_dates:
-        return None
+        return {"DRUGTRADE_INGEST_DATES": ""}
     days = ingest_dates if isinstance(ingest_dates, list) else [ingest_dates]
-    return {"ingest_dates": sorted({d if isinstance(d, str) else d.isoformat() for d in days})}
+    return {"DRUGTRADE_INGEST_DATES": ",".join(sorted({d if isinstance(d, str) else d.isoformat() for d in days}))}
+
+
+def _statistics_ledger(settings: Settings) -> Path:
+    # Beside the build file: a cleaned build folder forgets what it was built from.
+    return settings.build_db.parent / "statistics_inputs.json"
+
+
+def statistics_inputs(settings: Settings) -> dict[str, str]:
+    """The content digest of every lake file the statistics side reads (the registry snapshot
+    is rewritten by every run, so size and time would always differ)."""
+    digests = {}
+    for dataset in STATISTICS_INPUTS:
+        for path in lake.dataset_files(settings.lake_dir, dataset):
+            digests[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digests
+
+
+def statistics_unchanged(settings: Settings) -> bool:
+    """True when the build file holds the statistics side built from the lake files there are
+    now: the run then leaves those models (millions of rows) and their tests alone."""
+    ledger = _statistics_ledger(settings)
+    return (settings.build_db.exists() and ledger.exists()
+            and json.loads(ledger.read_text()) == statistics_inputs(settings))
+
+
+def _selection(layers: list[str], skip_statistics: bool) -> list[str]:
+    selection = ["build", "--select", *layers]
+    return [*selection, "--exclude", *STATISTICS_SIDE] if skip_statistics else selection
 
 
 def build_staging(settings: Settings, ingest_dates: IngestDays = None) -> list[NodeResult]:
-    run_dbt(settings, ["seed"])
-    return run_dbt(settings, ["build", "--select", "staging"], variables=_variables(ingest_dates))
+    """Seeds and staging in one dbt invocation (one parse, reused from the target folder).
+    Cautious indirect selection: a seed's tests that also read a later layer (relationships from
+    an intermediate model to a seed) wait for the marts build, which selects that layer."""
+    selection = _selection(["resource_type:seed", "staging"], statistics_unchanged(settings))
+    return run_dbt(settings, [*selection, "--indirect-selection", "cautious"],
+                   environment=_ingest_environment(ingest_dates))
 
 
 def build_marts(settings: Settings, ingest_dates: IngestDays = None) -> list[NodeResult]:
-    return run_dbt(settings, ["build", "--select", "intermediate", "marts", "analyst"], variables=_variables(ingest_dates))
-
-
-def reconcile_statistics(settings: Settings, run_id: str) -> dict[str, object]:
-    """Cross-stage reconciliation per file release: rows read from the file (the load ledger)
-    = rows that reached staging + rows in the quarantine. A source row counts once in staging
-    however many observations it gave (a CBP row gives a quantity and an event count)."""
-    from drugtrade.quality import ResultStore, RowCounts, gate, reconcile
-
-    with duckdb.connect(str(settings.build_db), read_only=True) as connection:
-        rows = connection.execute(
-            """
-            with staged as (
-                select source_id, file_sha256,
-                       count(distinct (coalesce(sheet, ''), source_row, period_start)) as staged_rows
-                from staging.stg_observations group by all
-            ),
-            quarantined as (
-                select source_id, file_sha256, count(*) as quarantined_rows
-                from staging.stg_quarantine group by all
-            )
-            select loads.source_id || '/' || loads.file_sha256[:16], loads.rows_read,
-                   coalesce(staged.staged_rows, 0), coalesce(quarantined.quarantined_rows, 0)
-            from staging.stg_loads as loads
-            left join staged using (source_id, file_sha256)
-            left join quarantined using (source_id, file_sha256)
-            order by 1
-            """
-        ).fetchall()
-    counts = [RowCounts(unit=unit, raw_rows=int(read), staging_rows=int(staged), quarantined_rows=int(quarantined))
-              for unit, read, staged, quarantined in rows]
-    report = reconcile(run_id, counts, dataset="observations",
-                       context_dir=settings.quality_dir / "runs" / run_id)
-    ResultStore(settings.quality_dir / "results").append(report)
-    log.info("%s", report.summary_text())
-    gate(report)
-    return {"files": len(counts), "rows_read": sum(c.raw_rows for c in counts),
-            "rows_staged": sum(c.staging_rows for c in counts),
-            "rows_quarantined": sum(c.quarantined_rows for c in counts), "success": report.success}
+    """Intermediate models, marts and the analyst layer in one dbt invocation; the statistics side only when its
+    lake files changed since it was last built."""
+    inputs = statistics_inputs(settings)
+    unchanged = statistics_unchanged(settings)
+    nodes = run_dbt(settings, _selection(["intermediate", "marts", "analyst"], unchanged),
+                    environment=_ingest_environment(ingest_dates))
+    if not unchanged:
+        lake.atomic_write_bytes(_statistics_ledger(settings), json.dumps(inputs, indent=1, sort_keys=True).encode())
+    return nodes

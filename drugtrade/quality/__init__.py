@@ -1,25 +1,35 @@
-"""Data quality gates: GX expectation suites kept as JSON files, validated chunk by chunk on
-pandas batches, with outcomes stored as Parquet and rendered as GX Data Docs."""
+"""Data quality gates: GX expectation suites kept as JSON files, validated by GX's SQL engine
+on DuckDB (the build file for staging and marts, views over the lake's Parquet for raw), with
+outcomes stored as Parquet (dq_results) and GX's own results and Data Docs in its context."""
 
 from drugtrade.quality.docs import build_data_docs
-from drugtrade.quality.reconcile import ReleaseSize, RowCounts, check_release_sizes, reconcile
+from drugtrade.quality.reconcile import (
+    reconciliation_relation,
+    reconciliation_suite,
+    release_sizes_relation,
+    release_sizes_suite,
+    validate_summary,
+)
 from drugtrade.quality.report import ExpectationOutcome, QualityGateError, ValidationReport, gate
 from drugtrade.quality.store import ResultStore
 from drugtrade.quality.suites import SuiteFileError, load_suite
-from drugtrade.quality.validate import validate_batches
+from drugtrade.quality.validate import QualityPaths, Relation, validate_relations
 
 __all__ = [
     "ExpectationOutcome",
     "QualityGateError",
-    "ReleaseSize",
+    "QualityPaths",
+    "Relation",
     "ResultStore",
-    "RowCounts",
     "SuiteFileError",
     "ValidationReport",
     "build_data_docs",
-    "check_release_sizes",
     "gate",
     "load_suite",
-    "reconcile",
-    "validate_batches",
+    "reconciliation_relation",
+    "reconciliation_suite",
+    "release_sizes_relation",
+    "release_sizes_suite",
+    "validate_relations",
+    "validate_summary",
 ]

@@ -8,9 +8,9 @@ are united). Specs:
 ``pycountry:alpha_3``                every ISO 3166-1 alpha-3 code pycountry knows
 ``literal:<a>|<b>``                  the listed strings
 ``now-<N>d`` / ``now+<N>d``          the run's reference time (UTC, tz-aware) shifted by N days
-``today-<N>d`` / ``today+<N>d``      the reference date at midnight, naive: for date columns
+``today-<N>d`` / ``today+<N>d``      the reference date shifted by N days: for date columns
 ``year+<N>`` / ``year-<N>``          the reference year shifted by N
-``date:<YYYY-MM-DD>``                a fixed date, naive: for bounds on date columns
+``date:<YYYY-MM-DD>``                a fixed date: for bounds on date columns
 ``history:previous_row_count*<f>``   ceil(f x rows of the previous run); 0 when there is none
 """
 
@@ -21,7 +21,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -83,10 +83,12 @@ def _scalar(spec: str, inputs: ParameterInputs, origin: str) -> ResolvedParamete
         anchor, sign, days = shift.group(1), shift.group(2), int(shift.group(3))
         delta = pd.Timedelta(days=days) * (1 if sign == "+" else -1)
         base = pd.Timestamp(reference) if anchor == "now" else pd.Timestamp(reference.date())
-        value = base + delta
+        value = (base + delta).to_pydatetime()
+        if anchor == "today":
+            value = value.date()  # for date columns: DuckDB compares a DATE with a DATE
         return ResolvedParameter(value, f"{spec} = {value.isoformat()}")
     if fixed := _DATE.match(spec):
-        return ResolvedParameter(pd.Timestamp(fixed.group(1)), spec)
+        return ResolvedParameter(date.fromisoformat(fixed.group(1)), spec)
     if year := _YEAR.match(spec):
         value = reference.year + int(year.group(2)) * (1 if year.group(1) == "+" else -1)
         return ResolvedParameter(value, f"{spec} = {value}")

@@ -1,82 +1,38 @@
-"""Cross-stage reconciliation: every row read from a source is either in the next stage or in
-the quarantine, per unit counted (a source file, a release). GX evaluates it like any other
-expectation, on a small frame with one row per unit, so it is stored, gated and rendered in
-Data Docs like the rest.
+"""Cross-stage checks on computed summaries, validated by GX on DuckDB like any suite (query
+assets), so they are stored, gated and rendered in Data Docs like the rest:
+
+* reconciliation: every row read from a source is either in the next stage or in the
+  quarantine, per unit counted (a file release);
+* release sizes: the newest release of a source reads at least ``min_ratio`` of the rows of the
+  release before it.
+
+Each query names the failing unit in a column that must be null, so GX's own sample of
+unexpected values lists the units that failed.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow as pa
-
 from drugtrade.quality.report import ValidationReport
-from drugtrade.quality.suites import parse_suite
-from drugtrade.quality.validate import validate_loaded_suite
+from drugtrade.quality.suites import LoadedSuite, parse_suite
+from drugtrade.quality.validate import QualityPaths, Relation, validate_relations
+
+# Columns: unit, raw_rows, staging_rows, quarantined_rows.
+RECONCILIATION_COLUMNS = ("unit", "raw_rows", "staging_rows", "quarantined_rows")
+# Columns: unit, rows_read, previous_rows_read, min_rows.
+RELEASE_COLUMNS = ("unit", "rows_read", "previous_rows_read", "min_rows")
 
 
-@dataclass(frozen=True)
-class RowCounts:
-    unit: str  # what was counted, e.g. "cbp_seizures/<file_sha256>"
-    raw_rows: int  # rows read from the source in the earlier stage
-    staging_rows: int  # rows of the unit that reached the later stage
-    quarantined_rows: int  # rows of the unit set aside with a reason
-
-
-_COUNTS_SCHEMA = pa.schema(
-    [
-        pa.field("unit", pa.string(), nullable=False),
-        pa.field("raw_rows", pa.int64(), nullable=False),
-        pa.field("staging_rows", pa.int64(), nullable=False),
-        pa.field("quarantined_rows", pa.int64(), nullable=False),
-        pa.field("accounted_rows", pa.int64(), nullable=False),
-    ]
-)
-
-
-def reconcile(
-    run_id: str,
-    counts: Iterable[RowCounts],
-    *,
-    dataset: str,
-    from_stage: str = "raw",
-    to_stage: str = "staging",
-    context_dir: Path | None = None,
-) -> ValidationReport:
-    """Check raw_rows == staging_rows + quarantined_rows for every unit; critical when not.
-
-    The report's stage is ``<from_stage>_to_<to_stage>`` and its rows_validated the number of
-    units; store it with ``ResultStore.append`` and stop the run with ``gate``.
-    """
-    units = list(counts)
-    for unit in units:
-        values = (unit.raw_rows, unit.staging_rows, unit.quarantined_rows)
-        if any(not isinstance(v, int) or v < 0 for v in values):
-            raise ValueError(f"reconcile {dataset}: unit {unit.unit!r}: counts must be non-negative integers, got {values}")
-    table = pa.Table.from_pylist(
-        [
-            {
-                "unit": u.unit,
-                "raw_rows": u.raw_rows,
-                "staging_rows": u.staging_rows,
-                "quarantined_rows": u.quarantined_rows,
-                "accounted_rows": u.staging_rows + u.quarantined_rows,
-            }
-            for u in units
-        ],
-        schema=_COUNTS_SCHEMA,
-    )
+def reconciliation_suite(dataset: str, from_stage: str = "raw", to_stage: str = "staging") -> LoadedSuite:
     stage = f"{from_stage}_to_{to_stage}"
     document = {
         "name": f"{stage}.{dataset}",
-        "meta": {"key_columns": ["unit", "raw_rows", "staging_rows", "quarantined_rows"]},
+        "meta": {"key_columns": list(RECONCILIATION_COLUMNS)},
         "expectations": [
             {
-                "type": "expect_column_pair_values_to_be_equal",
-                "kwargs": {"column_A": "raw_rows", "column_B": "accounted_rows"},
+                "type": "expect_column_values_to_be_null",
+                "kwargs": {"column": "unbalanced_unit"},
                 "meta": {
                     "severity": "critical",
                     "why": f"every {dataset} row read in {from_stage} is either in {to_stage} or quarantined "
@@ -90,57 +46,17 @@ def reconcile(
             },
         ],
     }
-    suite = parse_suite(document, stage=stage, dataset=dataset, origin=Path(f"<reconciliation {stage}.{dataset}>"))
-    return validate_loaded_suite(
-        suite,
-        [table],
-        run_id=run_id,
-        resolved={},
-        context_root=None if context_dir is None else Path(context_dir) / stage / dataset,
-    )
+    return parse_suite(document, stage=stage, dataset=dataset, origin=Path(f"<reconciliation {stage}.{dataset}>"))
 
 
-@dataclass(frozen=True)
-class ReleaseSize:
-    unit: str  # the source and its newest release, e.g. "cbp-nationwide/<file_sha256>"
-    rows_read: int  # rows read from the newest release
-    previous_rows_read: int  # rows read from the release before it
-    min_ratio: float  # the share of the previous release's rows a new release must reach
-
-
-_RELEASES_SCHEMA = pa.schema(
-    [
-        pa.field("unit", pa.string(), nullable=False),
-        pa.field("rows_read", pa.int64(), nullable=False),
-        pa.field("previous_rows_read", pa.int64(), nullable=False),
-        pa.field("min_rows", pa.int64(), nullable=False),
-    ]
-)
-
-
-def check_release_sizes(run_id: str, releases: Iterable[ReleaseSize], *,
-                        context_dir: Path | None = None) -> ValidationReport:
-    """Critical: the newest release of each source reads at least ``min_ratio`` of the rows of
-    the release before it. Stage ``raw``, dataset ``releases``."""
-    table = pa.Table.from_pylist(
-        [
-            {
-                "unit": r.unit,
-                "rows_read": r.rows_read,
-                "previous_rows_read": r.previous_rows_read,
-                "min_rows": math.ceil(r.previous_rows_read * r.min_ratio),
-            }
-            for r in releases
-        ],
-        schema=_RELEASES_SCHEMA,
-    )
+def release_sizes_suite() -> LoadedSuite:
     document = {
         "name": "raw.releases",
-        "meta": {"key_columns": ["unit", "rows_read", "previous_rows_read", "min_rows"]},
+        "meta": {"key_columns": list(RELEASE_COLUMNS)},
         "expectations": [
             {
-                "type": "expect_column_pair_values_a_to_be_greater_than_b",
-                "kwargs": {"column_A": "rows_read", "column_B": "min_rows", "or_equal": True},
+                "type": "expect_column_values_to_be_null",
+                "kwargs": {"column": "too_small_release"},
                 "meta": {
                     "severity": "critical",
                     "why": "a new release with far fewer rows than the one before it (by default less than "
@@ -151,11 +67,25 @@ def check_release_sizes(run_id: str, releases: Iterable[ReleaseSize], *,
             },
         ],
     }
-    suite = parse_suite(document, stage="raw", dataset="releases", origin=Path("<release sizes>"))
-    return validate_loaded_suite(
-        suite,
-        [table],
-        run_id=run_id,
-        resolved={},
-        context_root=None if context_dir is None else Path(context_dir) / "raw" / "releases",
-    )
+    return parse_suite(document, stage="raw", dataset="releases", origin=Path("<release sizes>"))
+
+
+def reconciliation_relation(query: str, dataset: str = "observations") -> Relation:
+    """``query`` gives unit, raw_rows, staging_rows, quarantined_rows; a unit that does not
+    balance is named in ``unbalanced_unit``, so GX's sample of failures lists the units."""
+    return Relation(suite=reconciliation_suite(dataset), query=(
+        "select *, case when raw_rows <> staging_rows + quarantined_rows then unit end as unbalanced_unit "
+        f"from ({query.strip()})"))
+
+
+def release_sizes_relation(query: str) -> Relation:
+    """``query`` gives unit, rows_read, previous_rows_read, min_rows (one row per new release
+    with a release before it); a release below its minimum is named in ``too_small_release``."""
+    return Relation(suite=release_sizes_suite(), query=(
+        f"select *, case when rows_read < min_rows then unit end as too_small_release from ({query.strip()})"))
+
+
+def validate_summary(relation: Relation, database: Path, *, run_id: str, paths: QualityPaths) -> ValidationReport:
+    """Validate the rows a summary relation computes in ``database``."""
+    (report,) = validate_relations(relation.suite.stage, database, [relation], run_id=run_id, paths=paths)
+    return report

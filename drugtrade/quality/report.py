@@ -31,10 +31,7 @@ class ValidationReport:
     outcomes: list[ExpectationOutcome]
     rows_validated: int
     validated_at: datetime
-    chunks: int = 0
     suite_name: str = ""
-    # The aggregated result as a GX ExpectationSuiteValidationResult (JSON dict), for Data Docs.
-    gx_result: dict[str, Any] | None = field(default=None, repr=False)
 
     def failed_critical(self) -> list[ExpectationOutcome]:
         return [o for o in self.outcomes if not o.success and o.severity == "critical"]
@@ -47,7 +44,7 @@ class ValidationReport:
         verdict = "FAILED" if not self.success else ("passed with warnings" if failed else "passed")
         lines = [
             f"{self.stage}/{self.dataset} (run {self.run_id}): {verdict}: "
-            f"{len(self.outcomes)} expectations on {self.rows_validated} rows in {self.chunks} chunks, "
+            f"{len(self.outcomes)} expectations on {self.rows_validated} rows, "
             f"{len(self.failed_critical())} critical and {len(self.failed_warnings())} warning failed"
         ]
         for outcome in failed:
@@ -65,14 +62,16 @@ class ValidationReport:
 
 
 class QualityGateError(RuntimeError):
-    """A critical expectation failed; the message is the report's summary."""
+    """A critical expectation failed; the message is the summary of every failing report."""
 
-    def __init__(self, report: ValidationReport) -> None:
-        super().__init__(report.summary_text())
-        self.report = report
+    def __init__(self, *reports: ValidationReport) -> None:
+        super().__init__("\n".join(report.summary_text() for report in reports))
+        self.reports = list(reports)
+        self.report = reports[0]
 
 
-def gate(report: ValidationReport) -> None:
-    """Stop the pipeline when a critical expectation failed; warnings pass through."""
-    if report.failed_critical():
-        raise QualityGateError(report)
+def gate(*reports: ValidationReport) -> None:
+    """Stop the pipeline when a critical expectation failed in any report; warnings pass."""
+    failed = [report for report in reports if report.failed_critical()]
+    if failed:
+        raise QualityGateError(*failed)

@@ -1,8 +1,8 @@
 """Validation outcomes as Parquet, one file per (stage, dataset, run), queryable with
 ``select * from read_parquet('<dir>/**/*.parquet')``.
 
-Layout: ``<dir>/<stage>/<dataset>/<run>.parquet`` plus ``<run>.gx.json`` beside it (the GX
-validation result that Data Docs render). Folder names carry no ``key=value`` so DuckDB does not
+Layout: ``<dir>/<stage>/<dataset>/<run>.parquet`` (GX's own validation results, which Data Docs
+render, stay in the GX context's validation results store). Folder names carry no ``key=value`` so DuckDB does not
 add hive-partition columns that would clash with the stored ones. A file is written to a
 temporary name and renamed into place, so a reader never sees half of it, and a retried task
 replaces its own earlier file instead of adding a second copy.
@@ -60,7 +60,6 @@ RESULTS_COLUMN_DESCRIPTIONS = {
     "rows_validated": "Rows in the batch validated (new files for raw, the whole relation otherwise).",
     "why": "Why the expectation exists, from the suite file in expectations/.",
 }
-GX_RESULT_SUFFIX = ".gx.json"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -123,18 +122,12 @@ class ResultStore:
         return self.path_dir / _safe_segment(stage, "stage") / _safe_segment(dataset, "dataset")
 
     def append(self, report: ValidationReport) -> Path:
-        """Store the report's outcomes (and its GX result); returns the Parquet file."""
+        """Store the report's outcomes; returns the Parquet file."""
         if not report.outcomes:
             raise ValueError(f"{report.stage}/{report.dataset} run {report.run_id}: a report without outcomes")
         folder = self._folder(report.stage, report.dataset)
         folder.mkdir(parents=True, exist_ok=True)
         stem = _file_stem(report.run_id)
-        gx_path = folder / f"{stem}{GX_RESULT_SUFFIX}"
-        if report.gx_result is not None:
-            payload = json.dumps(report.gx_result, ensure_ascii=False, indent=1, default=str).encode()
-            _atomic_write(gx_path, lambda p: p.write_bytes(payload))
-        elif gx_path.exists():
-            gx_path.unlink()  # a retry without a GX result must not leave the earlier one behind
         parquet_path = folder / f"{stem}.parquet"
         table = report_table(report)
         _atomic_write(parquet_path, lambda p: pq.write_table(table, p, compression="zstd"))
@@ -156,8 +149,3 @@ class ResultStore:
             if latest is None or validated_at > latest[0]:
                 latest = (validated_at, rows)
         return None if latest is None else latest[1]
-
-    def gx_result_files(self) -> list[Path]:
-        if not self.path_dir.is_dir():
-            return []
-        return sorted(self.path_dir.rglob(f"*{GX_RESULT_SUFFIX}"))

@@ -8,17 +8,18 @@ with a log line:
   ``warning`` is recorded) and ``why`` (the reason the check exists);
 * ``meta.parameters`` declares every ``{"$PARAMETER": name}`` the expectations use (see
   drugtrade.quality.parameters), and ``meta.key_columns`` names the columns that identify a row
-  in sample output.
+  in failure samples.
 
-Expectations are sorted by how their outcome over a whole dataset follows from chunks of it;
-a type whose outcome does not (a mean, a median, a distinct-value set) is refused at load.
+Suites are validated by GX's SQL engine on DuckDB, so row conditions use GX's own parser
+(``condition_parser: "great_expectations"``, ``col("measure")=="kg"``), types are DuckDB type
+names (``VARCHAR``, ``BIGINT``, ``DATE``...) and a pattern is an ``unexpected_rows_expectation``
+with DuckDB's ``regexp_matches`` (GX has no regex expression for the DuckDB dialect).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -27,60 +28,6 @@ from great_expectations.expectations.expectation_configuration import Expectatio
 
 STAGES = ("raw", "staging", "marts")
 SEVERITIES = ("critical", "warning")
-POSITION_KEY = "suite_position"  # added to meta of the copies run per chunk, to map results back
-
-
-class Kind(StrEnum):
-    ROWS = "rows"  # a condition on each row: unexpected counts add up over chunks
-    UNIQUE = "unique"  # ROWS within a chunk, plus an exact check across chunks
-    SCHEMA = "schema"  # holds for the whole dataset when it holds for every chunk
-    TABLE_TOTAL = "table_total"  # evaluated once on the total row count
-    EXTREMES = "extremes"  # evaluated once on the per-chunk minima or maxima
-
-
-_KINDS: dict[str, Kind] = {
-    **dict.fromkeys(
-        (
-            "expect_column_values_to_not_be_null",
-            "expect_column_values_to_be_null",
-            "expect_column_values_to_be_in_set",
-            "expect_column_values_to_not_be_in_set",
-            "expect_column_values_to_be_between",
-            "expect_column_values_to_match_regex",
-            "expect_column_values_to_not_match_regex",
-            "expect_column_values_to_match_regex_list",
-            "expect_column_values_to_not_match_regex_list",
-            "expect_column_values_to_match_like_pattern",
-            "expect_column_values_to_match_strftime_format",
-            "expect_column_value_lengths_to_be_between",
-            "expect_column_value_lengths_to_equal",
-            "expect_column_pair_values_a_to_be_greater_than_b",
-            "expect_column_pair_values_to_be_equal",
-            "expect_column_pair_values_to_be_in_set",
-            "expect_multicolumn_sum_to_equal",
-            "expect_select_column_values_to_be_unique_within_record",
-        ),
-        Kind.ROWS,
-    ),
-    "expect_column_values_to_be_unique": Kind.UNIQUE,
-    "expect_compound_columns_to_be_unique": Kind.UNIQUE,
-    **dict.fromkeys(
-        (
-            "expect_column_to_exist",
-            "expect_table_columns_to_match_set",
-            "expect_table_columns_to_match_ordered_list",
-            "expect_table_column_count_to_equal",
-            "expect_table_column_count_to_be_between",
-            "expect_column_values_to_be_of_type",
-            "expect_column_values_to_be_in_type_list",
-        ),
-        Kind.SCHEMA,
-    ),
-    "expect_table_row_count_to_be_between": Kind.TABLE_TOTAL,
-    "expect_table_row_count_to_equal": Kind.TABLE_TOTAL,
-    "expect_column_max_to_be_between": Kind.EXTREMES,
-    "expect_column_min_to_be_between": Kind.EXTREMES,
-}
 
 
 class SuiteFileError(ValueError):
@@ -94,7 +41,6 @@ class SuiteExpectation:
     kwargs: dict[str, Any]
     severity: str
     why: str
-    kind: Kind
     columns: tuple[str, ...]  # the columns the expectation looks at (empty for table-level)
     configuration: dict[str, Any]  # the entry as written in the file
 
@@ -124,31 +70,27 @@ class LoadedSuite:
     expectations: tuple[SuiteExpectation, ...]
     document: dict[str, Any] = field(repr=False)
 
-    def of_kind(self, *kinds: Kind) -> list[SuiteExpectation]:
-        return [e for e in self.expectations if e.kind in kinds]
+    def parameter_key(self, name: str) -> str:
+        """The name a suite parameter has in GX: one checkpoint runs every suite of a stage
+        with one parameter dict, so each suite's names are prefixed with its dataset."""
+        return f"{self.dataset}__{name}"
 
-    def gx_suite(self, expectations: list[SuiteExpectation], suffix: str | None = None) -> gx.ExpectationSuite:
-        """A GX suite holding fresh copies of ``expectations``, each tagged with its position."""
-        entries = []
-        for expectation in expectations:
-            entry = json.loads(json.dumps(expectation.configuration))
-            entry["meta"][POSITION_KEY] = expectation.position
-            entry["severity"] = expectation.severity
-            entries.append(entry)
-        name = f"{self.name}.{suffix}" if suffix else self.name
-        suite = gx.ExpectationSuite(name=name, expectations=entries, meta=dict(self.document.get("meta", {})))
-        if len(suite.expectations) != len(entries):
-            raise SuiteFileError(f"{self.path}: GX refused some expectations of suite {name}")
-        return suite
-
-    def full_gx_suite(self) -> gx.ExpectationSuite:
-        """The suite as written (severity copied to GX's own field), for GX's stores and docs."""
+    def gx_suite(self) -> gx.ExpectationSuite:
+        """The suite as GX holds it: severity copied to GX's own field, position in meta (to map
+        results back to the file's entries), parameter names prefixed (see parameter_key)."""
         entries = []
         for expectation in self.expectations:
             entry = json.loads(json.dumps(expectation.configuration))
+            entry["meta"]["suite_position"] = expectation.position
             entry["severity"] = expectation.severity
+            for key, value in entry["kwargs"].items():
+                if isinstance(value, dict) and "$PARAMETER" in value:
+                    entry["kwargs"][key] = {"$PARAMETER": self.parameter_key(value["$PARAMETER"])}
             entries.append(entry)
-        return gx.ExpectationSuite(name=self.name, expectations=entries, meta=dict(self.document.get("meta", {})))
+        suite = gx.ExpectationSuite(name=self.name, expectations=entries, meta=dict(self.document.get("meta", {})))
+        if len(suite.expectations) != len(entries):
+            raise SuiteFileError(f"{self.path}: GX refused some expectations of suite {self.name}")
+        return suite
 
 
 def suite_path(suites_dir: Path, stage: str, dataset: str) -> Path:
@@ -164,7 +106,7 @@ def _columns_of(kwargs: dict[str, Any]) -> tuple[str, ...]:
         return (kwargs["column"],)
     if "column_A" in kwargs:
         return (kwargs["column_A"], kwargs["column_B"])
-    if "column_list" in kwargs:
+    if "column_list" in kwargs and isinstance(kwargs["column_list"], list):
         return tuple(kwargs["column_list"])
     return ()
 
@@ -183,12 +125,11 @@ def _check_entry(path: Path, position: int, entry: object) -> SuiteExpectation:
         raise SuiteFileError(f"{where}: meta.severity must be one of {SEVERITIES}, got {meta.get('severity')!r}")
     if not isinstance(meta.get("why"), str) or not meta["why"].strip():
         raise SuiteFileError(f"{where}: meta.why must say why the expectation exists")
-    if POSITION_KEY in meta:
-        raise SuiteFileError(f"{where}: meta.{POSITION_KEY} is reserved")
-    if type_ not in _KINDS:
-        raise SuiteFileError(
-            f"{where}: this type cannot be evaluated chunk by chunk; supported types: {sorted(_KINDS)}"
-        )
+    if "suite_position" in meta:
+        raise SuiteFileError(f"{where}: meta.suite_position is reserved")
+    if kwargs.get("condition_parser") not in (None, "great_expectations"):
+        raise SuiteFileError(f"{where}: GX's SQL engine reads row conditions with condition_parser "
+                             f"'great_expectations' (col(\"measure\")==\"kg\"), got {kwargs['condition_parser']!r}")
     try:
         ExpectationConfiguration(type=type_, kwargs=kwargs, meta=meta).to_domain_obj()
     except Exception as error:  # GX raises several unrelated types for a bad configuration
@@ -199,8 +140,8 @@ def _check_entry(path: Path, position: int, entry: object) -> SuiteExpectation:
         kwargs=kwargs,
         severity=meta["severity"],
         why=meta["why"],
-        kind=_KINDS[type_],
-        columns=_columns_of(kwargs),
+        # A query-based expectation names the column it checks in meta.column.
+        columns=_columns_of(kwargs) or ((meta["column"],) if isinstance(meta.get("column"), str) else ()),
         configuration={"type": type_, "kwargs": kwargs, "meta": meta},
     )
 
@@ -217,7 +158,7 @@ def load_suite(suites_dir: Path, stage: str, dataset: str) -> LoadedSuite:
 
 
 def parse_suite(document: object, *, stage: str, dataset: str, origin: Path) -> LoadedSuite:
-    """Check a suite document (``origin`` names it in errors) and sort its expectations."""
+    """Check a suite document (``origin`` names it in errors)."""
     if not isinstance(document, dict) or set(document) - {"name", "expectations", "meta", "notes"}:
         raise SuiteFileError(f"{origin}: a suite is an object with name, expectations, meta (and optional notes)")
     expected_name = f"{stage}.{dataset}"

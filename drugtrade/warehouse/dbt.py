@@ -55,8 +55,11 @@ def dbt_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def run_dbt(settings: Settings, command: list[str], *, variables: dict[str, object] | None = None) -> list[NodeResult]:
-    """Run ``dbt <command>`` and return one result per node; raise DbtError on any failure."""
+def run_dbt(settings: Settings, command: list[str], *, variables: dict[str, object] | None = None,
+            environment: dict[str, str] | None = None) -> list[NodeResult]:
+    """Run ``dbt <command>`` and return one result per node; raise DbtError on any failure.
+    ``environment`` adds variables models read with env_var() (unlike --vars, a changed value
+    keeps dbt's partial parse of the files that do not read it)."""
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
     target_path = settings.warehouse_dir / "build" / "dbt-target"
     args = [
@@ -71,7 +74,7 @@ def run_dbt(settings: Settings, command: list[str], *, variables: dict[str, obje
     if variables:
         args += ["--vars", json.dumps(variables)]
     log.info("running %s", " ".join(args))
-    completed = subprocess.run(args, cwd=settings.dbt_project_dir, env=dbt_env(settings),
+    completed = subprocess.run(args, cwd=settings.dbt_project_dir, env={**dbt_env(settings), **(environment or {})},
                                capture_output=True, text=True, check=False)
     for line in completed.stdout.splitlines():
         log.info("dbt | %s", line)

@@ -1,5 +1,5 @@
-"""The suite files: their contract with the lake schema, their format, and marts validated
-straight from DuckDB record batches."""
+"""The suite files: their contract with the lake schema, their format, and staging and mart
+suites run by GX's SQL engine on DuckDB files shaped like the build file."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from pathlib import Path
 
 import duckdb
 import great_expectations as gx
+import pyarrow as pa
 import pytest
 from quality_factories import GOOD_RAW, NOW, observations
+from raw_views import outcome, paths, validate_raw_tables, views_of
 
-from drugtrade.quality import SuiteFileError, load_suite, validate_batches
-from drugtrade.quality.frames import gx_type_name
+from drugtrade.quality import QualityPaths, Relation, SuiteFileError, load_suite, validate_relations
 from drugtrade.quality.parameters import ParameterInputs, resolve_parameters
 from drugtrade.schemas import DATASETS
 
@@ -33,10 +34,20 @@ def test_raw_suite_matches_the_lake_schema(suites_dir: Path, dataset: str) -> No
     column_sets = by_type["expect_table_columns_to_match_set"]
     assert column_sets == [{"column_set": schema.names, "exact_match": True}]
     types = {kw["column"]: kw["type_"] for kw in by_type["expect_column_values_to_be_of_type"]}
-    assert types == {field.name: gx_type_name(field.type) for field in schema}
+    assert types == {field.name: _duckdb_type_name(field.type) for field in schema}
     not_null = {kw["column"] for kw in by_type["expect_column_values_to_not_be_null"]}
     assert not_null == {field.name for field in schema if not field.nullable}
-    assert suite.of_kind(*{e.kind for e in suite.expectations})  # every expectation was classified
+
+
+def _duckdb_type_name(arrow_type: pa.DataType) -> str:
+    """The type name GX sees for a Parquet column of this Arrow type, read by DuckDB."""
+    with duckdb.connect() as connection:
+        connection.register("one", pa.table({"c": pa.array([], arrow_type)}))
+        name = connection.execute("select data_type from information_schema.columns where table_name = 'one'"
+                                  ).fetchone()[0]
+    if name.endswith("[]"):
+        return "ARRAY"
+    return "TIMESTAMP" if name.startswith("TIMESTAMP") else name
 
 
 def test_every_suite_file_is_a_gx_suite_whose_parameters_resolve(suites_dir: Path) -> None:
@@ -52,6 +63,7 @@ def test_every_suite_file_is_a_gx_suite_whose_parameters_resolve(suites_dir: Pat
         assert set(resolved) == set(loaded.parameters), path
 
 
+@pytest.mark.gx
 def test_drug_value_set_is_read_from_the_seed_when_validating(tmp_path: Path, suites_dir: Path) -> None:
     seeds = tmp_path / "seeds"
     seeds.mkdir()
@@ -61,13 +73,14 @@ def test_drug_value_set_is_read_from_the_seed_when_validating(tmp_path: Path, su
         writer = csv.DictWriter(target, fieldnames=reader.fieldnames or [])
         writer.writeheader()
         writer.writerows(row for row in reader if row["drug"] != "fentanyl")
-    report = validate_batches(
-        "raw", "observations", [observations(8)], run_id="seed-run", suites_dir=suites_dir,
-        reference_time=NOW, seeds_dir=seeds,
-    )
-    drug = next(o for o in report.outcomes if o.expectation == "expect_column_values_to_be_in_set(drug)")
+    database = views_of(tmp_path, {"observations": [observations(8)]})
+    quality = QualityPaths(context_root=tmp_path / "gx", docs_dir=tmp_path / "docs", seeds_dir=seeds)
+    (report,) = validate_relations("raw", database, [Relation(load_suite(suites_dir, "raw", "observations"),
+                                                              table="observations")],
+                                   run_id="seed-run", paths=quality, reference_time=NOW)
+    drug = outcome(report, "expect_column_values_to_be_in_set(drug)")
     assert not drug.success and drug.unexpected_count == 6  # rows 1,2,3,5,6,7 are fentanyl
-    assert {s["drug"] for s in drug.unexpected_sample} == {"fentanyl"}
+    assert set(drug.unexpected_sample) == {"fentanyl"}
 
 
 def _write_suite(root: Path, expectations: list[dict], parameters: dict | None = None) -> Path:
@@ -89,7 +102,8 @@ def _entry(type_: str, severity: str | None = "critical", **kwargs) -> dict:
     [
         (_entry("expect_column_values_to_not_be_null", severity=None, column="value"), None, "meta.severity"),
         (_entry("expect_column_values_to_not_be_null", severity="fatal", column="value"), None, "meta.severity"),
-        (_entry("expect_column_mean_to_be_between", column="value", min_value=0), None, "chunk by chunk"),
+        (_entry("expect_column_values_to_be_in_set", column="unit", value_set=["kg"],
+                row_condition='measure == "seized_quantity"', condition_parser="pandas"), None, "great_expectations"),
         (_entry("expect_column_values_to_be_between", column="value", min_value={"$PARAMETER": "floor"}), None,
          "does not declare"),
         (_entry("expect_column_values_to_be_in_set", column="drug"), None, "GX rejects it"),
@@ -104,52 +118,20 @@ def test_malformed_suite_fails_loudly_naming_file_and_entry(tmp_path: Path, entr
 
 def test_missing_suite_is_an_error_naming_the_path(tmp_path: Path) -> None:
     with pytest.raises(SuiteFileError, match="staging/stg_nothing.json"):
-        validate_batches("staging", "stg_nothing", [observations(1)], run_id="r", suites_dir=tmp_path)
+        load_suite(tmp_path, "staging", "stg_nothing")
 
 
+@pytest.mark.gx
 def test_an_expectation_gx_cannot_evaluate_counts_as_a_critical_failure(tmp_path: Path) -> None:
-    _write_suite(tmp_path, [_entry("expect_column_values_to_be_between", severity="warning", column="value",
-                                   min_value="2020-01-01")])
-    report = validate_batches("raw", "observations", [observations(4)], run_id="r", suites_dir=tmp_path)
-    [outcome] = report.outcomes
-    assert (outcome.success, outcome.severity) == (False, "critical")
-    assert outcome.observed_value.startswith("could not be evaluated (declared warning)")
+    """A MetricResolutionError (DuckDB cannot compare a DOUBLE with that text) is a critical
+    failure, never a pass, whatever the declared severity."""
+    _write_suite(tmp_path / "suites", [_entry("expect_column_values_to_be_between", severity="warning",
+                                              column="value", min_value="2020-01-01")])
+    report = validate_raw_tables(tmp_path, tmp_path / "suites", {"observations": [observations(4)]})["observations"]
+    [found] = report.outcomes
+    assert (found.success, found.severity) == (False, "critical")
+    assert found.observed_value.startswith("could not be evaluated (declared warning)")
     assert not report.success
-
-
-DIM_DATE_SQL = """
-    select cast(strftime(d, '%Y%m%d') as integer) as date_key, cast(d as date) as date,
-           year(d) as year, month(d) as month,
-           year(d) + case when month(d) >= 10 then 1 else 0 end as us_fiscal_year
-    from generate_series(date '1970-01-01', date '2035-12-31', interval 1 day) as spine(d)
-"""
-
-
-def test_mart_validated_from_duckdb_record_batches(tmp_path: Path, suites_dir: Path) -> None:
-    with duckdb.connect(str(tmp_path / "build.duckdb")) as connection:
-        connection.execute(f"create table dim_date as {DIM_DATE_SQL}")
-        good = validate_batches(
-            "marts", "dim_date", connection.execute("select * from dim_date").fetch_record_batch(10_000),
-            run_id="marts-run", suites_dir=suites_dir, reference_time=NOW,
-        )
-        assert good.success and not good.failed_warnings(), good.summary_text()
-        assert (good.rows_validated, good.chunks) == (24106, 3)
-        # 2000-01-01 (in the second chunk) repeated as the very last row (in the third chunk).
-        shifted = validate_batches(
-            "marts", "dim_date",
-            connection.execute(
-                "select * exclude (part) from ("
-                "  select *, 0 as part from dim_date where date_key < 20351231 union all "
-                "  select *, 1 as part from dim_date where date_key = 20000101"
-                ") order by part, date_key"
-            ).fetch_record_batch(10_000),
-            run_id="marts-run-2", suites_dir=suites_dir, reference_time=NOW,
-        )
-    failed = {o.expectation: o for o in shifted.failed_critical()}
-    assert set(failed) == {"expect_column_values_to_be_unique(date_key)", "expect_column_values_to_be_unique(date)"}
-    assert failed["expect_column_values_to_be_unique(date_key)"].unexpected_sample == [
-        {"date_key": 20000101, "occurrences": 2}
-    ]
 
 
 MART_SQL = {
@@ -207,12 +189,25 @@ MART_SQL = {
 }
 
 
-@pytest.mark.parametrize("model", sorted(MART_SQL))
-def test_mart_suite_accepts_a_plausible_table(suites_dir: Path, model: str) -> None:
-    with duckdb.connect() as connection:
-        reader = connection.execute(MART_SQL[model].format(seeds=SEEDS)).fetch_record_batch(1000)
-        report = validate_batches("marts", model, reader, run_id="marts", suites_dir=suites_dir, reference_time=NOW)
-    assert report.success and not report.failed_warnings(), report.summary_text()
+def _build_like(tmp_path: Path, schema: str, tables: dict[str, str], views: dict[str, str] | None = None) -> Path:
+    database = tmp_path / "build.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(f"create schema if not exists {schema}")
+        for name, sql in tables.items():
+            connection.execute(f"create table {schema}.{name} as {sql}")
+        for name, sql in (views or {}).items():
+            connection.execute(f"create view {schema}.{name} as {sql}")
+    return database
+
+
+@pytest.mark.gx
+def test_mart_suites_accept_plausible_tables(tmp_path: Path, suites_dir: Path) -> None:
+    tables = {model: sql.format(seeds=SEEDS) for model, sql in MART_SQL.items()}
+    database = _build_like(tmp_path, "marts", tables)
+    relations = [Relation(load_suite(suites_dir, "marts", m), table=m, schema="marts") for m in sorted(MART_SQL)]
+    for report in validate_relations("marts", database, relations, run_id="marts", paths=paths(tmp_path),
+                                     reference_time=NOW):
+        assert report.success and not report.failed_warnings(), report.summary_text()
 
 
 STAGING_MODELS = REPO / "dbt_project" / "models" / "staging"
@@ -221,20 +216,22 @@ _SOURCE = re.compile(r"\{\{\s*source\('lake',\s*'(\w+)'\)\s*\}\}")
 _RELATIVE_PATH = re.compile(r"\{\{\s*relative_path\('(\w+)'\)\s*\}\}")
 
 
-@pytest.mark.parametrize("suite_file", sorted((REPO / "expectations" / "staging").glob("*.json")), ids=lambda p: p.stem)
-def test_staging_suite_accepts_the_staging_model_run_on_good_raw_rows(suites_dir: Path, suite_file: Path) -> None:
-    """Runs the real staging SQL (its only Jinja is source() and relative_path()) over valid raw
-    rows, in DuckDB."""
-    model = STAGING_MODELS / f"{suite_file.stem}.sql"
-    if not model.is_file():
-        pytest.skip(f"{model} does not exist (yet): the suite waits for the model")
-    sql = _RELATIVE_PATH.sub(lambda m: m.group(1), model.read_text())
-    if "{{" in _SOURCE.sub("", sql) or "{%" in sql:
-        pytest.skip(f"{model.name} uses Jinja beyond source(); the pipeline's dbt run validates it")
-    with duckdb.connect() as connection:
-        for dataset in set(_SOURCE.findall(sql)):
-            connection.register(f"lake_{dataset}", GOOD_RAW[dataset]())
-        reader = connection.execute(_SOURCE.sub(lambda m: f"lake_{m.group(1)}", sql)).fetch_record_batch(1000)
-        report = validate_batches("staging", suite_file.stem, reader, run_id="stg", suites_dir=suites_dir,
-                                  reference_time=NOW)
-    assert report.success and not report.failed_warnings(), report.summary_text()
+@pytest.mark.gx
+def test_staging_suites_accept_the_staging_models_run_on_good_raw_rows(tmp_path: Path, suites_dir: Path) -> None:
+    """Runs the real staging SQL (its only Jinja is source() and relative_path()) over valid raw rows, in DuckDB."""
+    views = {}
+    for suite_file in sorted((suites_dir / "staging").glob("*.json")):
+        sql = _RELATIVE_PATH.sub(lambda m: m.group(1), (STAGING_MODELS / f"{suite_file.stem}.sql").read_text())
+        assert "{{" not in _SOURCE.sub("", sql) and "{%" not in sql, f"{suite_file.stem} uses Jinja beyond source()"
+        views[suite_file.stem] = _SOURCE.sub(lambda m: f"main.lake_{m.group(1)}", sql)
+    database = tmp_path / "build.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        for dataset, make in GOOD_RAW.items():
+            connection.register("rows", make())
+            connection.execute(f"create table lake_{dataset} as select * from rows")
+            connection.unregister("rows")
+    database = _build_like(tmp_path, "staging", {}, views)
+    relations = [Relation(load_suite(suites_dir, "staging", m), table=m, schema="staging") for m in sorted(views)]
+    for report in validate_relations("staging", database, relations, run_id="stg", paths=paths(tmp_path),
+                                     reference_time=NOW):
+        assert report.success and not report.failed_warnings(), report.summary_text()

@@ -9,7 +9,8 @@
 }}
 -- depends_on: {{ ref('int_articles_current') }}
 -- Grain: one row per direct quotation in the newest version of an article. Incremental: a
--- run processes the articles ingested on the days it is given (var ingest_dates) or, without
+-- run processes the articles ingested on the days it is given (env DRUGTRADE_INGEST_DATES, comma-
+-- separated: an env var, not a --vars value, so a new day keeps dbt's partial parse) or, without
 -- them, from the newest day already loaded; every statement of those articles is replaced,
 -- so a re-run of a day or a new version of an article never leaves stale rows. A new version
 -- with no quotations at all brings no rows to replace the old ones by, so the post-hook drops
@@ -18,8 +19,9 @@ with statements as (
     select *
     from {{ ref('int_statements_current') }}
     {% if is_incremental() %}
-    {% if var('ingest_dates') %}
-    where ingest_date in ({% for day in var('ingest_dates') %}date '{{ day }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    {% set ingest_dates = env_var('DRUGTRADE_INGEST_DATES', '') | trim %}
+    {% if ingest_dates %}
+    where ingest_date in ({% for day in ingest_dates.split(',') %}date '{{ day | trim }}'{% if not loop.last %}, {% endif %}{% endfor %})
     {% else %}
     where ingest_date >= (select coalesce(max(ingest_date), date '1900-01-01') from {{ this }})
     {% endif %}

@@ -1,0 +1,125 @@
+"""Which rules dbt states and which GX states, as comparable (relation, column, kind) triples,
+so that a test can prove no rule is stated twice (expectations/README.md says who owns what).
+
+Kinds: ``not_null``, ``unique`` (column: the key's columns, sorted, comma-joined),
+``accepted_values``, ``relationships``, ``type``, ``columns`` (the column list of a relation),
+``range`` (a lower or upper bound on one column) and ``comparison`` (``a >= b`` between two
+columns, spaces removed).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+_BOUND = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(>=|>|<=|<)\s*-?\d+(\.\d+)?\s*$")
+_COMPARISON = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(>=|>|<=|<)\s*([a-z_][a-z0-9_]*)\s*$")
+
+
+@dataclass(frozen=True, order=True)
+class Rule:
+    relation: str
+    column: str | None
+    kind: str
+    where: str  # the file that states it
+
+
+def _expression_rules(relation: str, expression: str, where: str) -> list[Rule]:
+    rules = []
+    for part in re.split(r"\s+and\s+", expression.strip(), flags=re.IGNORECASE):
+        if bound := _BOUND.match(part):
+            rules.append(Rule(relation, bound.group(1), "range", where))
+        elif comparison := _COMPARISON.match(part):
+            rules.append(Rule(relation, f"{comparison.group(1)}{comparison.group(2)}{comparison.group(3)}",
+                              "comparison", where))
+    return rules
+
+
+def _test_name(test: object) -> tuple[str, dict]:
+    if isinstance(test, str):
+        return test, {}
+    (name, body), = test.items()
+    body = body or {}
+    return name, body.get("arguments", body)
+
+
+def dbt_rules(models_dir: Path) -> list[Rule]:
+    """Rules of every model YAML under ``models_dir``: data tests, column constraints, enforced
+    contracts (column types and the column list)."""
+    rules: list[Rule] = []
+    for path in sorted(models_dir.rglob("*.yml")):
+        where = str(path)
+        for model in (yaml.safe_load(path.read_text()) or {}).get("models", []):
+            relation = model["name"]
+            enforced = bool(((model.get("config") or {}).get("contract") or {}).get("enforced"))
+            if enforced:
+                rules.append(Rule(relation, None, "columns", where))
+            for test in model.get("data_tests") or []:
+                name, arguments = _test_name(test)
+                if name == "unique_combination":
+                    rules.append(Rule(relation, ",".join(sorted(arguments["combination"])), "unique", where))
+                elif name == "expression_is_true":
+                    rules += _expression_rules(relation, str(arguments.get("expression", "")), where)
+            for column in model.get("columns") or []:
+                name_ = column["name"]
+                if enforced and column.get("data_type"):
+                    rules.append(Rule(relation, name_, "type", where))
+                for constraint in column.get("constraints") or []:
+                    if constraint.get("type") in ("not_null", "unique"):
+                        rules.append(Rule(relation, name_, constraint["type"], where))
+                for test in column.get("data_tests") or []:
+                    name, arguments = _test_name(test)
+                    if name in ("not_null", "unique", "accepted_values", "relationships"):
+                        rules.append(Rule(relation, name_, name, where))
+                    elif name == "non_negative":
+                        rules.append(Rule(relation, name_, "range", where))
+                    elif name == "expression_is_true":
+                        rules += _expression_rules(relation, str(arguments.get("expression", "")), where)
+    return rules
+
+
+_GX_KINDS = {
+    "expect_column_values_to_not_be_null": "not_null",
+    "expect_column_values_to_be_unique": "unique",
+    "expect_compound_columns_to_be_unique": "unique",
+    "expect_column_values_to_be_in_set": "accepted_values",
+    "expect_column_values_to_be_of_type": "type",
+    "expect_column_values_to_be_in_type_list": "type",
+    "expect_table_columns_to_match_set": "columns",
+    "expect_table_columns_to_match_ordered_list": "columns",
+    "expect_column_values_to_be_between": "range",
+    "expect_column_pair_values_a_to_be_greater_than_b": "comparison",
+}
+
+
+def gx_rules(suites_dir: Path, stages: tuple[str, ...] = ("staging", "marts")) -> list[Rule]:
+    """Rules of the GX suites of ``stages`` (relation = the dbt model the suite validates)."""
+    rules: list[Rule] = []
+    for stage in stages:
+        for path in sorted((suites_dir / stage).glob("*.json")):
+            for entry in json.loads(path.read_text())["expectations"]:
+                kind = _GX_KINDS.get(entry["type"])
+                kwargs = entry["kwargs"]
+                if kind is None or kwargs.get("row_condition"):
+                    continue  # a conditional rule is a different rule from the unconditional one
+                if kind == "comparison":
+                    operator = ">=" if kwargs.get("or_equal") else ">"
+                    column = f"{kwargs['column_A']}{operator}{kwargs['column_B']}"
+                elif kind == "unique" and "column_list" in kwargs:
+                    column = ",".join(sorted(kwargs["column_list"]))
+                elif kind == "columns":
+                    column = None
+                else:
+                    column = kwargs["column"]
+                rules.append(Rule(path.stem, column, kind, str(path)))
+    return rules
+
+
+def stated_twice(dbt: list[Rule], gx: list[Rule]) -> list[tuple[Rule, Rule]]:
+    """Pairs (dbt rule, GX rule) that state the same (relation, column, kind)."""
+    by_key = {(r.relation, r.column, r.kind): r for r in dbt}
+    return [(by_key[(r.relation, r.column, r.kind)], r) for r in gx if (r.relation, r.column, r.kind) in by_key]

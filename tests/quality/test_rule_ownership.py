@@ -1,0 +1,49 @@
+"""One owner per rule (expectations/README.md): no rule of a dbt model's YAML is stated again in
+a GX suite, and GX's staging and mart suites hold only what GX owns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from drugtrade.quality.ownership import Rule, dbt_rules, gx_rules, stated_twice
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_no_rule_is_stated_in_both_dbt_and_gx() -> None:
+    dbt = dbt_rules(REPO / "dbt_project" / "models")
+    gx = gx_rules(REPO / "expectations")
+    assert len(dbt) > 300 and len(gx) > 20  # both sides were read
+    twice = stated_twice(dbt, gx)
+    assert twice == [], "\n".join(f"{g.relation}.{g.column} {g.kind}: {d.where} and {g.where}" for d, g in twice)
+
+
+def test_gx_states_no_key_type_or_column_list_of_a_model() -> None:
+    """Keys, not-null, types and the column list of staging and marts are dbt's (tests and
+    contracts); GX keeps distribution, volume, freshness and vocabulary checks there."""
+    owned_by_dbt = {"not_null", "unique", "type", "relationships"}
+    misplaced = [r for r in gx_rules(REPO / "expectations") if r.kind in owned_by_dbt
+                 and not (r.relation == "dim_date" and r.kind == "not_null")]
+    assert misplaced == []
+
+
+def test_the_comparison_finds_a_rule_stated_twice(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "fct_x.yml").write_text(
+        "models:\n  - name: fct_x\n    config: {contract: {enforced: true}}\n"
+        "    data_tests:\n      - expression_is_true: {arguments: {expression: 'period_end >= period_start'}}\n"
+        "    columns:\n      - name: x_key\n        data_type: varchar\n"
+        "        data_tests: [unique, not_null]\n      - name: quantity_kg\n        data_tests: [non_negative]\n")
+    suites = tmp_path / "expectations" / "marts"
+    suites.mkdir(parents=True)
+    (suites / "fct_x.json").write_text("""{"expectations": [
+        {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "x_key"}},
+        {"type": "expect_column_values_to_be_between", "kwargs": {"column": "quantity_kg", "min_value": 0}},
+        {"type": "expect_column_pair_values_a_to_be_greater_than_b",
+         "kwargs": {"column_A": "period_end", "column_B": "period_start", "or_equal": true}},
+        {"type": "expect_table_row_count_to_be_between", "kwargs": {"min_value": 1}}]}""")
+    twice = stated_twice(dbt_rules(models), gx_rules(tmp_path / "expectations", ("marts",)))
+    assert sorted((g.column, g.kind) for _, g in twice) == [
+        ("period_end>=period_start", "comparison"), ("quantity_kg", "range"), ("x_key", "unique")]
+    assert all(isinstance(d, Rule) and d.where.endswith("fct_x.yml") for d, _ in twice)
