@@ -201,6 +201,8 @@ EXTERNAL_COMMANDS: dict[str, tuple[str, str]] = {
               "parse one statistical file; observations to stdout, quarantine to stderr (JSON Lines)"),
     "statements": ("drugtrade.extract.cli", "quotations and their speakers, one JSON object per line"),
     "facts": ("drugtrade.extract.cli", "seizure, cultivation and production figures, one JSON object per line"),
+    "content": ("drugtrade.extract.cli", "main content and metadata of saved pages, one JSON object per page"),
+    "eval": ("drugtrade.extract.cli", "score statements and facts against a gold folder (NN.txt + gold.json)"),
 }
 
 

@@ -3,6 +3,8 @@ script in a child process, on a DuckDB file made from CBP's published CSV (../sh
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import json
 import subprocess
 import sys
@@ -54,6 +56,17 @@ def test_lazy_commands_are_listed_with_their_own_help_lines():
         subparsers = next(a for a in parser._actions if a.dest == "command")
         own = {action.dest: action.help for action in subparsers._choices_actions}
         assert own[name] == help_line, f"{name}: --help says {help_line!r}, the command says {own[name]!r}"
+
+
+def test_every_command_a_lazy_module_registers_is_reachable():
+    # A command added to a lazily imported module but not to EXTERNAL_COMMANDS would be missing
+    # from the command line (eval and content once were).
+    for module in {module for module, _help in EXTERNAL_COMMANDS.values()}:
+        parser = argparse.ArgumentParser()
+        subparsers = parser.add_subparsers(dest="command")
+        importlib.import_module(module).register(subparsers)
+        missing = set(subparsers.choices) - set(EXTERNAL_COMMANDS)
+        assert not missing, f"{module} registers {sorted(missing)}, which EXTERNAL_COMMANDS does not list"
 
 
 def test_version():
