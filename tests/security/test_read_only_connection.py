@@ -134,6 +134,6 @@ def test_cli_query_refuses_copy_out(serving):
         [sys.executable, "-m", "drugtrade.cli", "query", f"copy facts to '{target}'", "--db", str(serving["db"])],
         capture_output=True, text=True, timeout=120, check=False,
     )
-    assert finished.returncode == 2, finished.stderr
+    assert finished.returncode == 1, finished.stderr
     assert "disabled by configuration" in finished.stderr
     assert not target.exists()
