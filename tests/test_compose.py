@@ -484,10 +484,11 @@ def test_init_service_runs_the_script_the_image_carries(compose):
 
 def test_init_creates_the_one_slot_pool_the_dags_use():
     script = (REPO / "docker" / "airflow-init.sh").read_text()
-    pool = re.search(r'^pool="([^"]+)"', script, re.MULTILINE)
-    assert pool, "airflow-init.sh does not name its pool"
-    assert pool.group(1) == _pool_name_used_by_dags()
-    assert re.search(r'^airflow pools set "\$\{pool\}" 1 ', script, re.MULTILINE), "the pool must have one slot"
+    pools = re.search(r"^pools=\(([^)]*)\)", script, re.MULTILINE)
+    assert pools, "airflow-init.sh does not name its pools"
+    slots = dict(entry.strip('"').split("=") for entry in pools.group(1).split())
+    assert slots.get(_pool_name_used_by_dags()) == "1", "the DuckDB writer pool must have one slot"
+    assert re.search(r'^\s*airflow pools set "\$\{pool\}" "\$\{slots\}" ', script, re.MULTILINE)
 
 
 @pytest.mark.parametrize("script", sorted(p.relative_to(REPO).as_posix() for p in (REPO / "docker").rglob("*.sh")))
