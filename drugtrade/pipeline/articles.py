@@ -9,6 +9,7 @@ adds nothing; a changed article becomes a new version.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -356,6 +357,8 @@ def land_source(source: ArticleSource, settings: Settings, ingest_date: date) ->
             if etag or last_modified:
                 remembering.remember(url, etag, last_modified)
     shutil.rmtree(folder, ignore_errors=True)
+    with contextlib.suppress(OSError):  # the day's folder, once its last source has landed
+        folder.parent.rmdir()
     return summary
 
 
