@@ -630,3 +630,23 @@ def test_interpolation_follows_compose_rules():
     assert interpolate("${SET:-d} ${EMPTY:-d} ${EMPTY-d} ${UNSET-d} $$HOME ${SET}", env) == "x d  d $HOME x"
     with pytest.raises(InterpolationError, match="EMPTY: needed"):
         interpolate("${EMPTY:?needed}", env)
+
+
+# ---- One source of truth for the settings both topologies share ------------------------------
+
+def test_compose_and_make_stack_read_the_same_shared_settings(compose):
+    """docker/airflow.env is the env_file of every Airflow service and the environment of every
+    `make stack` process; neither topology overrides one of its values."""
+    from drugtrade import stack
+
+    shared_file = REPO / "docker" / "airflow.env"
+    shared = read_env_file(shared_file)
+    assert {"AIRFLOW__CORE__AUTH_MANAGER", "AIRFLOW__CORE__PARALLELISM", "DRUGTRADE_TASK_RETRIES"} <= set(shared)
+    for name, service in airflow_services(compose).items():
+        assert service.get("env_file") == ["docker/airflow.env"], name
+        overridden = set(shared) & set(environment(service))
+        assert not overridden, f"{name} overrides shared settings: {sorted(overridden)}"
+    env = stack.stack_env("celery")
+    assert {key: env[key] for key in shared} == shared
+    assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
+    assert stack.stack_env("local")["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"

@@ -228,8 +228,10 @@ def test_a_worker_killed_mid_transform_is_recovered_by_retry_with_identical_fact
     assert [run["state"] for run in transforms] == ["success"] * len(transforms)
     tries = [attempt for run in transforms
              for attempt in api.task_tries("transform", run["dag_run_id"], "dbt_marts")]
-    assert any(attempt["state"] == "failed" for attempt in tries), f"no failed try of dbt_marts: {tries}"
-    assert tries[-1]["state"] == "success"
+    states = [(attempt["try_number"], attempt["state"]) for attempt in tries]
+    print(f"dbt_marts tries: {states}")
+    assert len(tries) >= 2 and tries[-1]["state"] == "success", states
+    assert tries[0]["state"] in ("failed", "up_for_retry"), states
     summary = json.loads((_run_folder(stack_warehouse, "transform", transforms[-1]["dag_run_id"])
                           / "summary.json").read_text())
     assert summary["status"] == "success" and summary["failures"] == [], summary["failures"]

@@ -1,0 +1,121 @@
+"""Time a backfill of `ingest_articles` on the production topology under CeleryExecutor with N
+workers, from `airflow backfill create` to the last publish of the transform runs it triggers.
+
+    .venv/bin/python scripts/stack_backfill.py --workers 1 --days 3
+    .venv/bin/python scripts/stack_backfill.py --workers 2 --days 3
+
+Each run starts its own stack (`drugtrade.stack`, state in .stack/backfill-<N>, a fresh
+warehouse under it), primes the statistics for the month, backfills the days ending yesterday
+with every day active at once (their extraction batches are what the workers share; landing and
+the warehouse writers stay serialised by their pools), prints wall and CPU time of the stack's
+process tree, and stops the stack. The ports are the stack's (8080, 5432, 6379): nothing else
+may run a stack meanwhile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psutil
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from drugtrade import stack  # noqa: E402
+from drugtrade.airflow_api import AirflowApi  # noqa: E402
+
+
+def _tree_cpu_seconds(paths: stack.Paths) -> float:
+    total = 0.0
+    for name, pid in stack.status(paths).items():
+        if pid is None or name in ("postgres", "redis"):
+            continue
+        try:
+            process = psutil.Process(pid)
+            for member in [process, *process.children(recursive=True)]:
+                times = member.cpu_times()
+                total += times.user + times.system + times.children_user + times.children_system
+        except psutil.Error:
+            continue
+    return total
+
+
+def _wait(api: AirflowApi, dag_id: str, count: int, run_type: str | None, timeout: float) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        runs = [r for r in api.runs(dag_id) if run_type is None or r["run_type"] == run_type]
+        if len(runs) >= count and all(r["state"] in ("success", "failed") for r in runs):
+            return runs
+        time.sleep(3)
+    raise SystemExit(f"{dag_id}: runs not finished after {timeout:.0f} s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--days", type=int, default=3)
+    args = parser.parse_args()
+
+    import os
+
+    paths = stack.Paths(PROJECT_ROOT / ".stack" / f"backfill-{args.workers}")
+    if paths.root.exists():
+        shutil.rmtree(paths.root)
+    paths.root.mkdir(parents=True)
+    paths.root.chmod(0o755)
+    os.environ["DRUGTRADE_WAREHOUSE"] = str(paths.root / "warehouse")
+    os.environ.pop("DRUGTRADE_LAKE", None)
+    today = datetime.now(UTC).date()
+    days = [(today - timedelta(days=offset)).isoformat() for offset in range(args.days, 0, -1)]
+    api = AirflowApi(stack.API_URL, stack.ADMIN_USER, stack.ADMIN_PASSWORD)
+    try:
+        stack.up("celery", workers=args.workers, paths=paths)
+        deadline = time.monotonic() + 180
+        while api.dag_ids() < {"ingest_articles", "ingest_statistics", "transform"}:
+            if time.monotonic() > deadline:
+                raise SystemExit("DAGs not registered after 180 s")
+            time.sleep(3)
+        # The runs the scheduler would add on unpausing, triggered first so it adds none.
+        api.trigger("ingest_statistics", f"{today.replace(day=1).isoformat()}T00:00:00Z")
+        api.trigger("ingest_articles", f"{today.isoformat()}T00:00:00Z")
+        for dag_id in ("ingest_statistics", "ingest_articles", "transform"):
+            api.unpause(dag_id)
+        _wait(api, "ingest_statistics", 1, None, 1800)
+        _wait(api, "ingest_articles", 1, None, 1800)
+        time.sleep(20)
+        _wait(api, "transform", 1, None, 1800)
+        transforms_before = {r["dag_run_id"] for r in api.runs("transform")}
+
+        env = stack.stack_env("celery", paths)
+        cpu_before, started = _tree_cpu_seconds(paths), time.monotonic()
+        subprocess.run([stack._airflow(), "backfill", "create", "--dag-id", "ingest_articles", "--from-date",
+                        days[0], "--to-date", days[-1], "--max-active-runs", str(args.days),
+                        "--reprocess-behavior", "completed"], env=env, check=True, capture_output=True)
+        backfilled = _wait(api, "ingest_articles", args.days, "backfill", 3600)
+        ingest_done = time.monotonic() - started
+        time.sleep(20)
+        while True:
+            new = [r for r in api.runs("transform") if r["dag_run_id"] not in transforms_before]
+            if new and all(r["state"] in ("success", "failed") for r in new):
+                break
+            time.sleep(3)
+        wall = time.monotonic() - started
+        cpu = _tree_cpu_seconds(paths) - cpu_before
+        states = sorted({r["state"] for r in backfilled} | {r["state"] for r in new})
+        print(f"backfill of {args.days} days, CeleryExecutor, {args.workers} worker(s): ingest runs done in "
+              f"{ingest_done:.0f}s, last publish after {wall:.0f}s wall; {len(new)} transform run(s); "
+              f"states {states}; CPU of the Airflow process trees {cpu:.0f}s (exited task processes "
+              f"counted only when their parent reaped them)")
+        return 0 if states == ["success"] else 1
+    finally:
+        stack.down(paths)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
