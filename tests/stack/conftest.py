@@ -15,9 +15,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from airflow_api import AirflowApi
 
 from drugtrade import stack
+from drugtrade.airflow_api import AirflowApi
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 FACT_TABLES = ("fct_statements", "fct_seizures", "fct_production", "fct_article_facts")
