@@ -7,8 +7,7 @@ workers, from unpausing the DAG to the end of the last backfilled run.
 Each run starts its own stack (`drugtrade.stack`, state in .stack/backfill-<N>, a fresh
 warehouse under it), backfills the days ending today with every day active at once (on a fresh
 lake each day extracts its pages: those batches are what the workers share; landing stays
-serialised by its pool), prints wall and CPU time of the stack's process trees, and stops the
-stack. `transform` stays paused: its cost is the same whatever the number of workers, as its
+serialised by its pool), prints the wall time, and stops the stack. `transform` stays paused: its cost is the same whatever the number of workers, as its
 writers run one at a time. The ports are the stack's (8080, 5432, 6379): nothing else
 may run a stack meanwhile.
 """
@@ -23,28 +22,11 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import psutil
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from drugtrade import stack  # noqa: E402
 from drugtrade.airflow_api import AirflowApi  # noqa: E402
-
-
-def _tree_cpu_seconds(paths: stack.Paths) -> float:
-    total = 0.0
-    for name, pid in stack.status(paths).items():
-        if pid is None or name in ("postgres", "redis"):
-            continue
-        try:
-            process = psutil.Process(pid)
-            for member in [process, *process.children(recursive=True)]:
-                times = member.cpu_times()
-                total += times.user + times.system + times.children_user + times.children_system
-        except psutil.Error:
-            continue
-    return total
 
 
 def _wait(api: AirflowApi, dag_id: str, count: int, run_type: str | None, timeout: float) -> list[dict]:
@@ -88,17 +70,16 @@ def main() -> int:
         subprocess.run([stack._airflow(), "backfill", "create", "--dag-id", "ingest_articles", "--from-date",
                         days[0], "--to-date", days[-1], "--max-active-runs", str(args.days)],
                        env=env, check=True, capture_output=True)
-        cpu_before, started = _tree_cpu_seconds(paths), time.monotonic()
+        started = time.monotonic()
         api.unpause("ingest_articles")
         backfilled = _wait(api, "ingest_articles", args.days, "backfill", 3600)
         wall = time.monotonic() - started
-        cpu = _tree_cpu_seconds(paths) - cpu_before
         states = sorted({r["state"] for r in backfilled})
         extracts = sum(1 for r in backfilled for t in api.task_instances("ingest_articles", r["dag_run_id"])
                        if t["task_id"] == "extract" and t["state"] == "success")
         print(f"backfill of {args.days} days of ingest_articles, CeleryExecutor, {args.workers} worker(s): "
               f"{wall:.0f}s wall from unpause to the last run's end, {extracts} extraction batches, states "
-              f"{states}; CPU of the Airflow process trees {cpu:.0f}s (task processes counted once reaped)")
+              f"{states}")
         return 0 if states == ["success"] else 1
     finally:
         stack.down(paths)
