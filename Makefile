@@ -7,18 +7,29 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint bench docs bi bi-down clean venv fuzz
+.PHONY: run test check lint bench docs bi bi-down clean venv fuzz stack stack-down
+
+# `make stack EXECUTOR=celery` for Redis and two Celery workers.
+EXECUTOR ?= local
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt docker/constraints-image.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -c docker/constraints-image.txt -e '.[dev,stack]'
 	touch $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/drugtrade run $(ARGS)
+
+# The production topology as plain processes (PostgreSQL, scheduler, DAG processor, API server,
+# triggerer; with EXECUTOR=celery Redis and two workers): docs/operations.md. State under .stack/.
+stack: $(STAMP)
+	$(BIN)/python -m drugtrade.stack up --executor $(EXECUTOR)
+
+stack-down:
+	$(BIN)/python -m drugtrade.stack down
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -53,4 +64,4 @@ bi-down: $(STAMP)
 
 clean:
 	rm -rf .airflow warehouse/lake warehouse/raw warehouse/build warehouse/serving warehouse/exports \
-	       warehouse/quality warehouse/runs warehouse/state dbt_project/target dbt_project/logs .superset
+	       warehouse/quality warehouse/runs warehouse/state dbt_project/target dbt_project/logs .superset .stack

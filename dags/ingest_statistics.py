@@ -1,6 +1,7 @@
 """Monthly, the rhythm at which agencies publish: acquire every statistical source in the
 registry, keep the raw file, parse it into observations and quarantine, and land both in the
-lake keyed on the file's release (its SHA-256). Produces the statistics Asset."""
+lake keyed on the file's release (its SHA-256). Produces the statistics Asset once per run,
+after every source has landed."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def ingest_statistics():
 
         return [source.id for source in load_registry(load_settings().registry_path).statistics]
 
-    @task(outlets=[LAKE_STATISTICS], **NETWORK_RETRIES)
+    @task(**NETWORK_RETRIES)
     def ingest(source_id: str) -> dict:
         from drugtrade.config import load_settings
         from drugtrade.pipeline.statistics import ingest_statistics as ingest_files
@@ -40,6 +41,14 @@ def ingest_statistics():
         record_step(settings, get_current_context(), f"ingest_statistics.{source_id}", load.as_dict())
         return load.as_dict()
 
+    @task(outlets=[LAKE_STATISTICS])
+    def announce(loads: list[dict]) -> dict:
+        """One asset event per run (not one per source), so one transform run follows."""
+        context = get_current_context()
+        sources = sorted(str(load.get("source_id")) for load in loads)
+        context["outlet_events"][LAKE_STATISTICS].extra = {"source_ids": sources}
+        return {"source_ids": sources}
+
     @task(trigger_rule=TriggerRule.ALL_DONE)
     def report() -> dict:
         """Always runs: the run summary (rows read, loaded and quarantined per source; failures)."""
@@ -48,7 +57,7 @@ def ingest_statistics():
 
         return finish_run(load_settings(), get_current_context(), data_docs=False)
 
-    ingest.expand(source_id=statistics_sources()) >> report()
+    announce(ingest.expand(source_id=statistics_sources())) >> report()
 
 
 ingest_statistics()

@@ -1,4 +1,6 @@
-"""Runs when new article or statistics data lands (Assets): raw quality gates, dbt staging,
+"""Runs when new article or statistics data lands (Assets: one event per ingest run, so one
+transform run per ingest run at most; max_active_runs=1, so events that arrive meanwhile are
+consumed together by the next run): raw quality gates, dbt staging,
 staging gates, dbt intermediate and marts, mart gates, then publish the serving warehouse.
 A failed critical expectation stops the run before publication: readers keep the last good
 warehouse."""
@@ -16,6 +18,7 @@ from drugtrade.orchestration import (
     LAKE_STATISTICS,
     SERVING_WAREHOUSE,
     run_day,
+    triggering_days,
 )
 
 # Kept in step with drugtrade.pipeline.transform (a DAG-integrity test checks it) so that
@@ -25,18 +28,6 @@ STAGING_MODELS = ("stg_articles", "stg_statements", "stg_mentions", "stg_text_fa
 MART_MODELS = ("dim_date", "dim_country", "dim_drug", "dim_source", "dim_person", "dim_article",
                "fct_statements", "fct_seizures", "fct_production", "dim_topic", "bridge_statement_topics",
                "fct_article_facts")
-
-
-def _ingest_dates(context) -> list[str]:
-    """The article days this run must (re)build: from the asset events that triggered it, or,
-    for a manual or `dags test` run, the run's own day."""
-    days = set()
-    for events in (context.get("triggering_asset_events") or {}).values():
-        for event in events:
-            day = (event.extra or {}).get("ingest_date")
-            if day:
-                days.add(day)
-    return sorted(days) or [run_day(context)]
 
 
 def _settings_and_run():
@@ -57,11 +48,25 @@ def _settings_and_run():
     doc_md=__doc__,
 )
 def transform():
+    @task
+    def ingest_days() -> list[str]:
+        """The article days this run (re)builds: those named by every asset event it consumed,
+        plus every landed day no run has published yet (a backfill's days, whatever the
+        scheduler made of their events); for a manual or `dags test` run, its own day."""
+        from drugtrade.pipeline.ingest_days import unbuilt_days
+
+        settings, context, _ = _settings_and_run()
+        return sorted(set(triggering_days(context)) | set(unbuilt_days(settings))) or [run_day(context)]
+
     @task(pool=DUCKDB_WRITER_POOL)
     def snapshot_registry() -> int:
+        from drugtrade import lake
         from drugtrade.pipeline.registry_snapshot import snapshot_registry as snapshot
 
         settings, _, _ = _settings_and_run()
+        # A dataset nothing has landed in yet (no article before the first statistics run) is
+        # read by dbt as an empty relation with the dataset's columns, not a missing file.
+        lake.ensure_schema_files(settings.lake_dir)
         return snapshot(settings)
 
     @task
@@ -76,12 +81,12 @@ def transform():
         return result
 
     @task(pool=DUCKDB_WRITER_POOL)
-    def dbt_staging() -> dict:
+    def dbt_staging(days: list[str]) -> dict:
         from drugtrade.pipeline.transform import build_staging, relation_rows
         from drugtrade.runs import record_dbt_step
 
         settings, context, _ = _settings_and_run()
-        nodes = build_staging(settings, _ingest_dates(context))
+        nodes = build_staging(settings, days)
         rows = relation_rows(settings, "staging", STAGING_MODELS)
         return record_dbt_step(settings, context, "dbt_staging", nodes, rows=rows)
 
@@ -97,12 +102,12 @@ def transform():
         return result
 
     @task(pool=DUCKDB_WRITER_POOL)
-    def dbt_marts() -> dict:
+    def dbt_marts(days: list[str]) -> dict:
         from drugtrade.pipeline.transform import build_marts, relation_rows
         from drugtrade.runs import record_dbt_step
 
         settings, context, _ = _settings_and_run()
-        nodes = build_marts(settings, _ingest_dates(context))
+        nodes = build_marts(settings, days)
         rows = relation_rows(settings, "marts", MART_MODELS)
         return record_dbt_step(settings, context, "dbt_marts", nodes, rows=rows)
 
@@ -118,14 +123,16 @@ def transform():
         return result
 
     @task(pool=DUCKDB_WRITER_POOL, outlets=[SERVING_WAREHOUSE])
-    def publish() -> dict:
+    def publish(days: list[str]) -> dict:
+        from drugtrade.pipeline.ingest_days import mark_built
         from drugtrade.runs import record_step
         from drugtrade.warehouse.analyst_docs import publish_analyst_docs
         from drugtrade.warehouse.publish import publish as publish_warehouse
 
         settings, context, _ = _settings_and_run()
         result = publish_warehouse(settings, str(settings.quality_dir / "results" / "**" / "*.parquet"))
-        summary = {"serving_db": str(result.serving_db), "tables": result.tables,
+        mark_built(settings, days)
+        summary = {"serving_db": str(result.serving_db), "tables": result.tables, "ingest_days": days,
                    "docs": publish_analyst_docs(settings)}
         record_step(settings, context, "publish", summary)
         return summary
@@ -140,8 +147,9 @@ def transform():
 
     # One task per quality stage: each is one GX checkpoint, so Airflow's per-task start-up is
     # paid three times, not once per dataset.
-    chain(snapshot_registry(), validate_raw(), dbt_staging(), validate_staging(), dbt_marts(), validate_marts(),
-          publish(), report())
+    days = ingest_days()
+    chain(days, snapshot_registry(), validate_raw(), dbt_staging(days), validate_staging(), dbt_marts(days),
+          validate_marts(), publish(days), report())
 
 
 transform()

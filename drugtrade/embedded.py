@@ -43,6 +43,7 @@ def airflow_env(settings: Settings, airflow_home: Path) -> dict[str, str]:
             "PYTHONPATH": os.pathsep.join(filter(None, [str(settings.project_root), env.get("PYTHONPATH")])),
             "NO_PROXY": "*",
             "DRUGTRADE_NETWORK_RETRIES": env.get("DRUGTRADE_NETWORK_RETRIES", "0"),
+            "DRUGTRADE_TASK_RETRIES": env.get("DRUGTRADE_TASK_RETRIES", "0"),
         }
     )
     return env
@@ -67,8 +68,11 @@ def prepare_airflow(settings: Settings, airflow_home: Path, log_file: Path) -> d
     env = airflow_env(settings, airflow_home)
     if _airflow(["db", "migrate"], env, log_file) != 0:
         raise PipelineFailed(f"airflow db migrate failed; see {log_file}")
-    if _airflow(["pools", "set", "duckdb_writer", "1", "one writer per DuckDB file"], env, log_file) != 0:
-        raise PipelineFailed(f"could not create the duckdb_writer pool; see {log_file}")
+    from drugtrade.orchestration import POOLS
+
+    for pool, slots in POOLS.items():
+        if _airflow(["pools", "set", pool, str(slots), "one writer at a time"], env, log_file) != 0:
+            raise PipelineFailed(f"could not create the {pool} pool; see {log_file}")
     # Without a dag-processor, only this puts the DAGs in the metadata (`airflow dags list`).
     if _airflow(["dags", "reserialize"], env, log_file) != 0:
         raise PipelineFailed(f"the DAG files could not be parsed; see {log_file}")

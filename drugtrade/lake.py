@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from drugtrade.schemas import DATASETS
 
 PARTITION_FILE = "data.parquet"
+SCHEMA_FOLDER = "_schema"
 
 
 def partition_dir(lake_dir: Path, dataset: str, partition: dict[str, str]) -> Path:
@@ -79,10 +80,29 @@ def partition_exists(lake_dir: Path, dataset: str, partition: dict[str, str]) ->
 
 
 def dataset_files(lake_dir: Path, dataset: str) -> list[Path]:
+    """The dataset's partition files (its empty schema file, if any, is not a partition)."""
     root = lake_dir / dataset
     if not root.exists():
         return []
-    return sorted(p for p in root.rglob(PARTITION_FILE) if p.is_file())
+    return sorted(p for p in root.rglob(PARTITION_FILE) if p.is_file() and SCHEMA_FOLDER not in p.parts)
+
+
+def ensure_schema_files(lake_dir: Path) -> list[str]:
+    """Give every dataset an empty file with its schema, ``<dataset>/_schema/data.parquet``, so a
+    reader's ``<dataset>/**/data.parquet`` glob finds the dataset's columns before anything has
+    landed there (a first transform run triggered by the statistics before any article arrived).
+    It holds no rows and sits outside the partitions, so no writer ever replaces or races it.
+    Returns the datasets it created the file for."""
+    created = []
+    for dataset, schema in DATASETS.items():
+        path = lake_dir / dataset / SCHEMA_FOLDER / PARTITION_FILE
+        if path.exists():
+            continue
+        sink = pa.BufferOutputStream()
+        pq.write_table(schema.empty_table(), sink)
+        atomic_write_bytes(path, sink.getvalue().to_pybytes())
+        created.append(dataset)
+    return created
 
 
 def iter_batches(files: Iterable[Path], batch_rows: int = 100_000, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:

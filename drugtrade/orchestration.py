@@ -1,5 +1,6 @@
-"""What the drugtrade DAGs share: the Assets they produce and consume, default task arguments
-and the failure callback. Kept free of heavy imports: the DAG processor parses this often."""
+"""What the drugtrade DAGs share: the Assets they produce and consume, the pools, default task
+arguments and the failure callbacks. Kept free of heavy imports: the DAG processor parses this
+often."""
 
 from __future__ import annotations
 
@@ -14,8 +15,14 @@ SERVING_WAREHOUSE = Asset(name="drugtrade_serving_warehouse", uri="file:///drugt
                           group="drugtrade")
 
 # Every task that writes the DuckDB build file runs in this one-slot pool: DuckDB allows one
-# writer per file.
+# writer per file, and the scheduler enforces a pool whichever worker runs the task.
 DUCKDB_WRITER_POOL = "duckdb_writer"
+# Landing articles numbers versions against what the lake already holds: two days of one source
+# landing at once (a backfill) would both call a changed article "version 2". One slot.
+ARTICLES_LAKE_POOL = "articles_lake_writer"
+# Every pool the DAGs name, with its size: created by docker/airflow-init.sh and by the embedded
+# set-up (a test checks the three agree).
+POOLS = {DUCKDB_WRITER_POOL: 1, ARTICLES_LAKE_POOL: 1}
 
 
 def record_failure(context) -> None:
@@ -25,18 +32,34 @@ def record_failure(context) -> None:
     record_task_failure(context)
 
 
+def clear_failure(context) -> None:
+    """A task that succeeds on a retry or after a clear no longer fails its run's report."""
+    from drugtrade.runs import clear_task_failure
+
+    clear_task_failure(context)
+
+
+def _seconds(name: str, default: str) -> timedelta:
+    return timedelta(seconds=float(os.environ.get(name, default)))
+
+
+# Every task gets one retry after a short delay: a worker killed mid-task (OOM, a node going
+# away) fails the try by heartbeat timeout and the retry runs it again on a live worker. Every
+# step is idempotent (partitions replaced whole, dbt rebuilds, publish swaps a file), so a retry
+# repeats the work without doubling it. The embedded run (`make run`, `airflow dags test`) sets
+# DRUGTRADE_TASK_RETRIES=0: a failure there should stop at once with its reason.
 DEFAULT_ARGS = {
     "owner": "drugtrade",
-    "retries": 0,
+    "retries": int(os.environ.get("DRUGTRADE_TASK_RETRIES", "1")),
+    "retry_delay": _seconds("DRUGTRADE_RETRY_DELAY_SECONDS", "20"),
     "on_failure_callback": record_failure,
+    "on_success_callback": clear_failure,
 }
 
-# Network tasks only: fetching may meet a flaky server; parsing and transforming do not
-# become right by being tried again.
-# The embedded run (`make run`) sets DRUGTRADE_NETWORK_RETRIES=0: its sources are local files,
-# and `airflow dags test` would otherwise sit out the retry delays of a real failure.
-NETWORK_RETRIES = {"retries": int(os.environ.get("DRUGTRADE_NETWORK_RETRIES", "3")), "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True,
-                   "max_retry_delay": timedelta(minutes=30)}
+# Network tasks only get more: fetching may meet a flaky server for a while.
+# The embedded run sets DRUGTRADE_NETWORK_RETRIES=0: its sources are local files.
+NETWORK_RETRIES = {"retries": int(os.environ.get("DRUGTRADE_NETWORK_RETRIES", "3")), "retry_delay": timedelta(minutes=2),
+                   "retry_exponential_backoff": True, "max_retry_delay": timedelta(minutes=30)}
 
 
 def run_day(context) -> str:
@@ -44,3 +67,15 @@ def run_day(context) -> str:
     none in Airflow 3) the moment it was queued to run after."""
     moment = context.get("logical_date") or context["dag_run"].run_after
     return moment.date().isoformat()
+
+
+def triggering_days(context) -> list[str]:
+    """The ingest days named by every asset event that triggered this run (one run may consume
+    several: a backfill's days, or both ingest DAGs)."""
+    days = set()
+    for events in (context.get("triggering_asset_events") or {}).values():
+        for event in events:
+            extra = event.extra or {}
+            if extra.get("ingest_date"):
+                days.add(extra["ingest_date"])
+    return sorted(days)

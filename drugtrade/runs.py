@@ -77,27 +77,45 @@ def record_dbt_step(settings: Settings, context: Mapping[str, Any], step: str, n
     return {k: v for k, v in result.items() if k != "nodes_detail"}
 
 
-def record_task_failure(context: Mapping[str, Any]) -> None:
-    """on_failure_callback: write the task, the exception and the time beside the run."""
-    settings = load_settings()
+def _failure_path(settings: Settings, context: Mapping[str, Any]) -> tuple[Path, str]:
     dag_id, run_id = _context_ids(context)
     task_instance = context.get("ti") or context.get("task_instance")
     task_id = getattr(task_instance, "task_id", "unknown")
     map_index = getattr(task_instance, "map_index", -1)
-    error = context.get("exception")
     name = task_id if map_index in (-1, None) else f"{task_id}[{map_index}]"
+    return run_dir(settings, dag_id, run_id) / "failures" / f"{_safe(name)}.json", name
+
+
+# What the record says when the callback has no exception: the scheduler failed the task
+# because its process stopped heartbeating (killed worker, OOM kill, lost node), not the code.
+NO_EXCEPTION = ("the task's process stopped without raising an exception (killed, out of memory, or its "
+                "worker went away: Airflow failed it on heartbeat timeout); see the task log")
+
+
+def record_task_failure(context: Mapping[str, Any]) -> None:
+    """on_failure_callback: write the task, the exception and the time beside the run."""
+    settings = load_settings()
+    path, name = _failure_path(settings, context)
+    task_instance = context.get("ti") or context.get("task_instance")
+    error = context.get("exception")
     _write(
-        run_dir(settings, dag_id, run_id) / "failures" / f"{_safe(name)}.json",
+        path,
         {
-            "task_id": task_id,
-            "map_index": map_index,
+            "task_id": getattr(task_instance, "task_id", "unknown"),
+            "map_index": getattr(task_instance, "map_index", -1),
             "try_number": getattr(task_instance, "try_number", None),
             "failed_at": datetime.now(UTC).isoformat(),
-            "error_type": type(error).__name__ if error else None,
-            "error": str(error) if error else None,
+            "error_type": type(error).__name__ if error else "TaskProcessLost",
+            "error": str(error) if error else NO_EXCEPTION,
         },
     )
-    log.error("drugtrade: %s.%s failed: %s", dag_id, name, error)
+    log.error("drugtrade: %s failed: %s", name, error or NO_EXCEPTION)
+
+
+def clear_task_failure(context: Mapping[str, Any]) -> None:
+    """on_success_callback: the record of an earlier failed try (before a retry or a clear)."""
+    path, _ = _failure_path(load_settings(), context)
+    path.unlink(missing_ok=True)
 
 
 def _load_all(folder: Path) -> list[dict[str, Any]]:
@@ -172,6 +190,9 @@ def finish_run(settings: Settings, context: Mapping[str, Any], data_docs: bool =
     """Gather the run's steps, failures and quality results into summary.json and summary.txt
     beside the run; raise RunFailed when any task failed, so the run ends failed."""
     dag_id, run_id = _context_ids(context)
+    # This task's own record from an earlier try (a report cleared and run again) is stale: the
+    # run is judged again now.
+    _failure_path(settings, context)[0].unlink(missing_ok=True)
     if data_docs:
         try:
             from drugtrade.offline_docs import make_offline

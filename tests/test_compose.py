@@ -485,10 +485,11 @@ def test_init_service_runs_the_script_the_image_carries(compose):
 
 def test_init_creates_the_one_slot_pool_the_dags_use():
     script = (REPO / "docker" / "airflow-init.sh").read_text()
-    pool = re.search(r'^pool="([^"]+)"', script, re.MULTILINE)
-    assert pool, "airflow-init.sh does not name its pool"
-    assert pool.group(1) == _pool_name_used_by_dags()
-    assert re.search(r'^airflow pools set "\$\{pool\}" 1 ', script, re.MULTILINE), "the pool must have one slot"
+    pools = re.search(r"^pools=\(([^)]*)\)", script, re.MULTILINE)
+    assert pools, "airflow-init.sh does not name its pools"
+    slots = dict(entry.strip('"').split("=") for entry in pools.group(1).split())
+    assert slots.get(_pool_name_used_by_dags()) == "1", "the DuckDB writer pool must have one slot"
+    assert re.search(r'^\s*airflow pools set "\$\{pool\}" "\$\{slots\}" ', script, re.MULTILINE)
 
 
 @pytest.mark.parametrize("script", sorted(p.relative_to(REPO).as_posix() for p in (REPO / "docker").rglob("*.sh")))
@@ -630,3 +631,23 @@ def test_interpolation_follows_compose_rules():
     assert interpolate("${SET:-d} ${EMPTY:-d} ${EMPTY-d} ${UNSET-d} $$HOME ${SET}", env) == "x d  d $HOME x"
     with pytest.raises(InterpolationError, match="EMPTY: needed"):
         interpolate("${EMPTY:?needed}", env)
+
+
+# ---- One source of truth for the settings both topologies share ------------------------------
+
+def test_compose_and_make_stack_read_the_same_shared_settings(compose):
+    """docker/airflow.env is the env_file of every Airflow service and the environment of every
+    `make stack` process; neither topology overrides one of its values."""
+    from drugtrade import stack
+
+    shared_file = REPO / "docker" / "airflow.env"
+    shared = read_env_file(shared_file)
+    assert {"AIRFLOW__CORE__AUTH_MANAGER", "AIRFLOW__CORE__PARALLELISM", "DRUGTRADE_TASK_RETRIES"} <= set(shared)
+    for name, service in airflow_services(compose).items():
+        assert service.get("env_file") == ["docker/airflow.env"], name
+        overridden = set(shared) & set(environment(service))
+        assert not overridden, f"{name} overrides shared settings: {sorted(overridden)}"
+    env = stack.stack_env("celery")
+    assert {key: env[key] for key in shared} == shared
+    assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
+    assert stack.stack_env("local")["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"

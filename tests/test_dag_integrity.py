@@ -43,8 +43,15 @@ def test_ingest_dags_produce_assets_and_transform_consumes_them(dagbag):
     consumed = {asset.name for asset in transform.timetable.asset_condition.objects}
     assert consumed == produced
     for ingest in (articles, statistics):
-        assert ingest.get_task("report").upstream_task_ids == {"ingest"}
+        # One asset event per ingest run, after all its mapped sources, so one transform run follows.
+        assert [task.task_id for task in ingest.tasks if task.outlets] == ["announce"]
+        assert ingest.get_task("report").upstream_task_ids == {"announce"}
         assert ingest.get_task("report").trigger_rule == "all_done"
+    assert statistics.get_task("announce").upstream_task_ids == {"ingest"}
+    assert articles.get_task("announce").upstream_task_ids == {"land"}
+    assert articles.get_task("land").upstream_task_ids == {"extract", "article_sources"}
+    assert articles.get_task("land").pool == "articles_lake_writer"
+    assert articles.get_task("land").trigger_rule == "none_failed", "a day without new pages still lands"
     assert articles.timetable.expression == "0 0 * * *"
     assert statistics.timetable.expression == "0 0 1 * *"
 
@@ -52,14 +59,36 @@ def test_ingest_dags_produce_assets_and_transform_consumes_them(dagbag):
 def test_transform_order_gates_before_build_and_publish(dagbag):
     """One task per quality stage, in line: a failed gate stops everything after it."""
     dag = dagbag.dags.get("transform")
-    order = ["snapshot_registry", "validate_raw", "dbt_staging", "validate_staging", "dbt_marts",
+    order = ["ingest_days", "snapshot_registry", "validate_raw", "dbt_staging", "validate_staging", "dbt_marts",
              "validate_marts", "publish", "report"]
     assert {task.task_id for task in dag.tasks} == set(order)
     for upstream, downstream in zip(order, order[1:], strict=False):
-        assert dag.get_task(downstream).upstream_task_ids == {upstream}, downstream
+        # the steps that rebuild days also take them from ingest_days
+        expected = {upstream} | ({"ingest_days"} if downstream in {"dbt_staging", "dbt_marts", "publish"} else set())
+        assert dag.get_task(downstream).upstream_task_ids == expected, downstream
     assert dag.get_task("report").trigger_rule == "all_done"
     for writer in ("dbt_staging", "dbt_marts", "publish", "snapshot_registry"):
         assert dag.get_task(writer).pool == "duckdb_writer"
+    assert {"dbt_staging", "dbt_marts", "publish"} <= dag.get_task("ingest_days").downstream_task_ids
+
+
+def test_every_task_is_retried_after_a_short_delay_and_records_its_failures(dagbag):
+    """A killed worker's task fails on heartbeat timeout; one retry runs it again elsewhere."""
+    for dag in dagbag.dags.values():
+        for task in dag.tasks:
+            assert task.retries >= 1, f"{dag.dag_id}.{task.task_id}"
+            assert task.retry_delay.total_seconds() <= 120, f"{dag.dag_id}.{task.task_id}"
+            assert task.on_failure_callback and task.on_success_callback, f"{dag.dag_id}.{task.task_id}"
+
+
+def test_pools_the_dags_name_are_the_pools_the_set_ups_create(dagbag):
+    from drugtrade.orchestration import POOLS
+
+    named = {task.pool for dag in dagbag.dags.values() for task in dag.tasks} - {"default_pool"}
+    assert named == set(POOLS)
+    init = (PROJECT_ROOT / "docker" / "airflow-init.sh").read_text()
+    for pool, slots in POOLS.items():
+        assert f"{pool}={slots}" in init, f"docker/airflow-init.sh does not create {pool} with {slots} slot(s)"
 
 
 def test_dag_lists_match_the_pipeline():

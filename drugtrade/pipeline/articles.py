@@ -1,5 +1,6 @@
 """Ingest article sources for one day: fetch pages, keep the raw bytes, extract the article,
-its statements, mentions and numeric facts on both cores, and land them in the lake.
+its statements, mentions and numeric facts in batches (on both cores, or as mapped Airflow tasks
+on any worker), and land them in the lake.
 
 Idempotent per day: everything a day writes goes to partitions keyed on that ingest date (and
 source), replaced whole on a re-run. An article already in the lake with the same content hash
@@ -8,11 +9,15 @@ adds nothing; a changed article becomes a new version.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
-import multiprocessing
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -27,6 +32,11 @@ from drugtrade.registry import ArticleSource, load_registry
 from drugtrade.schemas import ARTICLES, ARTICLES_REJECTED, MENTIONS, STATEMENTS, TEXT_FACTS
 
 log = logging.getLogger(__name__)
+
+# Pages per extraction batch: the unit the ingest_articles DAG maps over, so that a backfill's
+# or a large day's extraction spreads over every worker. Extraction costs about 0.1-0.5 s of CPU
+# a page, so a batch is seconds to a minute of work, well above Airflow's per-task overhead.
+DEFAULT_BATCH_SIZE = int(os.environ.get("DRUGTRADE_EXTRACT_BATCH_SIZE", "25"))
 
 
 def _hash(*parts: object) -> str:
@@ -113,6 +123,34 @@ class ArticleIngestSummary:
     facts: int = 0
 
 
+@dataclass(frozen=True)
+class PageRef:
+    """A fetched page waiting for extraction: its content is the kept raw file."""
+
+    source_id: str
+    url: str
+    content_type: str | None
+    fetched_at: datetime
+    raw_path: str
+
+    def job(self) -> PageJob:
+        return PageJob(self.source_id, self.url, Path(self.raw_path).read_bytes(), self.content_type,
+                       self.fetched_at, self.raw_path)
+
+
+@dataclass
+class FetchedDay:
+    """What fetching one source's day left for extraction and landing."""
+
+    source_id: str
+    ingest_date: date
+    pages: list[PageRef]
+    summary: ArticleIngestSummary
+    rejected: list[dict]
+    validators: list[tuple[str, str | None, str | None]]
+    batch_size: int
+
+
 class ArticleIndex:
     """What the lake already holds: (article_id -> newest version, content hash) and the raw
     files already extracted, outside the partitions this run is about to replace."""
@@ -184,42 +222,128 @@ def _jobs(source: ArticleSource, settings: Settings, client, summary: ArticleIng
         yield PageJob(source.id, url, content, page.content_type, page.fetched_at, str(raw))
 
 
-def _chunked(items: Iterable[PageJob], size: int) -> Iterator[list[PageJob]]:
-    chunk: list[PageJob] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _batches(count: int, size: int) -> list[tuple[int, int]]:
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def ingest_article_source(source: ArticleSource, settings: Settings, ingest_date: date,
-                          workers: int = 2) -> ArticleIngestSummary:
+def work_dir(settings: Settings, source_id: str, ingest_date: date) -> Path:
+    """Where one source's day waits between fetching, extraction and landing: the fetched-page
+    manifest and one results file per extracted batch. Removed once the day has landed."""
+    return settings.state_dir / "articles_work" / ingest_date.isoformat() / source_id
+
+
+def _manifest_path(folder: Path) -> Path:
+    return folder / "fetched.pkl"
+
+
+def _batch_path(folder: Path, batch: int) -> Path:
+    return folder / "extracted" / f"batch-{batch:05d}.pkl"
+
+
+def fetch_source(source: ArticleSource, settings: Settings, ingest_date: date,
+                 batch_size: int = DEFAULT_BATCH_SIZE) -> FetchedDay:
+    """Fetch one source's pages, keep every new raw page, and write the manifest of the pages
+    still to extract. Nothing reaches the lake yet: `land_source` does that once every batch of
+    the manifest is extracted, so a fetch that dies half way leaves no partial partition."""
+    from drugtrade.sources.http import HttpClient, validators_path
+
     summary = ArticleIngestSummary(source_id=source.id, ingest_date=ingest_date)
     index = ArticleIndex(settings.lake_dir, ingest_date, source.id)
     rejected: list[dict] = []
-    tables: dict[str, list[dict]] = {"articles": [], "statements": [], "mentions": [], "text_facts": []}
-    seen_in_run: set[tuple[str, str]] = set()
+    validators: list[tuple[str, str | None, str | None]] = []
+    with HttpClient(state_path=validators_path(settings.state_dir)) as client:
+        pages = [PageRef(job.source_id, job.url, job.content_type, job.fetched_at, job.raw_path)
+                 for job in _jobs(source, settings, client, summary, rejected, index, ingest_date, validators)]
+    folder = work_dir(settings, source.id, ingest_date)
+    if folder.exists():
+        shutil.rmtree(folder)  # an earlier try's batches belong to an earlier manifest
+    fetched = FetchedDay(source_id=source.id, ingest_date=ingest_date, pages=pages, summary=summary,
+                         rejected=rejected, validators=validators, batch_size=batch_size)
+    lake.atomic_write_bytes(_manifest_path(folder), pickle.dumps(fetched))
+    return fetched
 
+
+def _load_manifest(folder: Path) -> FetchedDay:
+    path = _manifest_path(folder)
+    if not path.exists():
+        raise FileNotFoundError(f"no fetched-page manifest at {path}: fetch the source's day first")
+    return pickle.loads(path.read_bytes())  # noqa: S301 - written by fetch_source above
+
+
+def extract_batch(settings: Settings, source_id: str, ingest_date: date, batch: int) -> int:
+    """Extract one batch of a fetched day's pages in this process and keep the results beside the
+    manifest. Pure computation on the kept raw pages: any number of batches, on any workers."""
+    folder = work_dir(settings, source_id, ingest_date)
+    return extract_batch_file(_manifest_path(folder), batch)
+
+
+def extract_batch_file(manifest: Path, batch: int) -> int:
+    fetched = _load_manifest(manifest.parent)
+    batches = _batches(len(fetched.pages), fetched.batch_size)
+    if not 0 <= batch < len(batches):
+        raise IndexError(f"{manifest}: batch {batch} does not exist ({len(batches)} batches)")
+    first, last = batches[batch]
+    results = [process_page(page.job()) for page in fetched.pages[first:last]]
+    lake.atomic_write_bytes(_batch_path(manifest.parent, batch), pickle.dumps(results))
+    return len(results)
+
+
+def extract_all(settings: Settings, source_id: str, ingest_date: date, processes: int = 2) -> None:
+    """Extract every batch of a fetched day on `processes` cores. The extra cores are separate
+    interpreters (`python -m drugtrade.pipeline.extract_batch`), never a multiprocessing pool:
+    a pool's spawned children re-import their parent's main module (Airflow's task runner, under
+    a supervisor that blocks the metadata database), and a daemonic Celery worker process may
+    not have multiprocessing children at all."""
+    folder = work_dir(settings, source_id, ingest_date)
+    fetched = _load_manifest(folder)
+    pending = list(range(len(_batches(len(fetched.pages), fetched.batch_size))))
+    if processes <= 1 or len(pending) <= 1:
+        for batch in pending:
+            extract_batch(settings, source_id, ingest_date, batch)
+        return
+    lanes = [pending[lane::processes] for lane in range(processes)]
+    children = [subprocess.Popen([sys.executable, "-m", "drugtrade.pipeline.extract_batch",
+                                  str(_manifest_path(folder)), *map(str, lane)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                for lane in lanes if lane]
+    failures = []
+    for child in children:
+        _, stderr = child.communicate()
+        if child.returncode != 0:
+            failures.append(f"exit {child.returncode}: {stderr.decode(errors='replace').strip()[-2000:]}")
+    if failures:
+        raise RuntimeError(f"{source_id} {ingest_date}: extraction process failed: {'; '.join(failures)}")
+
+
+def batch_count(fetched: FetchedDay) -> int:
+    return len(_batches(len(fetched.pages), fetched.batch_size))
+
+
+def land_source(source: ArticleSource, settings: Settings, ingest_date: date) -> ArticleIngestSummary:
+    """Write one source's day to the lake from its manifest and extracted batches: versions
+    against what the lake holds now, one partition per dataset replaced whole, then the HTTP
+    validators remembered. Removes the day's work folder."""
     from drugtrade.sources.http import HttpClient, validators_path
 
-    validators: list[tuple[str, str | None, str | None]] = []
-    client = HttpClient(state_path=validators_path(settings.state_dir))
-    context = multiprocessing.get_context("spawn")
-    with client, ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        jobs = _jobs(source, settings, client, summary, rejected, index, ingest_date, validators)
-        for chunk in _chunked(jobs, 64):
-            for result in pool.map(process_page, chunk, chunksize=8):
-                if result.error or result.article is None:
-                    summary.rejected += 1
-                    rejected.append({"source_id": source.id, "url": result.url, "reason": result.error,
-                                     "raw_path": result.raw_path, "retrieved_at": result.fetched_at,
-                                     "ingest_date": ingest_date})
-                    log.warning("%s: rejected %s: %s", source.id, result.url, result.error)
-                    continue
-                _collect(result, source, ingest_date, index, summary, tables, seen_in_run)
+    folder = work_dir(settings, source.id, ingest_date)
+    fetched = _load_manifest(folder)
+    summary = fetched.summary
+    rejected = list(fetched.rejected)
+    index = ArticleIndex(settings.lake_dir, ingest_date, source.id)
+    tables: dict[str, list[dict]] = {"articles": [], "statements": [], "mentions": [], "text_facts": []}
+    seen_in_run: set[tuple[str, str]] = set()
+    for batch in range(batch_count(fetched)):
+        path = _batch_path(folder, batch)
+        if not path.exists():
+            raise FileNotFoundError(f"{source.id} {ingest_date}: batch {batch} was never extracted ({path})")
+        for result in pickle.loads(path.read_bytes()):  # noqa: S301 - written by extract_batch_file
+            if result.error or result.article is None:
+                rejected.append({"source_id": source.id, "url": result.url, "reason": result.error,
+                                 "raw_path": result.raw_path, "retrieved_at": result.fetched_at,
+                                 "ingest_date": ingest_date})
+                log.warning("%s: rejected %s: %s", source.id, result.url, result.error)
+                continue
+            _collect(result, source, ingest_date, index, summary, tables, seen_in_run)
 
     partition = {"ingest_date": ingest_date.isoformat(), "source_id": source.id}
     schemas = {"articles": ARTICLES, "statements": STATEMENTS, "mentions": MENTIONS, "text_facts": TEXT_FACTS}
@@ -231,10 +355,22 @@ def ingest_article_source(source: ArticleSource, settings: Settings, ingest_date
     summary.rejected = len(rejected)
     check_article_balance(summary, settings.lake_dir, partition)
     with HttpClient(state_path=validators_path(settings.state_dir)) as remembering:
-        for url, etag, last_modified in validators:
+        for url, etag, last_modified in fetched.validators:
             if etag or last_modified:
                 remembering.remember(url, etag, last_modified)
+    shutil.rmtree(folder, ignore_errors=True)
+    with contextlib.suppress(OSError):  # the day's folder, once its last source has landed
+        folder.parent.rmdir()
     return summary
+
+
+def ingest_article_source(source: ArticleSource, settings: Settings, ingest_date: date,
+                          workers: int = 2) -> ArticleIngestSummary:
+    """Fetch, extract (on `workers` processes) and land one source's day: the three steps the
+    ingest_articles DAG runs as separate, mapped tasks."""
+    fetch_source(source, settings, ingest_date)
+    extract_all(settings, source.id, ingest_date, processes=workers)
+    return land_source(source, settings, ingest_date)
 
 
 def _collect(result: PageResult, source: ArticleSource, ingest_date: date, index: ArticleIndex,
