@@ -110,7 +110,9 @@ def test_a_day_without_new_statistics_leaves_the_statistics_side_alone(three_day
     assert first["staging_skipped"] == []  # the staging gate (GX) passed on the real build, in full
     for built in later:
         assert not built["nodes"] & statistics_side, built["nodes"] & statistics_side
-        assert {"model.drugtrade.fct_statements", "model.drugtrade.stg_articles"} <= built["nodes"]
+        # coverage reads both sides: it must follow the new articles (it once stayed stale)
+        assert {"model.drugtrade.fct_statements", "model.drugtrade.stg_articles",
+                "model.drugtrade.coverage"} <= built["nodes"]
         assert built["staging_skipped"] == ["stg_observations", "stg_quarantine", "stg_loads",
                                             "stg_source_registry"]
 

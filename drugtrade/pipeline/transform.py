@@ -224,10 +224,8 @@ def relation_rows(settings: Settings, schema: str, models: tuple[str, ...]) -> d
 
 IngestDays = date | str | list[date | str] | None
 
-# Lake datasets only the statistics side of the warehouse reads (dbt ls --select
-# source:lake.<dataset>+ lists no article model).
+# Lake datasets only the statistics side of the warehouse reads.
 STATISTICS_INPUTS = ("observations", "quarantine", "loads", "source_registry")
-STATISTICS_SIDE = tuple(f"source:lake.{dataset}+" for dataset in STATISTICS_INPUTS)
 
 
 def _ingest_environment(ingest_dates: IngestDays) -> dict[str, str]:
@@ -262,16 +260,43 @@ def statistics_unchanged(settings: Settings) -> bool:
             and json.loads(ledger.read_text()) == statistics_inputs(settings))
 
 
-def _selection(layers: list[str], skip_statistics: bool) -> list[str]:
+def statistics_only_models(settings: Settings) -> list[str]:
+    """The models that read the statistics inputs and no other lake dataset, from the last
+    parse's manifest (dbt's child map). A model downstream of both sides (analyst.coverage) is
+    not one of them: it is rebuilt whenever the article side is. Empty without a manifest."""
+    manifest_path = settings.warehouse_dir / "build" / "dbt-target" / "manifest.json"
+    if not manifest_path.is_file():
+        return []
+    children: dict[str, list[str]] = json.loads(manifest_path.read_text())["child_map"]
+
+    def descendants(roots: list[str]) -> set[str]:
+        seen: set[str] = set()
+        pending = list(roots)
+        while pending:
+            for child in children.get(pending.pop(), []):
+                if child not in seen:
+                    seen.add(child)
+                    pending.append(child)
+        return seen
+
+    lake_sources = [node for node in children if node.startswith("source.drugtrade.lake.")]
+    statistics = [node for node in lake_sources if node.rsplit(".", 1)[1] in STATISTICS_INPUTS]
+    others = [node for node in lake_sources if node not in statistics]
+    only = descendants(statistics) - descendants(others)
+    return sorted(node.rsplit(".", 1)[1] for node in only if node.startswith("model."))
+
+
+def _selection(settings: Settings, layers: list[str], skip_statistics: bool) -> list[str]:
     selection = ["build", "--select", *layers]
-    return [*selection, "--exclude", *STATISTICS_SIDE] if skip_statistics else selection
+    excluded = statistics_only_models(settings) if skip_statistics else []
+    return [*selection, "--exclude", *excluded] if excluded else selection
 
 
 def build_staging(settings: Settings, ingest_dates: IngestDays = None) -> list[NodeResult]:
     """Seeds and staging in one dbt invocation (one parse, reused from the target folder).
     Cautious indirect selection: a seed's tests that also read a later layer (relationships from
     an intermediate model to a seed) wait for the marts build, which selects that layer."""
-    selection = _selection(["resource_type:seed", "staging"], statistics_unchanged(settings))
+    selection = _selection(settings, ["resource_type:seed", "staging"], statistics_unchanged(settings))
     return run_dbt(settings, [*selection, "--indirect-selection", "cautious"],
                    environment=_ingest_environment(ingest_dates))
 
@@ -281,7 +306,7 @@ def build_marts(settings: Settings, ingest_dates: IngestDays = None) -> list[Nod
     lake files changed since it was last built."""
     inputs = statistics_inputs(settings)
     unchanged = statistics_unchanged(settings)
-    nodes = run_dbt(settings, _selection(["intermediate", "marts", "analyst"], unchanged),
+    nodes = run_dbt(settings, _selection(settings, ["intermediate", "marts", "analyst"], unchanged),
                     environment=_ingest_environment(ingest_dates))
     if not unchanged:
         lake.atomic_write_bytes(_statistics_ledger(settings), json.dumps(inputs, indent=1, sort_keys=True).encode())

@@ -82,7 +82,7 @@ def main(warehouse: str, registry: str, day: str, point: str = "") -> None:
     ingest_articles(settings, ingest_day, workers=1)
     snapshot_registry(settings)
     # The raw articles through their GX suite, as the DAG does: the quality results write point.
-    transform.validate_raw(settings, "articles", run_id=f"run-{day}")
+    transform.validate_raw(settings, f"run-{day}", datasets=("articles",))
     transform.build_staging(settings, ingest_day)
     transform.build_marts(settings, ingest_day)
     publish(settings, str(settings.quality_dir / "results" / "**" / "*.parquet"))

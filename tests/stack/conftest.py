@@ -41,10 +41,10 @@ def fact_fingerprints(serving_db: Path) -> dict[str, tuple[int, int]]:
     found = {}
     with duckdb.connect(str(serving_db), read_only=True) as connection:
         for table in FACT_TABLES:
-            columns = [row[0] for row in connection.execute(f"describe {table}").fetchall()
+            columns = [row[0] for row in connection.execute(f"describe marts.{table}").fetchall()
                        if row[0] not in RUN_COLUMNS and not row[0].endswith("_key")]
             rows, digest = connection.execute(
-                f"select count(*), coalesce(sum(hash({', '.join(columns)}))::hugeint, 0) from {table}").fetchone()
+                f"select count(*), coalesce(sum(hash({', '.join(columns)}))::hugeint, 0) from marts.{table}").fetchone()
             found[table] = (rows, int(digest))
     return found
 

@@ -73,7 +73,8 @@ newest_load as (
         arg_max(release, retrieved_at) as release,
         arg_max(file_name, retrieved_at) as file_name,
         max(retrieved_at) as loaded_at,
-        count(*) as releases_loaded
+        -- a file loaded again (a rerun) is the same release
+        count(distinct file_sha256) as releases_loaded
     from loads
     group by source_id
 ),
