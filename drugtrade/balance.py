@@ -12,13 +12,15 @@ from typing import TYPE_CHECKING
 
 import pyarrow.parquet as pq
 
+from drugtrade.errors import DrugtradeError
+
 if TYPE_CHECKING:
     from drugtrade.pipeline.articles import ArticleIngestSummary
 
 log = logging.getLogger(__name__)
 
 
-class BalanceError(RuntimeError):
+class BalanceError(DrugtradeError, RuntimeError):
     """Items read do not equal items loaded + quarantined + rejected."""
 
 

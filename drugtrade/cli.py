@@ -17,6 +17,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from drugtrade.errors import DrugtradeError
+
 # A process that stopped writing because its reader went away (SIGPIPE's status, as a shell
 # reports `duckdb ... | head`).
 EXIT_CLOSED_PIPE = 141
@@ -24,11 +26,11 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
-class CommandError(Exception):
+class CommandError(DrugtradeError):
     """The command ran and failed (e.g. DuckDB rejected a statement): one line, exit status 1."""
 
 
-class UsageError(Exception):
+class UsageError(DrugtradeError):
     """The command line asks for something impossible (e.g. an empty query): exit status 2."""
 
 

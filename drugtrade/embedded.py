@@ -14,6 +14,7 @@ from datetime import date as date_type
 from pathlib import Path
 
 from drugtrade.config import PROJECT_ROOT, Settings, load_settings
+from drugtrade.errors import DrugtradeError
 
 DAG_ORDER = ("ingest_statistics", "ingest_articles", "transform")
 EXAMPLE_QUERY = (
@@ -22,7 +23,7 @@ EXAMPLE_QUERY = (
 )
 
 
-class PipelineFailed(RuntimeError):
+class PipelineFailed(DrugtradeError, RuntimeError):
     pass
 
 

@@ -8,11 +8,13 @@ from typing import Any
 
 import yaml
 
+from drugtrade.errors import DrugtradeError
+
 ARTICLE_KINDS = {"rss", "atom", "wordpress", "sitemap", "folder"}
 STATISTICS_KINDS = {"file", "http"}
 
 
-class RegistryError(ValueError):
+class RegistryError(DrugtradeError, ValueError):
     """The registry file is malformed; the message names the source and the field."""
 
 

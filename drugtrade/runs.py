@@ -17,11 +17,12 @@ from typing import Any
 
 from drugtrade import lake
 from drugtrade.config import Settings, load_settings
+from drugtrade.errors import DrugtradeError
 
 log = logging.getLogger(__name__)
 
 
-class RunFailed(RuntimeError):
+class RunFailed(DrugtradeError, RuntimeError):
     """The run summary was written, and the run failed: the message says where and why."""
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drugtrade.config import PROJECT_ROOT
+from drugtrade.errors import DrugtradeError
 
 STACK_DIR = Path(os.environ.get("DRUGTRADE_STACK_DIR", PROJECT_ROOT / ".stack")).resolve()
 SHARED_ENV_FILE = PROJECT_ROOT / "docker" / "airflow.env"
@@ -49,7 +50,7 @@ ADMIN_PASSWORD = os.environ.get("AIRFLOW_ADMIN_PASSWORD", "airflow")
 API_URL = f"http://127.0.0.1:{API_PORT}"
 
 
-class StackError(RuntimeError):
+class StackError(DrugtradeError, RuntimeError):
     """A service did not start: the message names it and its log."""
 
 

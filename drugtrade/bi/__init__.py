@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drugtrade.config import Settings
+from drugtrade.errors import DrugtradeError
 
 DEFAULT_PORT = 8088
 ADMIN_USERNAME = "admin"
 START_TIMEOUT_S = 180
 
 
-class BIError(RuntimeError):
+class BIError(DrugtradeError, RuntimeError):
     """Superset could not be installed, initialised or started; the message says which step."""
 
 

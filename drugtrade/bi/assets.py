@@ -26,6 +26,8 @@ from typing import Any
 import duckdb
 import yaml
 
+from drugtrade.errors import DrugtradeError
+
 NAMESPACE = uuid.UUID("6f1c3c52-3f4e-4a8e-9a55-0d2b1f7b6c14")
 EXPORT_VERSION = "1.0.0"
 # Calculated column every dataset with a year gets: Superset's time axis and time filters need a
@@ -33,7 +35,7 @@ EXPORT_VERSION = "1.0.0"
 YEAR_START = "year_start"
 
 
-class AssetError(ValueError):
+class AssetError(DrugtradeError, ValueError):
     """The content spec and the serving file disagree (a missing relation, column or description)."""
 
 

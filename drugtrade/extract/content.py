@@ -27,6 +27,7 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 from trafilatura.xml import delete_element
 
+from drugtrade.errors import DrugtradeError
 from drugtrade.extract.boilerplate import clean_paragraphs
 from drugtrade.extract.decoding import DecodeFailure, decode
 from drugtrade.extract.language import detect_language, primary_subtag
@@ -78,7 +79,7 @@ _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])
 _TITLE_SITE_SUFFIX = re.compile(r"\s+[|–—»·]\s+|\s+-\s+(?=[^-]+$)")
 
 
-class ExtractionError(ValueError):
+class ExtractionError(DrugtradeError, ValueError):
     """The page could not be turned into an article. ``kind`` is one of: empty page, no article,
     binary, truncated, too large, undecodable; the message names the URL and the reason."""
 

@@ -12,6 +12,8 @@ import re
 
 import charset_normalizer
 
+from drugtrade.errors import DrugtradeError
+
 _BINARY_MAGIC = (
     b"%PDF",
     b"PK\x03\x04",
@@ -33,7 +35,7 @@ _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNOR
 _WHATWG_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252"}
 
 
-class DecodeFailure(Exception):
+class DecodeFailure(DrugtradeError):
     """Raised with kind 'binary', 'undecodable' or 'truncated'; content.py turns it into an ExtractionError."""
 
     def __init__(self, kind: str, detail: str) -> None:

@@ -25,6 +25,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from drugtrade.errors import DrugtradeError
 from drugtrade.extract.content import extract_article
 from drugtrade.extract.statements import Statement, extract_statements, normalise_quote
 
@@ -32,7 +33,7 @@ SHARED_DIR = Path(__file__).resolve().parents[2] / ".." / "shared"
 OVERLAP = 0.9
 
 
-class GoldFileError(ValueError):
+class GoldFileError(DrugtradeError, ValueError):
     """A gold file is malformed; the message names the file and the entry."""
 
 

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from drugtrade.errors import DrugtradeError
 from drugtrade.extract.content import ExtractionError, extract_article
 from drugtrade.extract.facts import TextFact, extract_facts
 from drugtrade.extract.statements import Statement, extract_statements
@@ -57,7 +58,7 @@ _TITLE_SPELLING = {
 _ROLE_STOP = frozenset(["the", "a", "an", "of", "for", "and", "at", "in", "on", "to", "with", "'s"])
 
 
-class GoldError(ValueError):
+class GoldError(DrugtradeError, ValueError):
     """A gold folder or entry is malformed; the message names the file, the article and the entry."""
 
 

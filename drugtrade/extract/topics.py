@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from drugtrade.errors import DrugtradeError
+
 TAXONOMY_CSV = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "topic_taxonomy.csv"
 
 
@@ -24,7 +26,7 @@ class Topic:
     keywords: tuple[str, ...]
 
 
-class TaxonomyError(ValueError):
+class TaxonomyError(DrugtradeError, ValueError):
     """The taxonomy seed is malformed; the message names the file and the row."""
 
 

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from drugtrade.errors import DrugtradeError
+
 # Markers publishers use for "no figure". They are not observations (a figure that does not
 # exist), and not parse failures either: callers quarantine them with a "missing value" reason.
 MISSING_MARKERS = frozenset(
@@ -25,7 +27,7 @@ MAX_MAGNITUDE = 15  # |value| < 10^15
 MIN_MAGNITUDE = -30  # non-zero |value| >= 10^-30
 
 
-class NotANumber(ValueError):
+class NotANumber(DrugtradeError, ValueError):
     """A cell that is neither a number nor a missing-value marker."""
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Context, Decimal
 
+from drugtrade.errors import DrugtradeError
 from drugtrade.vocab.units import TABLE_UNIT_LABELS, UNIT_SIZES
 
 # The measure decides the unit every value is stored in.
@@ -28,7 +29,7 @@ _UNITS = UNIT_SIZES
 _SYNONYMS = TABLE_UNIT_LABELS
 
 
-class UnknownUnit(ValueError):
+class UnknownUnit(DrugtradeError, ValueError):
     """A unit label that is not in the table, or one that cannot become the target unit."""
 
 

@@ -28,6 +28,8 @@ from typing import Any
 import pandas as pd
 import pycountry
 
+from drugtrade.errors import DrugtradeError
+
 _SHIFT = re.compile(r"^(now|today)([+-])(\d+)d$")
 _YEAR = re.compile(r"^year([+-])(\d+)$")
 _SEED = re.compile(r"^seed:([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)$")
@@ -36,7 +38,7 @@ _HISTORY = re.compile(r"^history:previous_row_count\*(\d+(?:\.\d+)?)$")
 _VALUE_SET_KINDS = ("seed:", "pycountry:", "literal:")
 
 
-class SuiteParameterError(ValueError):
+class SuiteParameterError(DrugtradeError, ValueError):
     """A suite names a parameter the resolver cannot produce."""
 
 

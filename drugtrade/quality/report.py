@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from drugtrade.errors import DrugtradeError
+
 SAMPLE_SIZE = 5
 
 
@@ -61,7 +63,7 @@ class ValidationReport:
         return "\n".join(lines)
 
 
-class QualityGateError(RuntimeError):
+class QualityGateError(DrugtradeError, RuntimeError):
     """A critical expectation failed; the message is the summary of every failing report."""
 
     def __init__(self, *reports: ValidationReport) -> None:

@@ -26,11 +26,13 @@ from typing import Any
 import great_expectations as gx
 from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
+from drugtrade.errors import DrugtradeError
+
 STAGES = ("raw", "staging", "marts")
 SEVERITIES = ("critical", "warning")
 
 
-class SuiteFileError(ValueError):
+class SuiteFileError(DrugtradeError, ValueError):
     """A suite file is missing or does not follow the format; the message names file and entry."""
 
 

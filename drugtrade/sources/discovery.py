@@ -29,6 +29,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 from urllib.request import url2pathname
 from xml.parsers import expat
 
+from drugtrade.errors import DrugtradeError
 from drugtrade.registry import ArticleSource
 from drugtrade.sources.http import FetchError, FetchResult, HttpClient
 
@@ -38,7 +39,7 @@ MAX_SITEMAP_BYTES = 50_000_000  # the sitemap protocol's own limit for an uncomp
 WORDPRESS_MAX_PAGES = 1000
 
 
-class DiscoveryError(RuntimeError):
+class DiscoveryError(DrugtradeError, RuntimeError):
     """A source's index could not be read. The message names the source, the URL and the reason."""
 
 

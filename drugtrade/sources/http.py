@@ -27,6 +27,8 @@ from urllib.request import url2pathname
 
 import httpx
 
+from drugtrade.errors import DrugtradeError
+
 DEFAULT_USER_AGENT = (
     "drugtrade/0.1 (open-source data warehouse of the drug trade in the Americas; "
     "+https://github.com/drugtrade/drugtrade)"
@@ -48,7 +50,7 @@ def validators_path(state_dir: Path) -> Path:
     return Path(state_dir) / STATE_FILE_NAME
 
 
-class FetchError(RuntimeError):
+class FetchError(DrugtradeError, RuntimeError):
     """A URL could not be fetched. The message names the URL and the reason."""
 
     def __init__(self, url: str, reason: str, *, status: int | None = None, attempts: int = 0) -> None:

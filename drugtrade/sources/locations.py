@@ -17,12 +17,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from drugtrade.errors import DrugtradeError
 from drugtrade.registry import ArticleSource
 
 NETWORK_SCHEMES = frozenset({"http", "https"})
 
 
-class LocationRefused(ValueError):
+class LocationRefused(DrugtradeError, ValueError):
     """A location outside what the source's registry entry allows; the message says why."""
 
 

@@ -8,10 +8,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from drugtrade.errors import DrugtradeError
 from drugtrade.stats.limits import MAX_RAW_CELL_CHARS
 
 
-class UnknownFileFamily(ValueError):
+class UnknownFileFamily(DrugtradeError, ValueError):
     """A file no parser recognises; the message names the file and the header it saw."""
 
 

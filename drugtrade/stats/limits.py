@@ -11,6 +11,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from drugtrade.errors import DrugtradeError
+
 MAX_FILE_BYTES = 1 << 30  # one statistical file as published
 MAX_RAW_CELL_CHARS = 200  # a quarantined row keeps this much of each cell (and the cell's length)
 MAX_WORKBOOK_MEMBERS = 500
@@ -20,7 +22,7 @@ MAX_SHEET_CELLS = 1_000_000  # rows x columns of one sheet, as openpyxl sizes it
 _DTD_SCAN_BYTES = 64 << 10
 
 
-class FileTooLarge(ValueError):
+class FileTooLarge(DrugtradeError, ValueError):
     """A file or workbook past one of the limits above; the message names the file and the limit."""
 
 

@@ -6,6 +6,7 @@ import calendar
 import re
 from datetime import date
 
+from drugtrade.errors import DrugtradeError
 from drugtrade.stats.records import Period
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
@@ -16,7 +17,7 @@ MONTHS["sept"] = 9
 _FISCAL_YEAR = re.compile(r"^\s*(?:FY\s*)?(\d{4})\s*(\(\s*FYTD\s*\)|FYTD)?\s*$", re.IGNORECASE)
 
 
-class PeriodError(ValueError):
+class PeriodError(DrugtradeError, ValueError):
     """A period label that cannot be read."""
 
 

@@ -15,6 +15,8 @@ dbt_project/models/overview.md) is its start page.
 
 from __future__ import annotations
 
+from drugtrade.errors import DrugtradeError
+
 import json
 import logging
 import os
@@ -37,7 +39,7 @@ MANIFEST_PLACEHOLDER = '"MANIFEST.JSON INLINE DATA"'
 CATALOG_PLACEHOLDER = '"CATALOG.JSON INLINE DATA"'
 
 
-class DocsError(RuntimeError):
+class DocsError(DrugtradeError, RuntimeError):
     """The docs cannot be built (no manifest, no serving file, a dbt docs page without its placeholders)."""
 
 

@@ -7,6 +7,8 @@ right after.
 
 from __future__ import annotations
 
+from drugtrade.errors import DrugtradeError
+
 import json
 import logging
 import os
@@ -20,7 +22,7 @@ from drugtrade.config import Settings
 log = logging.getLogger(__name__)
 
 
-class DbtError(RuntimeError):
+class DbtError(DrugtradeError, RuntimeError):
     """dbt failed: the message names each model or test that errored or failed."""
 
 

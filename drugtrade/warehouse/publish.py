@@ -20,6 +20,8 @@ The serving file has three schemas, named as dbt docs name them:
 
 from __future__ import annotations
 
+from drugtrade.errors import DrugtradeError
+
 import json
 import logging
 import os
@@ -51,7 +53,7 @@ AUDIT_RELATIONS = {
 }
 
 
-class PublishError(RuntimeError):
+class PublishError(DrugtradeError, RuntimeError):
     """The build cannot be published as it is; the message names the relation and why."""
 
 

@@ -10,6 +10,8 @@ of them, and ``lock_configuration = true`` stops a query from switching it back 
 
 from __future__ import annotations
 
+from drugtrade.errors import DrugtradeError
+
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +45,7 @@ SERVING_URI_QUERY = urlencode(READ_ONLY_CONFIG)
 FETCH_BATCH = 2048
 
 
-class QueryError(RuntimeError):
+class QueryError(DrugtradeError, RuntimeError):
     """The warehouse is missing or DuckDB rejected a statement; the message says which."""
 
 
