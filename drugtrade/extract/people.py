@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from drugtrade.extract.countries import country_code
 from drugtrade.extract.lexicon import (
@@ -361,6 +362,9 @@ _UNNAMED = re.compile(
 )
 
 
+# The article path asks for the people of one body twice in a row (statements, then mentions);
+# the index is frozen, so the last body's index is kept and handed out again.
+@lru_cache(maxsize=1)
 def build_people(text: str) -> PeopleIndex:
     tokens = tokenize(text)
     index_of = {t.start: i for i, t in enumerate(tokens)}
