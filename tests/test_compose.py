@@ -32,6 +32,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from drugtrade.config import load_settings
+from drugtrade.stack import read_env_file  # the env-file reader make stack uses
 from drugtrade.warehouse.query import SERVING_URI_QUERY
 
 REPO = Path(__file__).resolve().parents[1]
@@ -99,19 +100,6 @@ def resolve(node: Any, env: Mapping[str, str]) -> Any:
     if isinstance(node, str):
         return interpolate(node, env)
     return node
-
-
-def read_env_file(path: Path) -> dict[str, str]:
-    values = {}
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if "=" not in line:
-            raise ValueError(f"{path}:{number}: not KEY=VALUE: {line!r}")
-        key, value = line.split("=", 1)
-        values[key.strip()] = value.strip()
-    return values
 
 
 def load_compose(env: Mapping[str, str] | None = None) -> dict[str, Any]:
