@@ -23,11 +23,31 @@ from drugtrade.orchestration import (
 
 # Kept in step with drugtrade.pipeline.transform (a DAG-integrity test checks it) so that
 # parsing this file imports neither dbt nor GX: the models whose rows each dbt step reports.
-STAGING_MODELS = ("stg_articles", "stg_statements", "stg_mentions", "stg_text_facts", "stg_observations",
-                  "stg_quarantine", "stg_loads", "stg_articles_rejected", "stg_source_registry")
-MART_MODELS = ("dim_date", "dim_country", "dim_drug", "dim_source", "dim_person", "dim_article",
-               "fct_statements", "fct_seizures", "fct_production", "dim_topic", "bridge_statement_topics",
-               "fct_article_facts")
+STAGING_MODELS = (
+    "stg_articles",
+    "stg_statements",
+    "stg_mentions",
+    "stg_text_facts",
+    "stg_observations",
+    "stg_quarantine",
+    "stg_loads",
+    "stg_articles_rejected",
+    "stg_source_registry",
+)
+MART_MODELS = (
+    "dim_date",
+    "dim_country",
+    "dim_drug",
+    "dim_source",
+    "dim_person",
+    "dim_article",
+    "fct_statements",
+    "fct_seizures",
+    "fct_production",
+    "dim_topic",
+    "bridge_statement_topics",
+    "fct_article_facts",
+)
 
 
 def _settings_and_run():
@@ -132,8 +152,12 @@ def transform():
         settings, context, _ = _settings_and_run()
         result = publish_warehouse(settings, str(settings.quality_dir / "results" / "**" / "*.parquet"))
         mark_built(settings, days)
-        summary = {"serving_db": str(result.serving_db), "tables": result.tables, "ingest_days": days,
-                   "docs": publish_analyst_docs(settings)}
+        summary = {
+            "serving_db": str(result.serving_db),
+            "tables": result.tables,
+            "ingest_days": days,
+            "docs": publish_analyst_docs(settings),
+        }
         record_step(settings, context, "publish", summary)
         return summary
 
@@ -148,8 +172,17 @@ def transform():
     # One task per quality stage: each is one GX checkpoint, so Airflow's per-task start-up is
     # paid three times, not once per dataset.
     days = ingest_days()
-    chain(days, snapshot_registry(), validate_raw(), dbt_staging(days), validate_staging(), dbt_marts(days),
-          validate_marts(), publish(days), report())
+    chain(
+        days,
+        snapshot_registry(),
+        validate_raw(),
+        dbt_staging(days),
+        validate_staging(),
+        dbt_marts(days),
+        validate_marts(),
+        publish(days),
+        report(),
+    )
 
 
 transform()

@@ -33,8 +33,9 @@ class AirflowApi:
 
     def token(self) -> str:
         if self._token is None:
-            self._token = self._request("POST", "/auth/token", {"username": self.username,
-                                                                "password": self.password}, auth=False)["access_token"]
+            self._token = self._request(
+                "POST", "/auth/token", {"username": self.username, "password": self.password}, auth=False
+            )["access_token"]
         return self._token
 
     def unpause(self, dag_id: str) -> None:
@@ -58,8 +59,10 @@ class AirflowApi:
         return self._request("GET", path)["task_instances"]
 
     def task_tries(self, dag_id: str, run_id: str, task_id: str, map_index: int = -1) -> list[dict]:
-        path = (f"/api/v2/dags/{dag_id}/dagRuns/{urllib.request.quote(run_id)}/taskInstances/{task_id}"
-                f"/tries?map_index={map_index}")
+        path = (
+            f"/api/v2/dags/{dag_id}/dagRuns/{urllib.request.quote(run_id)}/taskInstances/{task_id}"
+            f"/tries?map_index={map_index}"
+        )
         return self._request("GET", path)["task_instances"]
 
     def upstream_events(self, dag_id: str, run_id: str) -> list[dict]:
@@ -73,4 +76,6 @@ class AirflowApi:
             if run["state"] in TERMINAL:
                 return run
             time.sleep(3)
-        raise AssertionError(f"{dag_id} run {run_id} not finished after {timeout:.0f} s: {self.run(dag_id, run_id)}")
+        raise AssertionError(
+            f"{dag_id} run {run_id} not finished after {timeout:.0f} s: {self.run(dag_id, run_id)}"
+        )

@@ -43,8 +43,15 @@ class ItemBalance:
                 f"{self.what}: {self.read} {self.unit} read but {self.loaded} loaded + {self.quarantined} quarantined"
                 f" + {self.rejected} rejected = {self.accounted}: {self.read - self.accounted} {self.unit} unaccounted for"
             )
-        log.info("%s: balance %d %s read = %d loaded + %d quarantined + %d rejected", self.what, self.read,
-                 self.unit, self.loaded, self.quarantined, self.rejected)
+        log.info(
+            "%s: balance %d %s read = %d loaded + %d quarantined + %d rejected",
+            self.what,
+            self.read,
+            self.unit,
+            self.loaded,
+            self.quarantined,
+            self.rejected,
+        )
         return self
 
 
@@ -60,7 +67,9 @@ def check_landed(what: str, expected: int, path: Path) -> None:
         raise BalanceError(f"{what}: {expected} rows meant for {path}, {landed} landed")
 
 
-def check_article_balance(summary: ArticleIngestSummary, lake_dir: Path, partition: dict[str, str]) -> ItemBalance:
+def check_article_balance(
+    summary: ArticleIngestSummary, lake_dir: Path, partition: dict[str, str]
+) -> ItemBalance:
     """Pages a source offered = new articles and versions (in the lake) + pages unchanged or not
     modified since the last run + pages rejected with a reason (in the lake)."""
     from drugtrade import lake
@@ -69,5 +78,10 @@ def check_article_balance(summary: ArticleIngestSummary, lake_dir: Path, partiti
     new = summary.new_articles + summary.new_versions
     check_landed(what, new, lake.partition_dir(lake_dir, "articles", partition) / lake.PARTITION_FILE)
     rejected = rows_in(lake.partition_dir(lake_dir, "articles_rejected", partition) / lake.PARTITION_FILE)
-    return ItemBalance(what, "pages", read=summary.pages_seen, loaded=new + summary.unchanged + summary.not_modified,
-                       rejected=rejected).check()
+    return ItemBalance(
+        what,
+        "pages",
+        read=summary.pages_seen,
+        loaded=new + summary.unchanged + summary.not_modified,
+        rejected=rejected,
+    ).check()

@@ -42,26 +42,40 @@ def _register_run(subparsers: argparse._SubParsersAction) -> None:
         "for one day, then prints a summary of the warehouse.",
     )
     run.add_argument("--date", help="the run's logical date (YYYY-MM-DD); default today (UTC)")
-    run.add_argument("--to", dest="until", metavar="DATE",
-                     help="backfill: run every day from --date to this date (inclusive), in order")
-    run.add_argument("--warehouse", type=Path, help="data folder (default: ./warehouse or $DRUGTRADE_WAREHOUSE)")
+    run.add_argument(
+        "--to",
+        dest="until",
+        metavar="DATE",
+        help="backfill: run every day from --date to this date (inclusive), in order",
+    )
+    run.add_argument(
+        "--warehouse", type=Path, help="data folder (default: ./warehouse or $DRUGTRADE_WAREHOUSE)"
+    )
     run.add_argument("--airflow-home", type=Path, help="Airflow home (default: ./.airflow or $AIRFLOW_HOME)")
     run.add_argument("--registry", type=Path, help="source registry YAML (default: sources/registry.yml)")
-    run.add_argument("--dags", nargs="+", default=None, metavar="DAG_ID",
-                     help="run only these DAGs, in the order given")
+    run.add_argument(
+        "--dags", nargs="+", default=None, metavar="DAG_ID", help="run only these DAGs, in the order given"
+    )
     run.set_defaults(handler=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
     from drugtrade.embedded import run_pipeline
 
-    return run_pipeline(date=args.date, warehouse=args.warehouse, airflow_home=args.airflow_home,
-                        registry=args.registry, dag_ids=args.dags, until=args.until)
+    return run_pipeline(
+        date=args.date,
+        warehouse=args.warehouse,
+        airflow_home=args.airflow_home,
+        registry=args.registry,
+        dag_ids=args.dags,
+        until=args.until,
+    )
 
 
 def _register_airflow(subparsers: argparse._SubParsersAction) -> None:
     airflow = subparsers.add_parser(
-        "airflow", help="any Airflow CLI command on the embedded set-up (e.g. `drugtrade airflow dags list`)",
+        "airflow",
+        help="any Airflow CLI command on the embedded set-up (e.g. `drugtrade airflow dags list`)",
         description="Runs `airflow ARGS...` with the embedded environment of `drugtrade run`: the "
         "repository's DAGs, SQLite metadata in .airflow/, the same warehouse settings.",
     )
@@ -77,19 +91,33 @@ def _airflow(args: argparse.Namespace) -> int:
 
 def _register_query(subparsers: argparse._SubParsersAction) -> None:
     query = subparsers.add_parser(
-        "query", help="run read-only SQL against the serving warehouse",
+        "query",
+        help="run read-only SQL against the serving warehouse",
         description="Runs every statement of the SQL in order on a read-only connection to the serving "
         "warehouse and prints each result. Exit status 1 when a statement fails (the message names it), "
         "2 for a usage error.",
     )
-    query.add_argument("sql", nargs="?", default=None,
-                       help="the SQL, @file.sql to read it from a file, or - for standard input "
-                       "(the default when standard input is not a terminal)")
-    query.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                       help="table (default), csv, or json (one object per row)")
-    query.add_argument("--max-rows", type=_non_negative_int, default=40, metavar="N",
-                       help="table format: show at most N rows, the first and last halves, and say how many "
-                       "there are (default 40; 0 shows all)")
+    query.add_argument(
+        "sql",
+        nargs="?",
+        default=None,
+        help="the SQL, @file.sql to read it from a file, or - for standard input "
+        "(the default when standard input is not a terminal)",
+    )
+    query.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="table (default), csv, or json (one object per row)",
+    )
+    query.add_argument(
+        "--max-rows",
+        type=_non_negative_int,
+        default=40,
+        metavar="N",
+        help="table format: show at most N rows, the first and last halves, and say how many "
+        "there are (default 40; 0 shows all)",
+    )
     query.add_argument("--db", type=Path, help="DuckDB file (default: the serving copy)")
     query.set_defaults(handler=_query)
 
@@ -137,8 +165,11 @@ def _query(args: argparse.Namespace) -> int:
 def _register_summary(subparsers: argparse._SubParsersAction) -> None:
     summary = subparsers.add_parser("summary", help="print what the serving warehouse holds and the last run")
     summary.add_argument("--warehouse", type=Path)
-    summary.add_argument("--steps", action="store_true",
-                         help="also print the latest run summary (summary.txt) of each DAG, step by step")
+    summary.add_argument(
+        "--steps",
+        action="store_true",
+        help="also print the latest run summary (summary.txt) of each DAG, step by step",
+    )
     summary.set_defaults(handler=_summary)
 
 
@@ -150,7 +181,8 @@ def _summary(args: argparse.Namespace) -> int:
 
 def _register_docs(subparsers: argparse._SubParsersAction) -> None:
     docs = subparsers.add_parser(
-        "docs", help="build the dbt docs site of what analysts can query, beside the serving warehouse",
+        "docs",
+        help="build the dbt docs site of what analysts can query, beside the serving warehouse",
         description="Writes warehouse/serving/docs/index.html: the serving file's tables under the names "
         "they have there, with descriptions, columns and lineage, opening on an overview of where to start. "
         "The pipeline's publish step builds it too.",
@@ -169,7 +201,8 @@ def _docs(args: argparse.Namespace) -> int:
 
 def _register_bi(subparsers: argparse._SubParsersAction) -> None:
     bi = subparsers.add_parser(
-        "bi", help="Superset on the serving warehouse, with the project's datasets and dashboards",
+        "bi",
+        help="Superset on the serving warehouse, with the project's datasets and dashboards",
         description="up: install Superset in its own environment (.venv-superset, pinned by "
         "docker/superset/constraints.txt) when missing, initialise it read-only on the serving warehouse, "
         "load the datasets, charts and dashboards of docker/superset/assets, and start it; "
@@ -199,12 +232,23 @@ def _bi(args: argparse.Namespace) -> int:
 # only when the command line names them; otherwise `--help` lists them with these lines (a test
 # checks that they equal the commands' own help).
 EXTERNAL_COMMANDS: dict[str, tuple[str, str]] = {
-    "parse": ("drugtrade.stats.cli",
-              "parse one statistical file; observations to stdout, quarantine to stderr (JSON Lines)"),
+    "parse": (
+        "drugtrade.stats.cli",
+        "parse one statistical file; observations to stdout, quarantine to stderr (JSON Lines)",
+    ),
     "statements": ("drugtrade.extract.cli", "quotations and their speakers, one JSON object per line"),
-    "facts": ("drugtrade.extract.cli", "seizure, cultivation and production figures, one JSON object per line"),
-    "content": ("drugtrade.extract.cli", "main content and metadata of saved pages, one JSON object per page"),
-    "eval": ("drugtrade.extract.cli", "score statements and facts against a gold folder (NN.txt + gold.json)"),
+    "facts": (
+        "drugtrade.extract.cli",
+        "seizure, cultivation and production figures, one JSON object per line",
+    ),
+    "content": (
+        "drugtrade.extract.cli",
+        "main content and metadata of saved pages, one JSON object per page",
+    ),
+    "eval": (
+        "drugtrade.extract.cli",
+        "score statements and facts against a gold folder (NN.txt + gold.json)",
+    ),
 }
 
 
@@ -228,10 +272,17 @@ def _version() -> str:
 
 class _VersionAction(argparse.Action):
     def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
-        super().__init__(option_strings, dest, nargs=0, help="print the version and those of its engines, then exit")
+        super().__init__(
+            option_strings, dest, nargs=0, help="print the version and those of its engines, then exit"
+        )
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
-                 values: object, option_string: str | None = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
         print(_version())
         parser.exit()
 
@@ -239,8 +290,11 @@ class _VersionAction(argparse.Action):
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser; ``argv`` (default sys.argv[1:]) says which external command, if any, to load."""
     requested = _requested_command(sys.argv[1:] if argv is None else argv)
-    parser = argparse.ArgumentParser(prog="drugtrade", description="drugtrade: a data warehouse of the drug "
-                                     "trade in the Americas (Airflow -> Parquet lake -> dbt on DuckDB -> GX).")
+    parser = argparse.ArgumentParser(
+        prog="drugtrade",
+        description="drugtrade: a data warehouse of the drug "
+        "trade in the Americas (Airflow -> Parquet lake -> dbt on DuckDB -> GX).",
+    )
     parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress; tracebacks on errors")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -273,8 +327,10 @@ def _one_line(error: BaseException) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     command = f"drugtrade {args.command}"
     try:
         status = int(args.handler(args) or 0)
@@ -295,7 +351,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if args.verbose:
             raise
-        print(f"{command}: error: {type(error).__name__}: {_one_line(error)} (-v shows the traceback)", file=sys.stderr)
+        print(
+            f"{command}: error: {type(error).__name__}: {_one_line(error)} (-v shows the traceback)",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
 
 

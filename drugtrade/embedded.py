@@ -88,8 +88,9 @@ def _dag_run_failed(settings: Settings, dag_id: str, since: float) -> list[dict]
     return [json.loads(p.read_text()) for p in root.glob("*/failures/*.json") if p.stat().st_mtime >= since]
 
 
-def _embedded_settings(warehouse: Path | None, registry: Path | None,
-                        airflow_home: Path | None) -> tuple[Settings, Path]:
+def _embedded_settings(
+    warehouse: Path | None, registry: Path | None, airflow_home: Path | None
+) -> tuple[Settings, Path]:
     overrides = {}
     if warehouse:
         overrides["DRUGTRADE_WAREHOUSE"] = str(warehouse.resolve())
@@ -97,7 +98,9 @@ def _embedded_settings(warehouse: Path | None, registry: Path | None,
     if registry:
         overrides["DRUGTRADE_REGISTRY"] = str(registry.resolve())
     settings = load_settings({**os.environ, **overrides})
-    home = (airflow_home or Path(os.environ.get("DRUGTRADE_AIRFLOW_HOME", PROJECT_ROOT / ".airflow"))).resolve()
+    home = (
+        airflow_home or Path(os.environ.get("DRUGTRADE_AIRFLOW_HOME", PROJECT_ROOT / ".airflow"))
+    ).resolve()
     return settings, home
 
 
@@ -119,9 +122,14 @@ def days_between(first: str, last: str) -> list[str]:
     return [(start + timedelta(days=offset)).isoformat() for offset in range((end - start).days + 1)]
 
 
-def run_pipeline(date: str | None = None, warehouse: Path | None = None, airflow_home: Path | None = None,
-                 registry: Path | None = None, dag_ids: list[str] | None = None,
-                 until: str | None = None) -> int:
+def run_pipeline(
+    date: str | None = None,
+    warehouse: Path | None = None,
+    airflow_home: Path | None = None,
+    registry: Path | None = None,
+    dag_ids: list[str] | None = None,
+    until: str | None = None,
+) -> int:
     """Run the DAGs for one day, or for every day from `date` to `until` (inclusive) in order:
     a backfill without a scheduler, stopping at the first day that fails."""
     settings, home = _embedded_settings(warehouse, registry, airflow_home)
@@ -131,8 +139,10 @@ def run_pipeline(date: str | None = None, warehouse: Path | None = None, airflow
     setup_log = settings.runs_dir / f"airflow-{first}.log"
     setup_log.parent.mkdir(parents=True, exist_ok=True)
 
-    print(f"drugtrade: warehouse {settings.warehouse_dir}, Airflow home {home}, "
-          f"{'day ' + first if len(days) == 1 else f'days {first} to {until} ({len(days)})'}")
+    print(
+        f"drugtrade: warehouse {settings.warehouse_dir}, Airflow home {home}, "
+        f"{'day ' + first if len(days) == 1 else f'days {first} to {until} ({len(days)})'}"
+    )
     started = time.monotonic()
     env = prepare_airflow(settings, home, setup_log)
     print(f"  airflow metadata ready ({time.monotonic() - started:.0f}s)")
@@ -143,7 +153,9 @@ def run_pipeline(date: str | None = None, warehouse: Path | None = None, airflow
     return print_summary(settings.warehouse_dir)
 
 
-def _run_day(settings: Settings, env: dict[str, str], day: str, dag_ids: list[str] | None, prefix: str) -> int:
+def _run_day(
+    settings: Settings, env: dict[str, str], day: str, dag_ids: list[str] | None, prefix: str
+) -> int:
     log_file = settings.runs_dir / f"airflow-{day}.log"
     for dag_id in dag_ids or DAG_ORDER:
         step_started = time.monotonic()
@@ -154,8 +166,10 @@ def _run_day(settings: Settings, env: dict[str, str], day: str, dag_ids: list[st
         if code != 0 or failures:
             print(f"{prefix}{dag_id}: FAILED ({seconds:.0f}s)", file=sys.stderr)
             for failure in failures:
-                print(f"    {failure['task_id']}: {failure['error_type']}: {(failure['error'] or '')[:2000]}",
-                      file=sys.stderr)
+                print(
+                    f"    {failure['task_id']}: {failure['error_type']}: {(failure['error'] or '')[:2000]}",
+                    file=sys.stderr,
+                )
             print(f"  Airflow log: {log_file}", file=sys.stderr)
             return 1
         print(f"{prefix}{dag_id}: success ({seconds:.0f}s)")
@@ -202,10 +216,14 @@ def print_summary(warehouse: Path | None = None, steps: bool = False) -> int:
             counts = summary["quality"][stage]
             if counts:
                 verdict = "passed" if counts["failed_critical"] == 0 else "FAILED"
-                print(f"  {stage:<15} {verdict}: {counts['checks']} checks, {counts['failed_critical']} critical "
-                      f"failures, {counts['failed_warning']} warnings")
+                print(
+                    f"  {stage:<15} {verdict}: {counts['checks']} checks, {counts['failed_critical']} critical "
+                    f"failures, {counts['failed_warning']} warnings"
+                )
         for failed in summary["failed_expectations"][:10]:
-            print(f"    [{failed['severity']}] {failed['stage']}/{failed['dataset']}: {failed['expectation']}")
+            print(
+                f"    [{failed['severity']}] {failed['stage']}/{failed['dataset']}: {failed['expectation']}"
+            )
     print("Run summaries (what each step did, rows in and out, failures):")
     for dag_id in DAG_ORDER:
         path = latest_summary_file(settings, dag_id, "summary.txt")

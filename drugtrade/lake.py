@@ -105,7 +105,9 @@ def ensure_schema_files(lake_dir: Path) -> list[str]:
     return created
 
 
-def iter_batches(files: Iterable[Path], batch_rows: int = 100_000, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
+def iter_batches(
+    files: Iterable[Path], batch_rows: int = 100_000, columns: list[str] | None = None
+) -> Iterator[pa.RecordBatch]:
     """Read partition files batch by batch, in bounded memory."""
     for path in files:
         parquet = pq.ParquetFile(path)

@@ -9,10 +9,15 @@ from datetime import timedelta
 
 from airflow.sdk import Asset
 
-LAKE_ARTICLES = Asset(name="drugtrade_lake_articles", uri="file:///drugtrade/lake/articles", group="drugtrade")
-LAKE_STATISTICS = Asset(name="drugtrade_lake_statistics", uri="file:///drugtrade/lake/statistics", group="drugtrade")
-SERVING_WAREHOUSE = Asset(name="drugtrade_serving_warehouse", uri="file:///drugtrade/serving/drugtrade.duckdb",
-                          group="drugtrade")
+LAKE_ARTICLES = Asset(
+    name="drugtrade_lake_articles", uri="file:///drugtrade/lake/articles", group="drugtrade"
+)
+LAKE_STATISTICS = Asset(
+    name="drugtrade_lake_statistics", uri="file:///drugtrade/lake/statistics", group="drugtrade"
+)
+SERVING_WAREHOUSE = Asset(
+    name="drugtrade_serving_warehouse", uri="file:///drugtrade/serving/drugtrade.duckdb", group="drugtrade"
+)
 
 # Every task that writes the DuckDB build file runs in this one-slot pool: DuckDB allows one
 # writer per file, and the scheduler enforces a pool whichever worker runs the task.
@@ -58,8 +63,12 @@ DEFAULT_ARGS = {
 
 # Network tasks only get more: fetching may meet a flaky server for a while.
 # The embedded run sets DRUGTRADE_NETWORK_RETRIES=0: its sources are local files.
-NETWORK_RETRIES = {"retries": int(os.environ.get("DRUGTRADE_NETWORK_RETRIES", "3")), "retry_delay": timedelta(minutes=2),
-                   "retry_exponential_backoff": True, "max_retry_delay": timedelta(minutes=30)}
+NETWORK_RETRIES = {
+    "retries": int(os.environ.get("DRUGTRADE_NETWORK_RETRIES", "3")),
+    "retry_delay": timedelta(minutes=2),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=30),
+}
 
 
 def run_day(context) -> str:

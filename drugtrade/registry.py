@@ -116,7 +116,16 @@ def load_registry(path: Path, base_dir: Path | None = None) -> Registry:
         elif source_type == "statistics":
             if kind not in STATISTICS_KINDS:
                 raise RegistryError(f"{where}: kind {kind!r} is not one of {sorted(STATISTICS_KINDS)}")
-            known |= {"family", "dataset", "url", "licence", "citation", "estimator", "schedule", "min_release_ratio"}
+            known |= {
+                "family",
+                "dataset",
+                "url",
+                "licence",
+                "citation",
+                "estimator",
+                "schedule",
+                "min_release_ratio",
+            }
             ratio = entry.get("min_release_ratio", 0.5)
             if not isinstance(ratio, int | float) or isinstance(ratio, bool) or not 0 <= ratio <= 1:
                 raise RegistryError(f"{where}: min_release_ratio must be a number from 0 to 1, got {ratio!r}")

@@ -50,8 +50,10 @@ def record_step(settings: Settings, context: Mapping[str, Any], step: str, resul
     map_index = getattr(task_instance, "map_index", -1)
     name = step if map_index in (-1, None) else f"{step}[{map_index}]"
     folder = run_dir(settings, dag_id, run_id)
-    _write(folder / "steps" / f"{_safe(name)}.json",
-           {"step": step, "finished_at": datetime.now(UTC).isoformat(), "result": dict(result)})
+    _write(
+        folder / "steps" / f"{_safe(name)}.json",
+        {"step": step, "finished_at": datetime.now(UTC).isoformat(), "result": dict(result)},
+    )
     # A task that failed and then succeeded on a retry or a cleared re-run no longer fails the run.
     task_id = getattr(task_instance, "task_id", None)
     if task_id:
@@ -59,8 +61,13 @@ def record_step(settings: Settings, context: Mapping[str, Any], step: str, resul
         (folder / "failures" / f"{_safe(failed_name)}.json").unlink(missing_ok=True)
 
 
-def record_dbt_step(settings: Settings, context: Mapping[str, Any], step: str, nodes: list,
-                    rows: Mapping[str, int] | None = None) -> dict[str, Any]:
+def record_dbt_step(
+    settings: Settings,
+    context: Mapping[str, Any],
+    step: str,
+    nodes: list,
+    rows: Mapping[str, int] | None = None,
+) -> dict[str, Any]:
     counts: dict[str, int] = {}
     for node in nodes:
         key = f"{node.resource_type}:{node.status}"
@@ -89,8 +96,10 @@ def _failure_path(settings: Settings, context: Mapping[str, Any]) -> tuple[Path,
 
 # What the record says when the callback has no exception: the scheduler failed the task
 # because its process stopped heartbeating (killed worker, OOM kill, lost node), not the code.
-NO_EXCEPTION = ("the task's process stopped without raising an exception (killed, out of memory, or its "
-                "worker went away: Airflow failed it on heartbeat timeout); see the task log")
+NO_EXCEPTION = (
+    "the task's process stopped without raising an exception (killed, out of memory, or its "
+    "worker went away: Airflow failed it on heartbeat timeout); see the task log"
+)
 
 
 def record_task_failure(context: Mapping[str, Any]) -> None:
@@ -149,7 +158,9 @@ def summarise(settings: Settings, dag_id: str, run_id: str) -> dict[str, Any]:
     quality = quality_for_run(settings, run_id)
     by_stage: dict[str, dict[str, int]] = {}
     for outcome in quality:
-        stage = by_stage.setdefault(outcome["stage"], {"checks": 0, "failed_critical": 0, "failed_warning": 0})
+        stage = by_stage.setdefault(
+            outcome["stage"], {"checks": 0, "failed_critical": 0, "failed_warning": 0}
+        )
         stage["checks"] += 1
         if not outcome["success"]:
             stage["failed_critical" if outcome["severity"] == "critical" else "failed_warning"] += 1
@@ -177,13 +188,19 @@ def render_text(summary: Mapping[str, Any]) -> str:
                 counts = ", ".join(f"{name} {count:,}" for name, count in result[label].items())
                 lines.append(f"    {label}: {counts}")
     for stage, counts in summary["quality"].items():
-        lines.append(f"  quality {stage}: {counts['checks']} checks, {counts['failed_critical']} critical failed, "
-                     f"{counts['failed_warning']} warnings")
+        lines.append(
+            f"  quality {stage}: {counts['checks']} checks, {counts['failed_critical']} critical failed, "
+            f"{counts['failed_warning']} warnings"
+        )
     for failed in summary["failed_expectations"]:
-        lines.append(f"    [{failed['severity']}] {failed['stage']}/{failed['dataset']}: {failed['expectation']} "
-                     f"unexpected={failed['unexpected_count']} sample={failed['unexpected_sample']}")
+        lines.append(
+            f"    [{failed['severity']}] {failed['stage']}/{failed['dataset']}: {failed['expectation']} "
+            f"unexpected={failed['unexpected_count']} sample={failed['unexpected_sample']}"
+        )
     for failure in summary["failures"]:
-        lines.append(f"  FAILED {failure['task_id']}: {failure['error_type']}: {(failure['error'] or '')[:500]}")
+        lines.append(
+            f"  FAILED {failure['task_id']}: {failure['error_type']}: {(failure['error'] or '')[:500]}"
+        )
     return "\n".join(lines)
 
 

@@ -109,31 +109,35 @@ def stack_env(executor: str = "local", paths: Paths | None = None) -> dict[str, 
     database = f"airflow:airflow@127.0.0.1:{POSTGRES_PORT}/airflow"
     env = dict(os.environ)
     env.update(read_env_file(SHARED_ENV_FILE))
-    env.update({
-        "AIRFLOW_HOME": str(paths.airflow_home),
-        "AIRFLOW__CORE__EXECUTOR": EXECUTORS[executor],
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"postgresql+psycopg2://{database}",
-        "AIRFLOW__CELERY__RESULT_BACKEND": f"db+postgresql://{database}",
-        "AIRFLOW__CELERY__BROKER_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
-        "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
-        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{API_URL}/execution/",
-        "AIRFLOW__API__BASE_URL": API_URL,
-        "AIRFLOW__API__PORT": str(API_PORT),
-        "AIRFLOW__API_AUTH__JWT_SECRET": os.environ.get("AIRFLOW__API_AUTH__JWT_SECRET",
-                                                        "drugtrade-local-development-jwt-secret"),
-        "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(LOG_SERVER_PORT),
-        "_AIRFLOW_WWW_USER_USERNAME": ADMIN_USER,
-        "_AIRFLOW_WWW_USER_PASSWORD": ADMIN_PASSWORD,
-        "DRUGTRADE_PROJECT_ROOT": str(PROJECT_ROOT),
-        "PATH": os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
-        "NO_PROXY": "*",
-    })
+    env.update(
+        {
+            "AIRFLOW_HOME": str(paths.airflow_home),
+            "AIRFLOW__CORE__EXECUTOR": EXECUTORS[executor],
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"postgresql+psycopg2://{database}",
+            "AIRFLOW__CELERY__RESULT_BACKEND": f"db+postgresql://{database}",
+            "AIRFLOW__CELERY__BROKER_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
+            "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{API_URL}/execution/",
+            "AIRFLOW__API__BASE_URL": API_URL,
+            "AIRFLOW__API__PORT": str(API_PORT),
+            "AIRFLOW__API_AUTH__JWT_SECRET": os.environ.get(
+                "AIRFLOW__API_AUTH__JWT_SECRET", "drugtrade-local-development-jwt-secret"
+            ),
+            "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(LOG_SERVER_PORT),
+            "_AIRFLOW_WWW_USER_USERNAME": ADMIN_USER,
+            "_AIRFLOW_WWW_USER_PASSWORD": ADMIN_PASSWORD,
+            "DRUGTRADE_PROJECT_ROOT": str(PROJECT_ROOT),
+            "PATH": os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
+            "NO_PROXY": "*",
+        }
+    )
     env.setdefault("DRUGTRADE_WAREHOUSE", str(PROJECT_ROOT / "warehouse"))
     return env
 
 
 # ---- packages ---------------------------------------------------------------------------------
+
 
 def _pg_bin() -> Path | None:
     for root in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
@@ -153,8 +157,10 @@ def ensure_packages(executor: str) -> None:
     if not missing:
         return
     if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        raise StackError(f"{' and '.join(missing)} not installed, and this is not root on Debian: "
-                         f"install them (apt-get install -y {' '.join(missing)})")
+        raise StackError(
+            f"{' and '.join(missing)} not installed, and this is not root on Debian: "
+            f"install them (apt-get install -y {' '.join(missing)})"
+        )
     print(f"stack: installing {' '.join(missing)} from Debian packages", flush=True)
     environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=environment)
@@ -162,6 +168,7 @@ def ensure_packages(executor: str) -> None:
 
 
 # ---- processes --------------------------------------------------------------------------------
+
 
 def _alive(pid: int) -> bool:
     try:
@@ -185,8 +192,9 @@ def service_pid(paths: Paths, service: str) -> int | None:
     return pid if pid and _alive(pid) else None
 
 
-def start_service(paths: Paths, service: str, command: list[str], env: dict[str, str],
-                  user: str | None = None) -> int:
+def start_service(
+    paths: Paths, service: str, command: list[str], env: dict[str, str], user: str | None = None
+) -> int:
     """Start ``command`` in its own session, output to .stack/logs/<service>.log."""
     running = service_pid(paths, service)
     if running:
@@ -198,8 +206,15 @@ def start_service(paths: Paths, service: str, command: list[str], env: dict[str,
     with paths.log(service).open("a") as log:
         log.write(f"\n==== {time.strftime('%Y-%m-%dT%H:%M:%S')} $ {' '.join(command)}\n")
         log.flush()
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True, cwd=PROJECT_ROOT)
+        process = subprocess.Popen(
+            command,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd=PROJECT_ROOT,
+        )
     paths.pid(service).write_text(f"{process.pid}\n")
     return process.pid
 
@@ -246,6 +261,7 @@ def _http_ok(url: str) -> bool:
 
 # ---- services ---------------------------------------------------------------------------------
 
+
 def start_postgres(paths: Paths) -> None:
     bin_dir = _pg_bin()
     if bin_dir is None:
@@ -255,39 +271,104 @@ def start_postgres(paths: Paths) -> None:
         paths.pg.mkdir(parents=True, exist_ok=True)
         if as_postgres:
             shutil.chown(paths.pg, "postgres", "postgres")
-        subprocess.run([*as_postgres, str(bin_dir / "initdb"), "-D", str(paths.pg), "-U", "postgres",
-                        "--auth=trust", "-E", "UTF8"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                *as_postgres,
+                str(bin_dir / "initdb"),
+                "-D",
+                str(paths.pg),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     paths.pg_socket.mkdir(parents=True, exist_ok=True)
     if as_postgres:
         shutil.chown(paths.pg_socket, "postgres", "postgres")
-    start_service(paths, "postgres", [str(bin_dir / "postgres"), "-D", str(paths.pg), "-p", str(POSTGRES_PORT),
-                                      "-k", str(paths.pg_socket), "-c", "listen_addresses=127.0.0.1",
-                                      "-c", "max_connections=200", "-c", "shared_buffers=64MB"],
-                  dict(os.environ), user="postgres" if as_postgres else None)
-    psql = [*as_postgres, str(bin_dir / "psql"), "-h", str(paths.pg_socket), "-p", str(POSTGRES_PORT),
-            "-U", "postgres", "-tAc"]
+    start_service(
+        paths,
+        "postgres",
+        [
+            str(bin_dir / "postgres"),
+            "-D",
+            str(paths.pg),
+            "-p",
+            str(POSTGRES_PORT),
+            "-k",
+            str(paths.pg_socket),
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            "max_connections=200",
+            "-c",
+            "shared_buffers=64MB",
+        ],
+        dict(os.environ),
+        user="postgres" if as_postgres else None,
+    )
+    psql = [
+        *as_postgres,
+        str(bin_dir / "psql"),
+        "-h",
+        str(paths.pg_socket),
+        "-p",
+        str(POSTGRES_PORT),
+        "-U",
+        "postgres",
+        "-tAc",
+    ]
 
     def answers() -> bool:
         return subprocess.run([*psql, "select 1"], capture_output=True, check=False).returncode == 0
 
     _wait("PostgreSQL", answers, 60, paths.log("postgres"), lambda: service_pid(paths, "postgres"))
-    exists = subprocess.run([*psql, "select 1 from pg_roles where rolname = 'airflow'"], capture_output=True,
-                            text=True, check=True).stdout.strip()
+    exists = subprocess.run(
+        [*psql, "select 1 from pg_roles where rolname = 'airflow'"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     if not exists:
-        subprocess.run([*psql, "create role airflow login password 'airflow'"], check=True,
-                       stdout=subprocess.DEVNULL)
-        subprocess.run([*psql, "create database airflow owner airflow"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [*psql, "create role airflow login password 'airflow'"], check=True, stdout=subprocess.DEVNULL
+        )
+        subprocess.run(
+            [*psql, "create database airflow owner airflow"], check=True, stdout=subprocess.DEVNULL
+        )
 
 
 def start_redis(paths: Paths) -> None:
     paths.redis.mkdir(parents=True, exist_ok=True)
-    start_service(paths, "redis", ["redis-server", "--bind", "127.0.0.1", "--port", str(REDIS_PORT),
-                                   "--dir", str(paths.redis), "--save", "", "--appendonly", "no"],
-                  dict(os.environ))
+    start_service(
+        paths,
+        "redis",
+        [
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(REDIS_PORT),
+            "--dir",
+            str(paths.redis),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        dict(os.environ),
+    )
 
     def answers() -> bool:
-        return subprocess.run(["redis-cli", "-p", str(REDIS_PORT), "ping"], capture_output=True, text=True,
-                              check=False).stdout.strip() == "PONG"
+        return (
+            subprocess.run(
+                ["redis-cli", "-p", str(REDIS_PORT), "ping"], capture_output=True, text=True, check=False
+            ).stdout.strip()
+            == "PONG"
+        )
 
     _wait("Redis", answers, 30, paths.log("redis"), lambda: service_pid(paths, "redis"))
 
@@ -302,9 +383,14 @@ def airflow_services(executor: str, workers: int) -> dict[str, list[str]]:
     }
     if executor == "celery":
         for number in range(1, workers + 1):
-            services[f"worker-{number}"] = ["celery", "worker", "--celery-hostname", f"worker{number}@%h",
-                                            "--concurrency",
-                                            os.environ.get("AIRFLOW__CELERY__WORKER_CONCURRENCY", "2")]
+            services[f"worker-{number}"] = [
+                "celery",
+                "worker",
+                "--celery-hostname",
+                f"worker{number}@%h",
+                "--concurrency",
+                os.environ.get("AIRFLOW__CELERY__WORKER_CONCURRENCY", "2"),
+            ]
     return services
 
 
@@ -336,20 +422,31 @@ def up(executor: str = "local", workers: int = 2, paths: Paths | None = None) ->
     start_postgres(paths)
     if executor == "celery":
         start_redis(paths)
-    print(f"stack: metadata database up ({time.monotonic() - started:.0f}s); running {INIT_SCRIPT.name}",
-          flush=True)
+    print(
+        f"stack: metadata database up ({time.monotonic() - started:.0f}s); running {INIT_SCRIPT.name}",
+        flush=True,
+    )
     with paths.log("init").open("a") as log:
-        code = subprocess.run(["bash", str(INIT_SCRIPT)], env=env, stdout=log, stderr=subprocess.STDOUT,
-                              check=False).returncode
+        code = subprocess.run(
+            ["bash", str(INIT_SCRIPT)], env=env, stdout=log, stderr=subprocess.STDOUT, check=False
+        ).returncode
     if code != 0:
         raise StackError(f"{INIT_SCRIPT} failed (exit {code}); see {paths.log('init')}")
     pids = {}
     for service, arguments in airflow_services(executor, workers).items():
         pids[service] = start_service(paths, service, [_airflow(), *arguments], _service_env(env, service))
-    _wait("the API server", lambda: _http_ok(f"{API_URL}/api/v2/monitor/health"), 180,
-          paths.log("api-server"), lambda: service_pid(paths, "api-server"))
-    print(f"stack: {EXECUTORS[executor]} up in {time.monotonic() - started:.0f}s; UI and REST API at {API_URL} "
-          f"(user {ADMIN_USER}); logs in {paths.logs}", flush=True)
+    _wait(
+        "the API server",
+        lambda: _http_ok(f"{API_URL}/api/v2/monitor/health"),
+        180,
+        paths.log("api-server"),
+        lambda: service_pid(paths, "api-server"),
+    )
+    print(
+        f"stack: {EXECUTORS[executor]} up in {time.monotonic() - started:.0f}s; UI and REST API at {API_URL} "
+        f"(user {ADMIN_USER}); logs in {paths.logs}",
+        flush=True,
+    )
     return pids
 
 

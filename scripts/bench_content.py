@@ -57,7 +57,9 @@ def run_content_benchmark(folder: Path, rounds: int = 3) -> dict[str, float]:
 
     runs: dict[str, Callable[[str, bytes], str | None]] = {
         "trafilatura default": lambda url, html: trafilatura.extract(html, url=url),
-        "trafilatura favor_precision": lambda url, html: trafilatura.extract(html, url=url, favor_precision=True),
+        "trafilatura favor_precision": lambda url, html: trafilatura.extract(
+            html, url=url, favor_precision=True
+        ),
         "ours: content": ours,
         "ours: content+statements+mentions+facts": whole_path,
     }
@@ -84,7 +86,9 @@ def run_content_benchmark(folder: Path, rounds: int = 3) -> dict[str, float]:
     content_ratio = per_page["ours: content"] / baseline
     path_speed = baseline / per_page["ours: content+statements+mentions+facts"]
     print(f"  content CPU / trafilatura default CPU: {content_ratio:.2f}x (target <= 1.0x)")
-    print(f"  whole per-article path speed vs trafilatura default, per core: {path_speed:.2f}x (target >= 0.6x)")
+    print(
+        f"  whole per-article path speed vs trafilatura default, per core: {path_speed:.2f}x (target >= 0.6x)"
+    )
     return {
         **{f"{name} ms/page": value for name, value in per_page.items()},
         **{f"{name} F1": score.f1 for name, score in scores.items()},
@@ -94,9 +98,15 @@ def run_content_benchmark(folder: Path, rounds: int = 3) -> dict[str, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES, help="a content-pages folder (expected.json, html/)")
-    parser.add_argument("--rounds", type=int, default=3, help="timing rounds over all pages (scores from the first)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--pages", type=Path, default=DEFAULT_PAGES, help="a content-pages folder (expected.json, html/)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="timing rounds over all pages (scores from the first)"
+    )
     args = parser.parse_args()
     if not (args.pages / "expected.json").is_file():
         print(f"content pages not found at {args.pages}", file=sys.stderr)

@@ -42,9 +42,40 @@ sys.path.insert(0, str(PROJECT_ROOT))
 from bench_content import DEFAULT_PAGES as DEFAULT_CONTENT_PAGES  # noqa: E402
 from bench_content import run_content_benchmark  # noqa: E402
 
-FIRST = ["Ana", "Luis", "María", "Jorge", "Camila", "Andrés", "Lucía", "Diego", "Valeria", "Tomás", "Paula", "Raúl"]
-LAST = ["Gómez", "Herrera", "Quintero", "Salazar", "Vargas", "Rojas", "Mendoza", "Paredes", "Ibáñez", "Cárdenas"]
-ROLES = ["Defence Minister", "police chief", "Interior Minister", "navy spokesman", "prosecutor", "customs director"]
+FIRST = [
+    "Ana",
+    "Luis",
+    "María",
+    "Jorge",
+    "Camila",
+    "Andrés",
+    "Lucía",
+    "Diego",
+    "Valeria",
+    "Tomás",
+    "Paula",
+    "Raúl",
+]
+LAST = [
+    "Gómez",
+    "Herrera",
+    "Quintero",
+    "Salazar",
+    "Vargas",
+    "Rojas",
+    "Mendoza",
+    "Paredes",
+    "Ibáñez",
+    "Cárdenas",
+]
+ROLES = [
+    "Defence Minister",
+    "police chief",
+    "Interior Minister",
+    "navy spokesman",
+    "prosecutor",
+    "customs director",
+]
 COUNTRIES = ["Colombian", "Peruvian", "Ecuadorian", "Mexican", "Bolivian", "Panamanian", "Honduran"]
 DRUGS = ["cocaine", "fentanyl", "methamphetamine", "heroin", "marijuana"]
 TEMPLATE = """<!DOCTYPE html>
@@ -68,10 +99,18 @@ def write_articles(folder: Path, count: int, start: int, day: dt.date, rng: rand
     for index in range(start, start + count):
         speaker = f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(LAST)}"
         page = TEMPLATE.format(
-            title=f"Seizure number {index} at the port", slug=f"story-{index}", date=day.isoformat(),
-            author=f"{rng.choice(FIRST)} {rng.choice(LAST)}", tons=round(rng.uniform(0.1, 9.9), 1),
-            drug=rng.choice(DRUGS), country=rng.choice(COUNTRIES), role=rng.choice(ROLES), speaker=speaker,
-            surname=speaker.split()[1], nth=f"{index % 40 + 1}th", ha=f"{rng.randint(10, 250)},000",
+            title=f"Seizure number {index} at the port",
+            slug=f"story-{index}",
+            date=day.isoformat(),
+            author=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+            tons=round(rng.uniform(0.1, 9.9), 1),
+            drug=rng.choice(DRUGS),
+            country=rng.choice(COUNTRIES),
+            role=rng.choice(ROLES),
+            speaker=speaker,
+            surname=speaker.split()[1],
+            nth=f"{index % 40 + 1}th",
+            ha=f"{rng.randint(10, 250)},000",
         )
         (folder / f"story-{index:06d}.html").write_text(page, encoding="utf-8")
 
@@ -82,12 +121,33 @@ def write_cbp_csv(path: Path, rows: int, rng: random.Random) -> None:
     drugs = ["Cocaine", "Fentanyl", "Heroin", "Marijuana", "Methamphetamine", "Ecstasy", "Other Drugs**"]
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(["FY", "Month (abbv)", "Component", "Region", "Land Filter", "Area of Responsibility",
-                         "Drug Type", "Count of Event", "Sum Qty (lbs)"])
+        writer.writerow(
+            [
+                "FY",
+                "Month (abbv)",
+                "Component",
+                "Region",
+                "Land Filter",
+                "Area of Responsibility",
+                "Drug Type",
+                "Count of Event",
+                "Sum Qty (lbs)",
+            ]
+        )
         for i in range(rows):
-            writer.writerow([2000 + (i % 26), months[i % 12], "Office of Field Operations", "Southwest Border",
-                             "Southwest Border", offices[(i // 12) % 300], drugs[(i // 3600) % len(drugs)],
-                             rng.randint(1, 40), round(rng.uniform(0.01, 5000), 4)])
+            writer.writerow(
+                [
+                    2000 + (i % 26),
+                    months[i % 12],
+                    "Office of Field Operations",
+                    "Southwest Border",
+                    "Southwest Border",
+                    offices[(i // 12) % 300],
+                    drugs[(i // 3600) % len(drugs)],
+                    rng.randint(1, 40),
+                    round(rng.uniform(0.01, 5000), 4),
+                ]
+            )
 
 
 class PeakMemory:
@@ -129,33 +189,48 @@ def airflow_overhead(airflow_home: Path) -> str:
     with contextlib.closing(sqlite3.connect(database)) as connection:
         run = connection.execute(
             "select run_id, start_date, end_date from dag_run where dag_id = 'transform' and end_date is not null "
-            "order by end_date desc limit 1").fetchone()
+            "order by end_date desc limit 1"
+        ).fetchone()
         if run is None:
             return "Airflow overhead: no finished transform run"
         tasks = connection.execute(
             "select task_id, start_date, end_date from task_instance where dag_id = 'transform' and run_id = ? "
-            "and start_date is not null and end_date is not null order by start_date", (run[0],)).fetchall()
+            "and start_date is not null and end_date is not null order by start_date",
+            (run[0],),
+        ).fetchall()
     stamp = dt.datetime.fromisoformat
     first_start = min(stamp(t[1]) for t in tasks)
     wall = (stamp(run[2]) - first_start).total_seconds()
     busy = sum((stamp(t[2]) - stamp(t[1])).total_seconds() for t in tasks)
-    return (f"Airflow overhead ({run[0]}): {len(tasks)} tasks ran {busy:.1f}s of the run's {wall:.1f}s from the "
-            f"first task's start: {(wall - busy) / len(tasks):.2f}s per task")
+    return (
+        f"Airflow overhead ({run[0]}): {len(tasks)} tasks ran {busy:.1f}s of the run's {wall:.1f}s from the "
+        f"first task's start: {(wall - busy) / len(tasks):.2f}s per task"
+    )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--seizure-rows", type=int, default=1_000_000)
     parser.add_argument("--daily-articles", type=int, default=300)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--keep", action="store_true")
-    parser.add_argument("--content-pages", type=Path, default=DEFAULT_CONTENT_PAGES,
-                        help="real pages for the main-content figures (skipped when absent)")
+    parser.add_argument(
+        "--content-pages",
+        type=Path,
+        default=DEFAULT_CONTENT_PAGES,
+        help="real pages for the main-content figures (skipped when absent)",
+    )
     parser.add_argument("--content-rounds", type=int, default=3)
     parser.add_argument("--content-only", action="store_true", help="print the main-content figures and stop")
-    parser.add_argument("--airflow-home", type=Path, default=None,
-                        help="report Airflow's per-task overhead from this home's latest transform run")
+    parser.add_argument(
+        "--airflow-home",
+        type=Path,
+        default=None,
+        help="report Airflow's per-task overhead from this home's latest transform run",
+    )
     args = parser.parse_args()
 
     if (args.content_pages / "expected.json").is_file():
@@ -172,8 +247,10 @@ def main() -> int:
     started = time.perf_counter()
     write_articles(sources / "articles", args.articles, 0, day, rng)
     write_cbp_csv(sources / "cbp.csv", args.seizure_rows, rng)
-    print(f"generated {args.articles:,} pages and {args.seizure_rows:,} CBP rows in "
-          f"{time.perf_counter() - started:.1f}s under {workdir}")
+    print(
+        f"generated {args.articles:,} pages and {args.seizure_rows:,} CBP rows in "
+        f"{time.perf_counter() - started:.1f}s under {workdir}"
+    )
     registry = workdir / "registry.yml"
     registry.write_text(
         "sources:\n"
@@ -186,7 +263,9 @@ def main() -> int:
         " family: production_estimates, publisher: bench, dataset: bench, url: 'https://example.invalid',"
         " licence: none, citation: none}\n"
     )
-    os.environ.update({"DRUGTRADE_WAREHOUSE": str(workdir / "warehouse"), "DRUGTRADE_REGISTRY": str(registry)})
+    os.environ.update(
+        {"DRUGTRADE_WAREHOUSE": str(workdir / "warehouse"), "DRUGTRADE_REGISTRY": str(registry)}
+    )
     os.environ.pop("DRUGTRADE_LAKE", None)
 
     from drugtrade.config import load_settings
@@ -210,8 +289,11 @@ def main() -> int:
             t0, c0 = time.perf_counter(), cpu_seconds()
             result = function(*fargs, **fkwargs)
             timings.append((name, time.perf_counter() - t0, memory.peak, cpu_seconds() - c0))
-        print(f"  {name:<32} {timings[-1][1]:8.1f}s wall {timings[-1][3]:8.1f}s cpu   "
-              f"peak RSS {memory.peak / 2**20:8.0f} MiB", flush=True)
+        print(
+            f"  {name:<32} {timings[-1][1]:8.1f}s wall {timings[-1][3]:8.1f}s cpu   "
+            f"peak RSS {memory.peak / 2**20:8.0f} MiB",
+            flush=True,
+        )
         return result
 
     def transform_all(label: str, run_id: str, ingest_day: dt.date) -> None:
@@ -221,8 +303,15 @@ def main() -> int:
         stage(f"{label}: gx staging", transform.validate_staging, settings, run_id)
         stage(f"{label}: dbt marts", transform.build_marts, settings, ingest_day)
         stage(f"{label}: gx marts", transform.validate_marts, settings, run_id)
-        stage(f"{label}: publish", publish, settings, str(settings.quality_dir / "results" / "**" / "*.parquet"))
-        stage(f"{label}: gx data docs", build_data_docs, settings.quality_dir / "results", settings.quality_dir / "docs")
+        stage(
+            f"{label}: publish", publish, settings, str(settings.quality_dir / "results" / "**" / "*.parquet")
+        )
+        stage(
+            f"{label}: gx data docs",
+            build_data_docs,
+            settings.quality_dir / "results",
+            settings.quality_dir / "docs",
+        )
 
     def total(label: str, part: str, index: int = 1) -> float:
         return sum(t[index] for t in timings if t[0].startswith(f"{label}: {part}"))
@@ -246,17 +335,25 @@ def main() -> int:
     peak = max(t[2] for t in timings)
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print()
-    print(f"backfill of {args.articles:,} articles + {args.seizure_rows:,} seizure rows: {backfill_seconds:.0f}s "
-          f"wall, {sum(t[3] for t in timings if t[0].startswith('backfill')):.0f}s cpu")
-    print(f"daily run adding {args.daily_articles:,} articles: {daily_seconds:.0f}s wall, "
-          f"{sum(t[3] for t in timings if t[0].startswith('daily')):.0f}s cpu; "
-          f"daily / backfill = {daily_seconds / backfill_seconds:.0%}")
+    print(
+        f"backfill of {args.articles:,} articles + {args.seizure_rows:,} seizure rows: {backfill_seconds:.0f}s "
+        f"wall, {sum(t[3] for t in timings if t[0].startswith('backfill')):.0f}s cpu"
+    )
+    print(
+        f"daily run adding {args.daily_articles:,} articles: {daily_seconds:.0f}s wall, "
+        f"{sum(t[3] for t in timings if t[0].startswith('daily')):.0f}s cpu; "
+        f"daily / backfill = {daily_seconds / backfill_seconds:.0%}"
+    )
     for label in ("backfill", "daily"):
         gx_wall, dbt_wall = total(label, "gx"), total(label, "dbt")
-        print(f"{label}: GX {gx_wall:.1f}s wall ({total(label, 'gx', 3):.1f}s cpu) beside dbt {dbt_wall:.1f}s wall "
-              f"({total(label, 'dbt', 3):.1f}s cpu): GX / dbt = {gx_wall / dbt_wall:.0%}")
-    print(f"peak resident memory (this process + children, sampled): {peak / 2**20:.0f} MiB; "
-          f"largest single child process: {children:.0f} MiB")
+        print(
+            f"{label}: GX {gx_wall:.1f}s wall ({total(label, 'gx', 3):.1f}s cpu) beside dbt {dbt_wall:.1f}s wall "
+            f"({total(label, 'dbt', 3):.1f}s cpu): GX / dbt = {gx_wall / dbt_wall:.0%}"
+        )
+    print(
+        f"peak resident memory (this process + children, sampled): {peak / 2**20:.0f} MiB; "
+        f"largest single child process: {children:.0f} MiB"
+    )
     if args.airflow_home is not None:
         print(airflow_overhead(args.airflow_home))
     if not args.keep and args.workdir is None:

@@ -67,19 +67,40 @@ def main() -> int:
         # Created while the DAG is paused and ending today, so the scheduler adds no run of its
         # own on unpausing. transform stays paused: this times the ingestion the workers share.
         env = stack.stack_env("celery", paths)
-        subprocess.run([stack._airflow(), "backfill", "create", "--dag-id", "ingest_articles", "--from-date",
-                        days[0], "--to-date", days[-1], "--max-active-runs", str(args.days)],
-                       env=env, check=True, capture_output=True)
+        subprocess.run(
+            [
+                stack._airflow(),
+                "backfill",
+                "create",
+                "--dag-id",
+                "ingest_articles",
+                "--from-date",
+                days[0],
+                "--to-date",
+                days[-1],
+                "--max-active-runs",
+                str(args.days),
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         started = time.monotonic()
         api.unpause("ingest_articles")
         backfilled = _wait(api, "ingest_articles", args.days, "backfill", 3600)
         wall = time.monotonic() - started
         states = sorted({r["state"] for r in backfilled})
-        extracts = sum(1 for r in backfilled for t in api.task_instances("ingest_articles", r["dag_run_id"])
-                       if t["task_id"] == "extract" and t["state"] == "success")
-        print(f"backfill of {args.days} days of ingest_articles, CeleryExecutor, {args.workers} worker(s): "
-              f"{wall:.0f}s wall from unpause to the last run's end, {extracts} extraction batches, states "
-              f"{states}")
+        extracts = sum(
+            1
+            for r in backfilled
+            for t in api.task_instances("ingest_articles", r["dag_run_id"])
+            if t["task_id"] == "extract" and t["state"] == "success"
+        )
+        print(
+            f"backfill of {args.days} days of ingest_articles, CeleryExecutor, {args.workers} worker(s): "
+            f"{wall:.0f}s wall from unpause to the last run's end, {extracts} extraction batches, states "
+            f"{states}"
+        )
         return 0 if states == ["success"] else 1
     finally:
         stack.down(paths)

@@ -18,5 +18,7 @@ def project_root() -> Path:
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED.is_dir():
-        pytest.skip(f"real material not available: {SHARED} is absent (it sits beside the project root in dev and CI)")
+        pytest.skip(
+            f"real material not available: {SHARED} is absent (it sits beside the project root in dev and CI)"
+        )
     return SHARED

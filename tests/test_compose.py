@@ -146,7 +146,8 @@ def depends_on(service: Mapping[str, Any]) -> dict[str, str]:
 
 def active_services(compose: Mapping[str, Any], profiles: tuple[str, ...]) -> set[str]:
     return {
-        name for name, service in compose["services"].items()
+        name
+        for name, service in compose["services"].items()
         if not service.get("profiles") or set(service["profiles"]) & set(profiles)
     }
 
@@ -154,7 +155,8 @@ def active_services(compose: Mapping[str, Any], profiles: tuple[str, ...]) -> se
 def airflow_services(compose: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """The services that run our Airflow image (built from ./Dockerfile)."""
     return {
-        name: service for name, service in compose["services"].items()
+        name: service
+        for name, service in compose["services"].items()
         if isinstance(service.get("build"), dict) and service["build"].get("context") == "."
     }
 
@@ -203,7 +205,8 @@ def dockerignore_excludes(relative: str, patterns: list[str]) -> bool:
         globs = {glob, glob.removeprefix("**/")} if glob.startswith("**/") else {glob}
         if glob.startswith("**/"):
             matched = any(fnmatch.fnmatch(part, g) for g in globs for part in parts) or any(
-                fnmatch.fnmatch(c, g) for g in globs for c in candidates)
+                fnmatch.fnmatch(c, g) for g in globs for c in candidates
+            )
         else:
             matched = any(fnmatch.fnmatch(c, glob) for c in candidates)
         if matched:
@@ -212,8 +215,11 @@ def dockerignore_excludes(relative: str, patterns: list[str]) -> bool:
 
 
 def read_dockerignore() -> list[str]:
-    return [line.strip() for line in DOCKERIGNORE.read_text().splitlines()
-            if line.strip() and not line.strip().startswith("#")]
+    return [
+        line.strip()
+        for line in DOCKERIGNORE.read_text().splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -222,6 +228,7 @@ def compose() -> dict[str, Any]:
 
 
 # ---- Services, images, builds -----------------------------------------------------------------
+
 
 def test_required_services_exist(compose):
     missing = REQUIRED_SERVICES - set(compose["services"])
@@ -237,12 +244,17 @@ def test_airflow_services_run_the_airflow_3_components_from_our_image(compose):
 
 
 def test_every_service_has_an_image_or_a_build(compose):
-    lacking = [name for name, service in compose["services"].items() if "image" not in service and "build" not in service]
+    lacking = [
+        name
+        for name, service in compose["services"].items()
+        if "image" not in service and "build" not in service
+    ]
     assert not lacking, f"services with neither image nor build: {lacking}"
     for name, service in compose["services"].items():
         if "image" in service and "build" not in service:
             assert ":" in service["image"] and not service["image"].endswith(":latest"), (
-                f"{name}: pull a pinned tag, not {service['image']!r}")
+                f"{name}: pull a pinned tag, not {service['image']!r}"
+            )
 
 
 def test_build_contexts_and_dockerfiles_exist(compose):
@@ -251,11 +263,14 @@ def test_build_contexts_and_dockerfiles_exist(compose):
     for name, build in builds.items():
         context = REPO / (build if isinstance(build, str) else build["context"])
         assert context.is_dir(), f"{name}: build context {context} does not exist"
-        dockerfile = context / (build.get("dockerfile", "Dockerfile") if isinstance(build, dict) else "Dockerfile")
+        dockerfile = context / (
+            build.get("dockerfile", "Dockerfile") if isinstance(build, dict) else "Dockerfile"
+        )
         assert dockerfile.is_file(), f"{name}: {dockerfile} does not exist"
 
 
 # ---- Dependencies, healthchecks, profiles -----------------------------------------------------
+
 
 def test_depends_on_names_existing_services_with_valid_conditions(compose):
     services = compose["services"]
@@ -264,7 +279,8 @@ def test_depends_on_names_existing_services_with_valid_conditions(compose):
             assert dependency in services, f"{name} depends on undefined service {dependency}"
             assert dependency != name
             assert condition in {"service_started", "service_healthy", "service_completed_successfully"}, (
-                f"{name} -> {dependency}: unknown condition {condition}")
+                f"{name} -> {dependency}: unknown condition {condition}"
+            )
 
 
 def test_dependencies_are_started_in_every_profile_combination(compose):
@@ -273,7 +289,9 @@ def test_dependencies_are_started_in_every_profile_combination(compose):
         active = active_services(compose, profiles)
         for name in active:
             inactive = set(depends_on(compose["services"][name])) - active
-            assert not inactive, f"with profiles {profiles or '(none)'}: {name} depends on disabled {inactive}"
+            assert not inactive, (
+                f"with profiles {profiles or '(none)'}: {name} depends on disabled {inactive}"
+            )
 
 
 def test_dependency_graph_has_no_cycle(compose):
@@ -297,10 +315,13 @@ def test_health_conditions_point_at_services_with_healthchecks(compose):
         for dependency, condition in depends_on(service).items():
             target = services[dependency]
             if condition == "service_healthy":
-                assert "healthcheck" in target, f"{name} waits for {dependency} to be healthy; it has no healthcheck"
+                assert "healthcheck" in target, (
+                    f"{name} waits for {dependency} to be healthy; it has no healthcheck"
+                )
             if condition == "service_completed_successfully":
                 assert dependency in ONE_SHOT_SERVICES and target.get("restart", "no") == "no", (
-                    f"{name} waits for {dependency} to complete, but it is not a one-shot service")
+                    f"{name} waits for {dependency} to complete, but it is not a one-shot service"
+                )
 
 
 def test_long_running_services_have_healthchecks_and_restart(compose):
@@ -318,17 +339,28 @@ def test_profiles_of_optional_services(compose):
     for name in BI_SERVICES:
         assert services[name].get("profiles") == ["bi"], f"{name} must carry profiles: [bi]"
     default = active_services(compose, ())
-    assert {"postgres", "airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
-            "airflow-triggerer"} <= default
+    assert {
+        "postgres",
+        "airflow-init",
+        "airflow-apiserver",
+        "airflow-scheduler",
+        "airflow-dag-processor",
+        "airflow-triggerer",
+    } <= default
     assert not (CELERY_SERVICES | BI_SERVICES) & default
 
 
 def test_published_ports_do_not_clash(compose):
-    published = [str(port).split(":")[0] for service in compose["services"].values() for port in service.get("ports", [])]
+    published = [
+        str(port).split(":")[0]
+        for service in compose["services"].values()
+        for port in service.get("ports", [])
+    ]
     assert len(published) == len(set(published)), f"host ports published twice: {published}"
 
 
 # ---- Volumes and mounts -----------------------------------------------------------------------
+
 
 def test_named_volumes_are_declared_and_bind_sources_exist(compose):
     declared = set(compose.get("volumes") or {})
@@ -349,7 +381,9 @@ def test_warehouse_volume_is_the_warehouse_setting_everywhere(compose):
     for name, service in airflow_services(compose).items():
         env = environment(service)
         warehouse = [m for m in mounts(service) if m.source == WAREHOUSE_VOLUME]
-        assert len(warehouse) == 1 and not warehouse[0].read_only, f"{name}: the warehouse volume must be writable"
+        assert len(warehouse) == 1 and not warehouse[0].read_only, (
+            f"{name}: the warehouse volume must be writable"
+        )
         assert env["DRUGTRADE_WAREHOUSE"] == warehouse[0].target, name
 
 
@@ -361,7 +395,9 @@ def test_superset_mounts_the_warehouse_read_only_and_opens_the_serving_copy(comp
         warehouse = [m for m in mounts(service) if m.source == WAREHOUSE_VOLUME]
         assert len(warehouse) == 1, f"{name} does not mount {WAREHOUSE_VOLUME}"
         assert warehouse[0].read_only, f"{name} mounts the warehouse writable"
-        assert warehouse[0].target == airflow_env["DRUGTRADE_WAREHOUSE"], f"{name} sees the warehouse elsewhere"
+        assert warehouse[0].target == airflow_env["DRUGTRADE_WAREHOUSE"], (
+            f"{name} sees the warehouse elsewhere"
+        )
         uri = environment(service)["DRUGTRADE_SERVING_URI"]
         assert uri == SERVING_URI
         # The URI names the file the pipeline publishes, as drugtrade.config computes it.
@@ -386,6 +422,7 @@ def test_serving_uri_opens_read_only_through_duckdb_engine(tmp_path):
 
 # ---- Settings the package reads ---------------------------------------------------------------
 
+
 def _drugtrade_variables_read() -> set[str]:
     names = set()
     for path in [*(REPO / "drugtrade").rglob("*.py"), *(REPO / "dbt_project").rglob("*.yml")]:
@@ -400,7 +437,12 @@ def test_airflow_services_set_the_settings_the_package_reads(compose):
     assert {"DRUGTRADE_WAREHOUSE", "DRUGTRADE_REGISTRY", "DRUGTRADE_DBT_TARGET"} <= read
     for name, service in airflow_services(compose).items():
         env = environment(service)
-        for variable in ("DRUGTRADE_WAREHOUSE", "DRUGTRADE_REGISTRY", "DRUGTRADE_PROJECT_ROOT", "DRUGTRADE_DBT_TARGET"):
+        for variable in (
+            "DRUGTRADE_WAREHOUSE",
+            "DRUGTRADE_REGISTRY",
+            "DRUGTRADE_PROJECT_ROOT",
+            "DRUGTRADE_DBT_TARGET",
+        ):
             assert env.get(variable), f"{name}: {variable} is not set"
         unknown = {key for key in env if key.startswith("DRUGTRADE_")} - read
         assert not unknown, f"{name} sets {sorted(unknown)}, which nothing in the package reads"
@@ -426,7 +468,9 @@ def test_settings_resolve_to_mounted_checkout_paths(compose):
     assert host_path(Path(environment(service)["AIRFLOW__CORE__DAGS_FOLDER"])).is_dir()
     assert settings.lake_dir.parent == settings.warehouse_dir
     profiles = yaml.safe_load((REPO / "dbt_project" / "profiles.yml").read_text())
-    assert settings.dbt_target in profiles["drugtrade"]["outputs"], f"dbt target {settings.dbt_target} is not in profiles.yml"
+    assert settings.dbt_target in profiles["drugtrade"]["outputs"], (
+        f"dbt target {settings.dbt_target} is not in profiles.yml"
+    )
 
 
 def test_executor_is_local_by_default_and_celery_with_the_celery_env_file():
@@ -449,11 +493,15 @@ def test_no_pip_install_at_container_start(compose):
 
 # ---- The init service and the duckdb_writer pool ----------------------------------------------
 
+
 def _pool_name_used_by_dags() -> str:
     for path in [*(REPO / "dags").glob("*.py"), *(REPO / "drugtrade").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):
-            if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-                    and any(isinstance(t, ast.Name) and t.id == "DUCKDB_WRITER_POOL" for t in node.targets)):
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Constant)
+                and any(isinstance(t, ast.Name) and t.id == "DUCKDB_WRITER_POOL" for t in node.targets)
+            ):
                 return node.value.value
     raise AssertionError("no DUCKDB_WRITER_POOL assignment in dags/ or drugtrade/")
 
@@ -462,8 +510,11 @@ def test_init_service_runs_the_script_the_image_carries(compose):
     init = compose["services"]["airflow-init"]
     command = init["command"]
     script = command[-1] if isinstance(command, list) else command.split()[-1]
-    copies = {arguments.split()[-1]: arguments.split()[-2] for instruction, arguments
-              in dockerfile_instructions(DOCKERFILE) if instruction == "COPY"}
+    copies = {
+        arguments.split()[-1]: arguments.split()[-2]
+        for instruction, arguments in dockerfile_instructions(DOCKERFILE)
+        if instruction == "COPY"
+    }
     assert script in copies, f"airflow-init runs {script}, which the Dockerfile does not copy"
     assert (REPO / copies[script]).is_file()
     env = environment(init)
@@ -480,16 +531,23 @@ def test_init_creates_the_one_slot_pool_the_dags_use():
     assert re.search(r'^\s*airflow pools set "\$\{pool\}" "\$\{slots\}" ', script, re.MULTILINE)
 
 
-@pytest.mark.parametrize("script", sorted(p.relative_to(REPO).as_posix() for p in (REPO / "docker").rglob("*.sh")))
+@pytest.mark.parametrize(
+    "script", sorted(p.relative_to(REPO).as_posix() for p in (REPO / "docker").rglob("*.sh"))
+)
 def test_shell_scripts_parse(script):
-    completed = subprocess.run(["bash", "-n", str(REPO / script)], capture_output=True, text=True, check=False)
+    completed = subprocess.run(
+        ["bash", "-n", str(REPO / script)], capture_output=True, text=True, check=False
+    )
     assert completed.returncode == 0, completed.stderr
 
 
 # ---- Dockerfile -------------------------------------------------------------------------------
 
+
 def _base_image() -> tuple[str, Version, str]:
-    froms = [arguments for instruction, arguments in dockerfile_instructions(DOCKERFILE) if instruction == "FROM"]
+    froms = [
+        arguments for instruction, arguments in dockerfile_instructions(DOCKERFILE) if instruction == "FROM"
+    ]
     assert len(froms) == 1, f"expected one FROM, found {froms}"
     match = re.fullmatch(r"apache/airflow:(slim-)?(\d+\.\d+\.\d+)-python(\d+\.\d+)", froms[0])
     assert match, f"FROM {froms[0]} is not a versioned apache/airflow image with a Python tag"
@@ -499,20 +557,33 @@ def _base_image() -> tuple[str, Version, str]:
 def test_dockerfile_airflow_version_matches_the_project_pins():
     image, airflow, python = _base_image()
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
-    requirement = next(r for r in pyproject["project"]["dependencies"] if re.match(r"apache-airflow\b(?!-)", r))
-    assert airflow in SpecifierSet(requirement.removeprefix("apache-airflow")), f"{image} vs pyproject {requirement}"
-    assert str(airflow) == project_pins(REPO / "constraints.txt")["apache-airflow"], f"{image} vs constraints.txt"
+    requirement = next(
+        r for r in pyproject["project"]["dependencies"] if re.match(r"apache-airflow\b(?!-)", r)
+    )
+    assert airflow in SpecifierSet(requirement.removeprefix("apache-airflow")), (
+        f"{image} vs pyproject {requirement}"
+    )
+    assert str(airflow) == project_pins(REPO / "constraints.txt")["apache-airflow"], (
+        f"{image} vs constraints.txt"
+    )
     assert Version(python) in SpecifierSet(pyproject["project"]["requires-python"])
 
 
 def test_dockerfile_installs_the_package_from_pyproject_with_the_constraints():
-    runs = [arguments for instruction, arguments in dockerfile_instructions(DOCKERFILE) if instruction == "RUN"]
+    runs = [
+        arguments for instruction, arguments in dockerfile_instructions(DOCKERFILE) if instruction == "RUN"
+    ]
     installs = [run for run in runs if "pip install" in run]
     assert installs, "the Dockerfile installs nothing"
     for run in installs:
-        assert "--constraint /opt/drugtrade/constraints.txt" in run, f"pip install without constraints.txt: {run}"
+        assert "--constraint /opt/drugtrade/constraints.txt" in run, (
+            f"pip install without constraints.txt: {run}"
+        )
     dependencies = next(run for run in installs if "apache-airflow[" in run)
-    assert "pyproject.toml" in dependencies and "--constraint /opt/drugtrade/docker/constraints-image.txt" in dependencies
+    assert (
+        "pyproject.toml" in dependencies
+        and "--constraint /opt/drugtrade/docker/constraints-image.txt" in dependencies
+    )
     assert '"apache-airflow[celery,postgres,fab]==${AIRFLOW_VERSION}"' in dependencies
     package = next(run for run in installs if "--editable /opt/drugtrade" in run)
     assert "pip check" in package
@@ -520,7 +591,9 @@ def test_dockerfile_installs_the_package_from_pyproject_with_the_constraints():
 
 def test_dockerfile_copies_only_what_exists_and_is_not_ignored():
     patterns = read_dockerignore()
-    copies = [arguments for instruction, arguments in dockerfile_instructions(DOCKERFILE) if instruction == "COPY"]
+    copies = [
+        arguments for instruction, arguments in dockerfile_instructions(DOCKERFILE) if instruction == "COPY"
+    ]
     assert copies
     for arguments in copies:
         words = [w for w in arguments.split() if not w.startswith("--")]
@@ -535,10 +608,21 @@ def test_dockerfile_copies_only_what_exists_and_is_not_ignored():
 
 def test_dockerignore_keeps_data_and_environments_out():
     patterns = read_dockerignore()
-    for path in (".venv/bin/python", "warehouse/serving/drugtrade.duckdb", ".git/HEAD", ".airflow/airflow.db",
-                 "dbt_project/target/manifest.json", "drugtrade/__pycache__/config.cpython-311.pyc"):
+    for path in (
+        ".venv/bin/python",
+        "warehouse/serving/drugtrade.duckdb",
+        ".git/HEAD",
+        ".airflow/airflow.db",
+        "dbt_project/target/manifest.json",
+        "drugtrade/__pycache__/config.cpython-311.pyc",
+    ):
         assert dockerignore_excludes(path, patterns), f"{path} would be sent to the Docker build"
-    for path in ("drugtrade/config.py", "dags/transform.py", "dbt_project/dbt_project.yml", "constraints.txt"):
+    for path in (
+        "drugtrade/config.py",
+        "dags/transform.py",
+        "dbt_project/dbt_project.yml",
+        "constraints.txt",
+    ):
         assert not dockerignore_excludes(path, patterns), f"{path} would be missing from the Docker build"
 
 
@@ -548,23 +632,34 @@ def test_image_constraints_agree_with_project_constraints():
     assert image, "docker/constraints-image.txt is empty"
     clashes = {name: (project[name], version) for name, version in image.items() if name in project}
     assert not clashes, f"pinned in both files (pip would refuse differing pins): {clashes}"
-    for provider in ("apache-airflow-providers-celery", "apache-airflow-providers-postgres", "apache-airflow-providers-fab"):
+    for provider in (
+        "apache-airflow-providers-celery",
+        "apache-airflow-providers-postgres",
+        "apache-airflow-providers-fab",
+    ):
         assert provider in image, f"{provider} has no pin for the image"
 
 
 # ---- Superset ---------------------------------------------------------------------------------
 
+
 def test_superset_image_pins_the_duckdb_the_pipeline_writes_with():
     project = project_pins(REPO / "constraints.txt")
     superset = project_pins(SUPERSET_DIR / "constraints.txt")
     for name in ("duckdb", "duckdb-engine"):
-        assert superset.get(name) == project[name], f"{name}: superset {superset.get(name)} vs constraints {project[name]}"
+        assert superset.get(name) == project[name], (
+            f"{name}: superset {superset.get(name)} vs constraints {project[name]}"
+        )
     froms = [a for i, a in dockerfile_instructions(SUPERSET_DIR / "Dockerfile") if i == "FROM"]
     assert len(froms) == 1 and re.fullmatch(r"apache/superset:\d+\.\d+\.\d+", froms[0]), froms
 
 
 def test_superset_image_copies_its_files_and_init_runs_them(compose):
-    copies = {a.split()[-1]: a.split()[-2] for i, a in dockerfile_instructions(SUPERSET_DIR / "Dockerfile") if i == "COPY"}
+    copies = {
+        a.split()[-1]: a.split()[-2]
+        for i, a in dockerfile_instructions(SUPERSET_DIR / "Dockerfile")
+        if i == "COPY"
+    }
     for source in copies.values():
         assert (SUPERSET_DIR / source).is_file(), source
     command = compose["services"]["superset-init"]["command"]
@@ -583,6 +678,7 @@ def test_superset_config_takes_its_secret_from_the_environment(monkeypatch):
 
 # ---- A real Compose CLI, where one is installed -----------------------------------------------
 
+
 def _compose_cli() -> list[str] | None:
     """`docker compose` (v2, a CLI plugin) or `docker-compose` (v1). Neither needs a Docker engine
     for `config`, which validates the file against the Compose schema."""
@@ -599,8 +695,10 @@ def _compose_cli() -> list[str] | None:
 def test_compose_cli_accepts_the_file(profiles):
     cli = _compose_cli()
     if cli is None:
-        pytest.skip("no Compose CLI here: the docker client has no compose plugin and docker-compose is not "
-                    "installed (apt-get install docker-compose provides v1, which validates without an engine)")
+        pytest.skip(
+            "no Compose CLI here: the docker client has no compose plugin and docker-compose is not "
+            "installed (apt-get install docker-compose provides v1, which validates without an engine)"
+        )
     args = [*cli, "--project-directory", str(REPO), "-f", str(COMPOSE_FILE)]
     if "celery" in profiles:
         args += ["--env-file", str(CELERY_ENV)]
@@ -608,8 +706,15 @@ def test_compose_cli_accepts_the_file(profiles):
         args += ["--profile", profile]
     # The shell's own AIRFLOW_* or DRUGTRADE_* variables must not change what is validated.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "DRUGTRADE", "COMPOSE_"))}
-    completed = subprocess.run([*args, "config", "--services"], capture_output=True, text=True, env=env,
-                               cwd=REPO, check=False, timeout=120)
+    completed = subprocess.run(
+        [*args, "config", "--services"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        check=False,
+        timeout=120,
+    )
     assert completed.returncode == 0, f"{' '.join(args)} config:\n{completed.stderr}"
     assert set(completed.stdout.split()) >= active_services(load_compose(), profiles), completed.stdout
 
@@ -623,6 +728,7 @@ def test_interpolation_follows_compose_rules():
 
 # ---- One source of truth for the settings both topologies share ------------------------------
 
+
 def test_compose_and_make_stack_read_the_same_shared_settings(compose):
     """docker/airflow.env is the env_file of every Airflow service and the environment of every
     `make stack` process; neither topology overrides one of its values."""
@@ -630,7 +736,9 @@ def test_compose_and_make_stack_read_the_same_shared_settings(compose):
 
     shared_file = REPO / "docker" / "airflow.env"
     shared = read_env_file(shared_file)
-    assert {"AIRFLOW__CORE__AUTH_MANAGER", "AIRFLOW__CORE__PARALLELISM", "DRUGTRADE_TASK_RETRIES"} <= set(shared)
+    assert {"AIRFLOW__CORE__AUTH_MANAGER", "AIRFLOW__CORE__PARALLELISM", "DRUGTRADE_TASK_RETRIES"} <= set(
+        shared
+    )
     for name, service in airflow_services(compose).items():
         assert service.get("env_file") == ["docker/airflow.env"], name
         overridden = set(shared) & set(environment(service))

@@ -38,7 +38,9 @@ def test_ingest_dags_produce_assets_and_transform_consumes_them(dagbag):
     articles = dagbag.dags.get("ingest_articles")
     statistics = dagbag.dags.get("ingest_statistics")
     transform = dagbag.dags.get("transform")
-    produced = {outlet.name for dag in (articles, statistics) for task in dag.tasks for outlet in task.outlets}
+    produced = {
+        outlet.name for dag in (articles, statistics) for task in dag.tasks for outlet in task.outlets
+    }
     assert produced == {"drugtrade_lake_articles", "drugtrade_lake_statistics"}
     consumed = {asset.name for asset in transform.timetable.asset_condition.objects}
     assert consumed == produced
@@ -59,12 +61,23 @@ def test_ingest_dags_produce_assets_and_transform_consumes_them(dagbag):
 def test_transform_order_gates_before_build_and_publish(dagbag):
     """One task per quality stage, in line: a failed gate stops everything after it."""
     dag = dagbag.dags.get("transform")
-    order = ["ingest_days", "snapshot_registry", "validate_raw", "dbt_staging", "validate_staging", "dbt_marts",
-             "validate_marts", "publish", "report"]
+    order = [
+        "ingest_days",
+        "snapshot_registry",
+        "validate_raw",
+        "dbt_staging",
+        "validate_staging",
+        "dbt_marts",
+        "validate_marts",
+        "publish",
+        "report",
+    ]
     assert {task.task_id for task in dag.tasks} == set(order)
     for upstream, downstream in zip(order, order[1:], strict=False):
         # the steps that rebuild days also take them from ingest_days
-        expected = {upstream} | ({"ingest_days"} if downstream in {"dbt_staging", "dbt_marts", "publish"} else set())
+        expected = {upstream} | (
+            {"ingest_days"} if downstream in {"dbt_staging", "dbt_marts", "publish"} else set()
+        )
         assert dag.get_task(downstream).upstream_task_ids == expected, downstream
     assert dag.get_task("report").trigger_rule == "all_done"
     for writer in ("dbt_staging", "dbt_marts", "publish", "snapshot_registry"):
@@ -88,7 +101,9 @@ def test_pools_the_dags_name_are_the_pools_the_set_ups_create(dagbag):
     assert named == set(POOLS)
     init = (PROJECT_ROOT / "docker" / "airflow-init.sh").read_text()
     for pool, slots in POOLS.items():
-        assert f"{pool}={slots}" in init, f"docker/airflow-init.sh does not create {pool} with {slots} slot(s)"
+        assert f"{pool}={slots}" in init, (
+            f"docker/airflow-init.sh does not create {pool} with {slots} slot(s)"
+        )
 
 
 def test_dag_lists_match_the_pipeline():
@@ -126,8 +141,11 @@ def test_parsing_imports_no_heavy_libraries_and_is_fast():
     )
     env = {**os.environ, "AIRFLOW__CORE__LOAD_EXAMPLES": "False", "PYTHONPATH": str(PROJECT_ROOT)}
     started = time.perf_counter()
-    output = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
-                            check=True).stdout.strip().splitlines()[-1]
+    output = (
+        subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     timings, loaded = eval(output)  # noqa: S307 - our own repr
     assert loaded == [], f"DAG parsing imported heavy modules: {loaded}"
     assert set(timings) == {"ingest_articles", "ingest_statistics", "transform"}

@@ -30,8 +30,15 @@ DAY = "2026-11-27"
 
 def _drugtrade(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     executable = Path(sys.executable).with_name("drugtrade")
-    return subprocess.run([str(executable), *args], env=env, capture_output=True, text=True, check=False,
-                          cwd=PROJECT_ROOT, timeout=1800)
+    return subprocess.run(
+        [str(executable), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=PROJECT_ROOT,
+        timeout=1800,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -58,15 +65,29 @@ def _counts(warehouse: Path) -> dict[str, int]:
     with _serving(warehouse) as connection:
         return {
             table: connection.execute(f"select count(*) from {table}").fetchone()[0]
-            for table in ("fct_statements", "fct_seizures", "fct_production", "fct_article_facts",
-                          "dim_article", "bridge_statement_topics")
+            for table in (
+                "fct_statements",
+                "fct_seizures",
+                "fct_production",
+                "fct_article_facts",
+                "dim_article",
+                "bridge_statement_topics",
+            )
         }
 
 
 def test_summary_names_fact_tables_quality_and_warehouse(pipeline):
     output = pipeline["output"]
-    for expected in ("fct_statements", "fct_seizures", "fct_production", "raw", "staging", "marts",
-                     "serving/drugtrade.duckdb", "drugtrade query"):
+    for expected in (
+        "fct_statements",
+        "fct_seizures",
+        "fct_production",
+        "raw",
+        "staging",
+        "marts",
+        "serving/drugtrade.duckdb",
+        "drugtrade query",
+    ):
         assert expected in output, f"{expected!r} missing from the run summary:\n{output}"
     assert "FAILED" not in output
 
@@ -107,10 +128,10 @@ def test_statements_trace_back_to_the_exact_passage(pipeline):
 
 def test_quality_results_are_in_the_warehouse(pipeline):
     with _serving(pipeline["warehouse"]) as connection:
-        stages = dict(connection.execute(
-            "select stage, count(*) from dq_results group by stage").fetchall())
+        stages = dict(connection.execute("select stage, count(*) from dq_results group by stage").fetchall())
         critical_failures = connection.execute(
-            "select count(*) from dq_results where not success and severity = 'critical'").fetchone()[0]
+            "select count(*) from dq_results where not success and severity = 'critical'"
+        ).fetchone()[0]
         undescribed = connection.execute(
             "select column_name from duckdb_columns() where table_name = 'dq_results' and comment is null"
         ).fetchall()
@@ -124,15 +145,19 @@ def test_quality_results_are_in_the_warehouse(pipeline):
 # A row each example query must return, from the bundled sources (figures cited in
 # sources/statistics/README.md; statements from the sample pages in sources/articles).
 EXPECTED_QUERY_ROWS = {
-    "coca_vs_seizures_colombia": lambda rows: [r[0] for r in rows] == list(range(2015, 2021))
-    and rows[1][1] == 146000.0,
+    "coca_vs_seizures_colombia": lambda rows: (
+        [r[0] for r in rows] == list(range(2015, 2021)) and rows[1][1] == 146000.0
+    ),
     "unodc_vs_ondcp_coca": lambda rows: ("COL", 2016, 146000.0, 188000.0) in rows,
     # FY2019-FY2022 (first file) and FY2023-FY2026 year to date (April 2026 release)
-    "cbp_seizures_by_drug_and_fiscal_year": lambda rows: {r[0] for r in rows}
-    == {"2019", "2020", "2021", "2022", "2023", "2024", "2025", "2026 (FYTD)"}
-    and ("2023", "fentanyl", 27022.85) in {(r[0], r[1], r[3]) for r in rows},
-    "coverage": lambda rows: ("unodc-seizures-annual", "seized_quantity", 2020, 3, 1)
-    in {(r[0], r[1], r[4], r[7], r[8]) for r in rows},
+    "cbp_seizures_by_drug_and_fiscal_year": lambda rows: (
+        {r[0] for r in rows} == {"2019", "2020", "2021", "2022", "2023", "2024", "2025", "2026 (FYTD)"}
+        and ("2023", "fentanyl", 27022.85) in {(r[0], r[1], r[3]) for r in rows}
+    ),
+    "coverage": lambda rows: (
+        ("unodc-seizures-annual", "seized_quantity", 2020, 3, 1)
+        in {(r[0], r[1], r[4], r[7], r[8]) for r in rows}
+    ),
     "implausible_seizures": lambda rows: ("Egypt", 1996, "Poppy plants") in {r[:3] for r in rows},
     "statements_by_speaker_and_topic": lambda rows: any("Castillo" in str(r) for r in rows),
     "statement_provenance": lambda rows: all(r[2] and r[3] and r[-1] is True for r in rows),
@@ -154,9 +179,12 @@ def test_sqlalchemy_read_only_connection_like_superset(pipeline):
     url = f"duckdb:///{pipeline['warehouse'] / 'serving' / 'drugtrade.duckdb'}"
     engine = sqlalchemy.create_engine(url, connect_args={"read_only": True})
     with engine.connect() as connection:
-        value = connection.execute(sqlalchemy.text(
-            "select max(value) from marts.fct_production where country_iso3 = 'COL' and year = 2016 "
-            "and measure = 'cultivation' and estimator = 'UNODC'")).scalar()
+        value = connection.execute(
+            sqlalchemy.text(
+                "select max(value) from marts.fct_production where country_iso3 = 'COL' and year = 2016 "
+                "and measure = 'cultivation' and estimator = 'UNODC'"
+            )
+        ).scalar()
     engine.dispose()
     assert value == 146000.0
 
@@ -181,35 +209,48 @@ def test_warehouse_reproduces_published_cells_of_the_real_files(pipeline, shared
     pounds_to_kg = 0.45359237
     rng = random.Random(2016)
     with _serving(pipeline["warehouse"]) as connection:
-        for name, family, area_column in (("nationwide-drugs-fy19-fy22.csv", "cbp_nationwide", "Area of Responsibility"),
-                                          ("amo-drug-seizures-fy19-fy22.csv", "cbp_air_marine", "Branch")):
+        for name, family, area_column in (
+            ("nationwide-drugs-fy19-fy22.csv", "cbp_nationwide", "Area of Responsibility"),
+            ("amo-drug-seizures-fy19-fy22.csv", "cbp_air_marine", "Branch"),
+        ):
             with open(shared_dir / "sources" / "cbp" / name, newline="", encoding="utf-8-sig") as handle:
                 rows = list(enumerate(csv.DictReader(handle), start=2))
             for line, row in rng.sample(rows, 25):
                 found = connection.execute(
                     "select quantity_kg, events, area from fct_seizures where family = $f and file_name = $n "
-                    "and source_row = $r", {"f": family, "n": name, "r": line}).fetchall()
+                    "and source_row = $r",
+                    {"f": family, "n": name, "r": line},
+                ).fetchall()
                 assert len(found) == 1, (name, line, found)
                 kg, events, area = found[0]
                 assert abs(kg - float(row["Sum Qty (lbs)"]) * pounds_to_kg) < 0.0005, (name, line)
                 assert events == int(row["Count of Event"])
                 assert area.lower() == row[area_column].strip().lower()
-        with open(shared_dir / "sources" / "unodc" / "seizures_annual_by_country.csv", newline="",
-                  encoding="utf-8-sig") as handle:
-            rows = [(line, row) for line, row in enumerate(csv.DictReader(handle), start=2)
-                    if row["KG Equivalent"] not in ("NULL", "")]
+        with open(
+            shared_dir / "sources" / "unodc" / "seizures_annual_by_country.csv",
+            newline="",
+            encoding="utf-8-sig",
+        ) as handle:
+            rows = [
+                (line, row)
+                for line, row in enumerate(csv.DictReader(handle), start=2)
+                if row["KG Equivalent"] not in ("NULL", "")
+            ]
         for line, row in rng.sample(rows, 40):
             # Drug weights and plant material are two measures: the published cell is in one of them.
             found = connection.execute(
                 "select coalesce(quantity_kg, plant_material_kg_equivalent, unclassified_kg), country_iso3, "
                 "year(period_start) from fct_seizures "
-                "where family = 'unodc_seizures' and source_row = $r", {"r": line}).fetchall()
+                "where family = 'unodc_seizures' and source_row = $r",
+                {"r": line},
+            ).fetchall()
             assert len(found) == 1, (line, row, found)
             assert found[0][0] == pytest.approx(float(row["KG Equivalent"]), abs=1e-9)
             assert found[0][2] == int(row["Year"])
         eradication = connection.execute(
             "select value from fct_production where country_iso3 = 'BOL' and year = 2009 and measure = 'eradication' "
-            "and estimator = 'UNODC'").fetchall()
+            "and estimator = 'UNODC'"
+        ).fetchall()
     # UNODC World Drug Report 2022, annex table 6.1.2: Bolivia 2009, 6,341 ha eradicated.
     assert (6341.0,) in eradication
 
@@ -223,14 +264,21 @@ def test_every_cell_of_the_real_unodc_annex_tables_is_in_the_warehouse(pipeline,
     countries = {"bolivia": "BOL", "colombia": "COL", "peru": "PER"}
     checked = 0
     with _serving(pipeline["warehouse"]) as connection:
-        for name, measure in (("6.1.1_-_Illicit_coca_bush_cultivation.xlsx", "cultivation"),
-                              ("6.1.2_-_Eradication_of_coca_bush.xlsx", "eradication")):
-            book = openpyxl.load_workbook(shared_dir / "sources" / "unodc" / name, read_only=True, data_only=True)
+        for name, measure in (
+            ("6.1.1_-_Illicit_coca_bush_cultivation.xlsx", "cultivation"),
+            ("6.1.2_-_Eradication_of_coca_bush.xlsx", "eradication"),
+        ):
+            book = openpyxl.load_workbook(
+                shared_dir / "sources" / "unodc" / name, read_only=True, data_only=True
+            )
             years: dict[int, int] = {}
             for row in book.worksheets[0].iter_rows(values_only=True):
                 cells = list(row)
-                found_years = {i: (v.year if isinstance(v, dt.datetime) else v) for i, v in enumerate(cells)
-                               if isinstance(v, dt.datetime) or (isinstance(v, int) and 2000 <= v <= 2030)}
+                found_years = {
+                    i: (v.year if isinstance(v, dt.datetime) else v)
+                    for i, v in enumerate(cells)
+                    if isinstance(v, dt.datetime) or (isinstance(v, int) and 2000 <= v <= 2030)
+                }
                 if len(found_years) >= 5:
                     years = found_years
                     continue
@@ -244,7 +292,9 @@ def test_every_cell_of_the_real_unodc_annex_tables_is_in_the_warehouse(pipeline,
                         continue
                     found = connection.execute(
                         "select value, family, file_name from fct_production where country_iso3 = $c and year = $y "
-                        "and measure = $m and estimator = 'UNODC'", {"c": iso3, "y": year, "m": measure}).fetchall()
+                        "and measure = $m and estimator = 'UNODC'",
+                        {"c": iso3, "y": year, "m": measure},
+                    ).fetchall()
                     assert found == [(float(value), "unodc_annex", name)], (name, iso3, year, value, found)
                     checked += 1
     assert checked >= 3 * 12 * 2 - 6, f"only {checked} annex cells found"
@@ -270,7 +320,9 @@ def test_the_readme_query_gives_one_row_per_year(pipeline):
 
 def _json_rows(output: str) -> list[dict]:
     """The JSON table of an Airflow CLI command (its log lines share stdout)."""
-    return json.loads(next(line for line in output.splitlines() if line.startswith("[") and line[1:2] in "{]"))
+    return json.loads(
+        next(line for line in output.splitlines() if line.startswith("[") and line[1:2] in "{]")
+    )
 
 
 def test_a_data_engineer_lists_the_dags_runs_and_summaries(pipeline):
@@ -294,12 +346,19 @@ def test_a_data_engineer_lists_the_dags_runs_and_summaries(pipeline):
     assert any("stg_observations" in line for line in rows_lines), rows_lines
     # 62,553 rows of FY2019-FY2022 and UNODC files + 8,673 of the April 2026 CBP release
     assert any("fct_seizures 71," in line for line in rows_lines), rows_lines
-    assert any(line.strip().startswith("tables: ") and "dq_results" in line for line in summary.stdout.splitlines())
+    assert any(
+        line.strip().startswith("tables: ") and "dq_results" in line for line in summary.stdout.splitlines()
+    )
 
 
 def test_query_command_reads_the_serving_copy(pipeline):
-    result = _drugtrade("query", "select count(*) as n from fct_production where country_iso3 = 'COL'",
-                        "--format", "json", env=pipeline["env"])
+    result = _drugtrade(
+        "query",
+        "select count(*) as n from fct_production where country_iso3 = 'COL'",
+        "--format",
+        "json",
+        env=pipeline["env"],
+    )
     assert result.returncode == 0, result.stderr
     assert int(__import__("json").loads(result.stdout.splitlines()[0])["n"]) > 10
     refused = _drugtrade("query", "delete from fct_production", env=pipeline["env"])
@@ -328,15 +387,23 @@ def test_publisher_totals_through_the_analyst_views(pipeline, shared_dir):
     import csv
 
     # CBP Nationwide Drug Seizures, April 2026 release: FY2023 fentanyl, OFO + USBP, in pounds.
-    with open(shared_dir / "sources" / "cbp" / "nationwide-drugs-fy23-fy26-apr.csv", newline="",
-              encoding="utf-8-sig") as handle:
-        cbp_pounds = sum(float(row["Sum Qty (lbs)"]) for row in csv.DictReader(handle)
-                         if row["FY"] == "2023" and row["Drug Type"] == "Fentanyl"
-                         and row["Component"] in ("Office of Field Operations", "U.S. Border Patrol"))
+    with open(
+        shared_dir / "sources" / "cbp" / "nationwide-drugs-fy23-fy26-apr.csv",
+        newline="",
+        encoding="utf-8-sig",
+    ) as handle:
+        cbp_pounds = sum(
+            float(row["Sum Qty (lbs)"])
+            for row in csv.DictReader(handle)
+            if row["FY"] == "2023"
+            and row["Drug Type"] == "Fentanyl"
+            and row["Component"] in ("Office of Field Operations", "U.S. Border Patrol")
+        )
     assert round(cbp_pounds, 2) == 27022.85
     # UNODC annual seizures: Colombia 2016, cocaine salts and coca paste / cocaine base.
-    with open(shared_dir / "sources" / "unodc" / "seizures_annual_by_country.csv", newline="",
-              encoding="utf-8-sig") as handle:
+    with open(
+        shared_dir / "sources" / "unodc" / "seizures_annual_by_country.csv", newline="", encoding="utf-8-sig"
+    ) as handle:
         unodc = [row for row in csv.DictReader(handle) if row["ISO Code"] == "COL" and row["Year"] == "2016"]
     salts = sum(float(r["KG Equivalent"]) for r in unodc if r["Drug"] == "Cocaine salts")
     paste = sum(float(r["KG Equivalent"]) for r in unodc if r["Drug"] == "Coca paste/cocaine base")
@@ -344,13 +411,18 @@ def test_publisher_totals_through_the_analyst_views(pipeline, shared_dir):
         pounds, releases = connection.execute(
             "select round(sum(seized_kg) / 0.45359237, 2), list(distinct release) from analyst.cbp_seizures_kg_by_month "
             "where family = 'cbp_nationwide' and fiscal_year = 2023 and substance = 'fentanyl' "
-            "and component in ('OFO', 'USBP')").fetchone()
+            "and component in ('OFO', 'USBP')"
+        ).fetchone()
         hectares = connection.execute(
             "select cultivation_ha from analyst.coca_cultivation_ha "
-            "where country_iso3 = 'COL' and year = 2016 and estimator = 'UNODC'").fetchall()
-        seized = dict(connection.execute(
-            "select form, seized_kg from analyst.seizures_kg where family = 'unodc_seizures' "
-            "and country_iso3 = 'COL' and year = 2016 and substance = 'cocaine'").fetchall())
+            "where country_iso3 = 'COL' and year = 2016 and estimator = 'UNODC'"
+        ).fetchall()
+        seized = dict(
+            connection.execute(
+                "select form, seized_kg from analyst.seizures_kg where family = 'unodc_seizures' "
+                "and country_iso3 = 'COL' and year = 2016 and substance = 'cocaine'"
+            ).fetchall()
+        )
     assert pounds == 27022.85 and releases == ["2026-04"]
     assert hectares == [(146000.0,)]  # UNODC World Drug Report 2022, annex table 6.1.1
     assert seized["salts"] == salts == 362414.9
@@ -364,17 +436,26 @@ def test_no_analyst_view_lets_a_sum_cross_forms_units_estimators_or_families(pip
     total; and SUM over the grain gives back the facts."""
     specs = _analyst_specs()
     with _serving(pipeline["warehouse"]) as connection:
-        published = {name for (name,) in connection.execute(
-            "select table_name from information_schema.tables where table_schema = 'analyst'").fetchall()}
+        published = {
+            name
+            for (name,) in connection.execute(
+                "select table_name from information_schema.tables where table_schema = 'analyst'"
+            ).fetchall()
+        }
         assert published == set(specs), "every analyst relation is published, and only those"
         for name, spec in specs.items():
             meta = spec["config"]["meta"]
-            columns = dict(connection.execute(
-                "select column_name, data_type from information_schema.columns "
-                "where table_schema = 'analyst' and table_name = $t", {"t": name}).fetchall())
+            columns = dict(
+                connection.execute(
+                    "select column_name, data_type from information_schema.columns "
+                    "where table_schema = 'analyst' and table_name = $t",
+                    {"t": name},
+                ).fetchall()
+            )
             grain = ", ".join(meta["grain"])
             duplicates = connection.execute(
-                f"select count(*) from (select {grain} from analyst.{name} group by all having count(*) > 1)").fetchone()[0]
+                f"select count(*) from (select {grain} from analyst.{name} group by all having count(*) > 1)"
+            ).fetchone()[0]
             assert duplicates == 0, f"analyst.{name} is not unique on its grain ({grain})"
             assert set(meta["required"]) <= set(meta["grain"]), name
             if meta["measure"] is None:
@@ -389,59 +470,82 @@ def test_no_analyst_view_lets_a_sum_cross_forms_units_estimators_or_families(pip
             if "substance" in columns:
                 assert {"substance", "form", "family"} <= set(meta["required"]), name
         # Drug weights and plant material never in the same view.
-        measured = dict(connection.execute(
-            "select 'seizures_kg', list(distinct f.measured_as) from analyst.seizures_kg v "
-            "join marts.dim_drug_form f using (substance, form) "
-            "union all select 'plant', list(distinct f.measured_as) from analyst.plant_seizures_kg_equivalent v "
-            "join marts.dim_drug_form f using (substance, form)").fetchall())
+        measured = dict(
+            connection.execute(
+                "select 'seizures_kg', list(distinct f.measured_as) from analyst.seizures_kg v "
+                "join marts.dim_drug_form f using (substance, form) "
+                "union all select 'plant', list(distinct f.measured_as) from analyst.plant_seizures_kg_equivalent v "
+                "join marts.dim_drug_form f using (substance, form)"
+            ).fetchall()
+        )
         assert measured == {"seizures_kg": ["drug_weight"], "plant": ["plant_material"]}
         # SUM over the view = the facts' drug weights less the implausible ones, per family.
         totals = connection.execute(
-            "select family, sum(seized_kg) from analyst.seizures_kg group by 1 order by 1").fetchall()
+            "select family, sum(seized_kg) from analyst.seizures_kg group by 1 order by 1"
+        ).fetchall()
         facts = connection.execute(
             "select family, sum(quantity_kg) from marts.fct_seizures where not is_implausible "
-            "and quantity_kg is not null group by 1 order by 1").fetchall()
-        assert [f for f, _ in totals] == [f for f, _ in facts] == ["cbp_air_marine", "cbp_nationwide", "unodc_seizures"]
+            "and quantity_kg is not null group by 1 order by 1"
+        ).fetchall()
+        assert (
+            [f for f, _ in totals]
+            == [f for f, _ in facts]
+            == ["cbp_air_marine", "cbp_nationwide", "unodc_seizures"]
+        )
         assert all(a == pytest.approx(b, rel=1e-12) for (_, a), (_, b) in zip(totals, facts, strict=True))
         # Egypt 1996, poppy plants, 363,932,083 kg: flagged with its reason, in no total.
         flagged = connection.execute(
             "select reason from analyst.seizures_flagged where country_iso3 = 'EGY' and year = 1996 "
-            "and drug_label = 'Poppy plants'").fetchall()
+            "and drug_label = 'Poppy plants'"
+        ).fetchall()
         egypt = connection.execute(
             "select count(*) from analyst.plant_seizures_kg_equivalent where country_iso3 = 'EGY' and year = 1996 "
-            "and substance = 'opium poppy' and form = 'plants'").fetchone()[0]
+            "and substance = 'opium poppy' and form = 'plants'"
+        ).fetchone()[0]
         marijuana = connection.execute(
             "select list(distinct form order by form) from analyst.seizures_kg "
-            "where family = 'unodc_seizures' and substance = 'cannabis'").fetchone()[0]
+            "where family = 'unodc_seizures' and substance = 'cannabis'"
+        ).fetchone()[0]
     assert len(flagged) == 1 and "363932083 kg" in flagged[0][0] and "median" in flagged[0][0]
     assert egypt == 0
-    assert "plants" not in marijuana and "seed" not in marijuana and {"herb", "resin", "oil"} <= set(marijuana)
+    assert (
+        "plants" not in marijuana and "seed" not in marijuana and {"herb", "resin", "oil"} <= set(marijuana)
+    )
 
 
 def test_serving_schemas_and_their_keys(pipeline):
     """Marts, analyst views and audit tables in their own schemas; duckdb_constraints() lists
     a primary key on every mart and the foreign keys of the facts."""
     with _serving(pipeline["warehouse"]) as connection:
-        schemas = dict(connection.execute(
-            "select table_schema, list(table_name order by table_name) from information_schema.tables "
-            "group by 1").fetchall())
+        schemas = dict(
+            connection.execute(
+                "select table_schema, list(table_name order by table_name) from information_schema.tables "
+                "group by 1"
+            ).fetchall()
+        )
         keys = connection.execute(
             "select table_name, constraint_type, constraint_column_names, referenced_table, referenced_column_names "
-            "from duckdb_constraints() where schema_name = 'marts'").fetchall()
+            "from duckdb_constraints() where schema_name = 'marts'"
+        ).fetchall()
     assert set(schemas) == {"marts", "analyst", "audit"}
     assert set(schemas["audit"]) == {"dq_results", "quarantine", "loads", "articles_rejected"}
     assert "fct_seizures" in schemas["marts"] and "seizures_kg" in schemas["analyst"]
     primary = {table: columns for table, kind, columns, _, _ in keys if kind == "PRIMARY KEY"}
     assert set(primary) == set(schemas["marts"])
     assert primary["fct_seizures"] == ["seizure_key"] and primary["dim_drug_form"] == ["drug_form_key"]
-    foreign = {(table, columns[0], referenced, referenced_columns[0])
-               for table, kind, columns, referenced, referenced_columns in keys if kind == "FOREIGN KEY"}
-    assert {("fct_seizures", "country_key", "dim_country", "country_key"),
-            ("fct_seizures", "drug_form_key", "dim_drug_form", "drug_form_key"),
-            ("fct_seizures", "date_key", "dim_date", "date_key"),
-            ("fct_production", "source_key", "dim_source", "source_key"),
-            ("fct_statements", "person_key", "dim_person", "person_key"),
-            ("bridge_statement_topics", "statement_key", "fct_statements", "statement_key")} <= foreign
+    foreign = {
+        (table, columns[0], referenced, referenced_columns[0])
+        for table, kind, columns, referenced, referenced_columns in keys
+        if kind == "FOREIGN KEY"
+    }
+    assert {
+        ("fct_seizures", "country_key", "dim_country", "country_key"),
+        ("fct_seizures", "drug_form_key", "dim_drug_form", "drug_form_key"),
+        ("fct_seizures", "date_key", "dim_date", "date_key"),
+        ("fct_production", "source_key", "dim_source", "source_key"),
+        ("fct_statements", "person_key", "dim_person", "person_key"),
+        ("bridge_statement_topics", "statement_key", "fct_statements", "statement_key"),
+    } <= foreign
     assert any(kind == "NOT NULL" and table == "fct_seizures" for table, kind, *_ in keys)
 
 
@@ -449,16 +553,22 @@ def test_coverage_shows_each_source_and_its_gaps(pipeline):
     """analyst.coverage: first and last period, rows and the thin last year of each source, the
     release of the newest file; `drugtrade summary` prints it."""
     with _serving(pipeline["warehouse"]) as connection:
-        coverage = {(source, measure): rest for source, measure, *rest in connection.execute(
-            "select source_id, measure, first_period_start, last_period_end, rows, last_year, rows_in_last_year, "
-            "countries_in_last_year, release from analyst.coverage").fetchall()}
+        coverage = {
+            (source, measure): rest
+            for source, measure, *rest in connection.execute(
+                "select source_id, measure, first_period_start, last_period_end, rows, last_year, rows_in_last_year, "
+                "countries_in_last_year, release from analyst.coverage"
+            ).fetchall()
+        }
     unodc = coverage[("unodc-seizures-annual", "seized_quantity")]
     assert unodc[3:6] == [2020, 3, 1]  # 2020: three rows, all Peru
     april = coverage[("cbp-nationwide-drug-seizures-fy23-fy26", "seized_quantity")]
     assert (str(april[0]), str(april[1]), april[2], april[6]) == ("2022-10-01", "2026-04-30", 8673, "2026-04")
     summary = _drugtrade("summary", "--warehouse", str(pipeline["warehouse"]), env=pipeline["env"])
     assert summary.returncode == 0, summary.stderr
-    line = next(line for line in summary.stdout.splitlines() if "cbp-nationwide-drug-seizures-fy23-fy26" in line)
+    line = next(
+        line for line in summary.stdout.splitlines() if "cbp-nationwide-drug-seizures-fy23-fy26" in line
+    )
     assert "2026-04-30" in line and "release 2026-04" in line
 
 
@@ -472,19 +582,29 @@ def test_no_absolute_build_path_in_the_published_data(pipeline):
         columns = connection.execute(
             "select c.table_schema, c.table_name, c.column_name from information_schema.columns c "
             "join information_schema.tables t using (table_schema, table_name) "
-            "where t.table_type = 'BASE TABLE' and c.data_type in ('VARCHAR', 'VARCHAR[]', 'JSON')").fetchall()
+            "where t.table_type = 'BASE TABLE' and c.data_type in ('VARCHAR', 'VARCHAR[]', 'JSON')"
+        ).fetchall()
         assert len(columns) > 50
         for schema, table, column in columns:
             for root in roots:
                 hits = connection.execute(
                     f'select count(*) from "{schema}"."{table}" where cast("{column}" as varchar) like $p',
-                    {"p": f"%{root}%"}).fetchone()[0]
+                    {"p": f"%{root}%"},
+                ).fetchone()[0]
                 if hits:
                     found.append((schema, table, column, root, hits))
-        raw_paths = [p for (p,) in connection.execute(
-            "select raw_path from audit.loads union all select raw_path from marts.dim_article").fetchall()]
-        page_urls = [u for (u,) in connection.execute(
-            "select url from marts.dim_article where url not like 'http%'").fetchall()]
+        raw_paths = [
+            p
+            for (p,) in connection.execute(
+                "select raw_path from audit.loads union all select raw_path from marts.dim_article"
+            ).fetchall()
+        ]
+        page_urls = [
+            u
+            for (u,) in connection.execute(
+                "select url from marts.dim_article where url not like 'http%'"
+            ).fetchall()
+        ]
     assert found == [], f"absolute build paths in the published data: {found[:5]}"
     assert raw_paths and all((warehouse / path).is_file() for path in raw_paths), raw_paths[:3]
     assert page_urls and all((PROJECT_ROOT / url).is_file() for url in page_urls), page_urls[:3]
@@ -502,20 +622,41 @@ def test_broken_raw_batch_stops_the_run_before_the_marts(pipeline):
     bad = pa.Table.from_pylist(
         [
             {
-                "observation_id": f"broken-{i}", "source_id": "broken-source", "family": "cbp_nationwide",
-                "file_name": "broken.csv", "file_sha256": "0" * 64, "sheet": None, "source_row": i,
-                "retrieved_at": now, "period_start": dt.date(2020, 1, 1), "period_end": dt.date(2020, 1, 31),
-                "period_label": "FY2020 JAN", "is_partial_period": False, "fiscal_year": 2020,
-                "country": "XXX" if i == 2 else "USA", "country_label": None, "area": None, "component": None,
-                "region": None, "drug": "cocaine", "drug_label": "Cocaine", "measure": "seized_quantity",
-                "value": -5.0 if i == 1 else 10.0, "unit": "kg", "value_as_published": None,
-                "unit_as_published": None, "estimator": "CBP", "notes": None,
+                "observation_id": f"broken-{i}",
+                "source_id": "broken-source",
+                "family": "cbp_nationwide",
+                "file_name": "broken.csv",
+                "file_sha256": "0" * 64,
+                "sheet": None,
+                "source_row": i,
+                "retrieved_at": now,
+                "period_start": dt.date(2020, 1, 1),
+                "period_end": dt.date(2020, 1, 31),
+                "period_label": "FY2020 JAN",
+                "is_partial_period": False,
+                "fiscal_year": 2020,
+                "country": "XXX" if i == 2 else "USA",
+                "country_label": None,
+                "area": None,
+                "component": None,
+                "region": None,
+                "drug": "cocaine",
+                "drug_label": "Cocaine",
+                "measure": "seized_quantity",
+                "value": -5.0 if i == 1 else 10.0,
+                "unit": "kg",
+                "value_as_published": None,
+                "unit_as_published": None,
+                "estimator": "CBP",
+                "notes": None,
             }
             for i in range(1, 4)
         ],
         schema=OBSERVATIONS,
     )
-    lake.write_partition(warehouse / "lake", "observations", {"source_id": "broken-source", "release": "0" * 16}, [bad])
+    lake.write_partition(
+        warehouse / "lake", "observations", {"source_id": "broken-source", "release": "0" * 16}, [bad]
+    )
     failed = _drugtrade(*pipeline["args"], "--dags", "transform", env=pipeline["env"])
     assert failed.returncode != 0
     assert "validate_raw" in failed.stderr
@@ -523,5 +664,9 @@ def test_broken_raw_batch_stops_the_run_before_the_marts(pipeline):
     assert (serving.stat().st_ino, serving.stat().st_mtime_ns) == serving_before, "serving copy changed"
     assert (warehouse / "build" / "drugtrade.duckdb").stat().st_mtime_ns == build_before, "marts were rebuilt"
     with _serving(warehouse) as connection:
-        assert connection.execute(
-            "select count(*) from fct_seizures where source_id = 'broken-source'").fetchone()[0] == 0
+        assert (
+            connection.execute(
+                "select count(*) from fct_seizures where source_id = 'broken-source'"
+            ).fetchone()[0]
+            == 0
+        )

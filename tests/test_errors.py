@@ -20,8 +20,12 @@ def _public_exception_classes() -> list[type[BaseException]]:
             assert error.name == "superset", f"{module_info.name}: {error}"
             continue
         for name, value in vars(module).items():
-            if (inspect.isclass(value) and issubclass(value, BaseException) and not name.startswith("_")
-                    and value.__module__ == module.__name__):
+            if (
+                inspect.isclass(value)
+                and issubclass(value, BaseException)
+                and not name.startswith("_")
+                and value.__module__ == module.__name__
+            ):
                 found.append(value)
     return found
 

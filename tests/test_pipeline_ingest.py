@@ -96,7 +96,11 @@ def _settings(tmp_path: Path, site: Site):
         f"  - {{id: amo, type: statistics, kind: http, location: '{site.url}/data/amo.csv', family: cbp_air_marine,"
         " publisher: CBP, dataset: t, url: 'https://www.cbp.gov', licence: l, citation: c, estimator: CBP}\n"
     )
-    env = {**os.environ, "DRUGTRADE_WAREHOUSE": str(tmp_path / "warehouse"), "DRUGTRADE_REGISTRY": str(registry)}
+    env = {
+        **os.environ,
+        "DRUGTRADE_WAREHOUSE": str(tmp_path / "warehouse"),
+        "DRUGTRADE_REGISTRY": str(registry),
+    }
     env.pop("DRUGTRADE_LAKE", None)
     return load_settings(env)
 
@@ -104,7 +108,9 @@ def _settings(tmp_path: Path, site: Site):
 def _rows(settings, dataset: str) -> list[dict]:
     files = [str(p) for p in lake.dataset_files(settings.lake_dir, dataset)]
     with duckdb.connect() as connection:
-        cursor = connection.execute("select * from read_parquet($f, union_by_name = true) order by all", {"f": files})
+        cursor = connection.execute(
+            "select * from read_parquet($f, union_by_name = true) order by all", {"f": files}
+        )
         columns = [d[0] for d in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
@@ -127,7 +133,7 @@ def test_feed_articles_land_with_provenance_and_a_404_is_rejected(tmp_path, site
     bodies = {a["article_id"]: a["body"] for a in articles}
     assert statements
     for statement in statements:
-        assert bodies[statement["article_id"]][statement["start"]:statement["end"]] == statement["quote"]
+        assert bodies[statement["article_id"]][statement["start"] : statement["end"]] == statement["quote"]
 
 
 def test_next_day_sends_conditional_gets_and_adds_nothing(tmp_path, site):
@@ -138,7 +144,9 @@ def test_next_day_sends_conditional_gets_and_adds_nothing(tmp_path, site):
     conditional = [etag for path, etag in site.requests if path.startswith("/news/")]
     assert len(conditional) == len(PAGES) and all(conditional), "pages must be asked for with If-None-Match"
     assert summary.new_articles == 0 and summary.new_versions == 0
-    day_two = [p for p in lake.dataset_files(settings.lake_dir, "articles") if "ingest_date=2026-03-02" in str(p)]
+    day_two = [
+        p for p in lake.dataset_files(settings.lake_dir, "articles") if "ingest_date=2026-03-02" in str(p)
+    ]
     assert len(day_two) == 1
     assert [a for a in _rows(settings, "articles") if a["ingest_date"] == dt.date(2026, 3, 2)] == []
 
@@ -159,8 +167,11 @@ def test_a_changed_article_becomes_a_new_version(tmp_path, site):
     path = next(iter(site.pages))
     page = site.pages[path]
     end_of_first_paragraph = page.index(b"</p>", page.index(b"<p>", page.index(b"<article")))
-    site.pages[path] = (page[:end_of_first_paragraph] + b" This sentence was added in a correction."
-                        + page[end_of_first_paragraph:])
+    site.pages[path] = (
+        page[:end_of_first_paragraph]
+        + b" This sentence was added in a correction."
+        + page[end_of_first_paragraph:]
+    )
     (summary,) = ingest_articles(settings, dt.date(2026, 3, 2))
     assert summary.new_versions == 1 and summary.new_articles == 0
     versions = [a["version"] for a in _rows(settings, "articles") if a["url"] == site.url + path]

@@ -26,21 +26,23 @@ def _test(model: str, name: str, column: str | None = None, **kwargs) -> dict:
     }
 
 
-MANIFEST = {"nodes": {
-    "model.drugtrade.dim_place": {"resource_type": "model", "database": "drugtrade"},
-    "t1": _test("dim_place", "unique", "place_key"),
-    "t2": _test("dim_place", "not_null", "place_key"),
-    "t3": _test("dim_place", "unique", "iso3"),
-    "t4": _test("fct_count", "unique_combination", combination=["place_key", "year"]),
-    "t5": _test("fct_count", "not_null", "year"),
-    "t6": _test("fct_count", "relationships", "place_key", to="ref('dim_place')", field="place_key"),
-    # a second path to the same dimension, by its natural key: left out (one join path)
-    "t7": _test("fct_count", "relationships", "iso3", to="ref('dim_place')", field="iso3"),
-    # the only path from fct_named to dim_place is by its natural key: kept, and made UNIQUE
-    "t9": _test("fct_named", "relationships", "iso3", to="ref('dim_place')", field="iso3"),
-    # a test that only warns makes no key
-    "t8": {**_test("fct_count", "unique", "note"), "config": {"severity": "warn", "where": None}},
-}}
+MANIFEST = {
+    "nodes": {
+        "model.drugtrade.dim_place": {"resource_type": "model", "database": "drugtrade"},
+        "t1": _test("dim_place", "unique", "place_key"),
+        "t2": _test("dim_place", "not_null", "place_key"),
+        "t3": _test("dim_place", "unique", "iso3"),
+        "t4": _test("fct_count", "unique_combination", combination=["place_key", "year"]),
+        "t5": _test("fct_count", "not_null", "year"),
+        "t6": _test("fct_count", "relationships", "place_key", to="ref('dim_place')", field="place_key"),
+        # a second path to the same dimension, by its natural key: left out (one join path)
+        "t7": _test("fct_count", "relationships", "iso3", to="ref('dim_place')", field="iso3"),
+        # the only path from fct_named to dim_place is by its natural key: kept, and made UNIQUE
+        "t9": _test("fct_named", "relationships", "iso3", to="ref('dim_place')", field="iso3"),
+        # a test that only warns makes no key
+        "t8": {**_test("fct_count", "unique", "note"), "config": {"severity": "warn", "where": None}},
+    }
+}
 
 
 @pytest.fixture()
@@ -72,15 +74,25 @@ def settings(tmp_path):
 
 def _keys(path: Path) -> set[tuple]:
     with duckdb.connect(str(path), read_only=True) as connection:
-        return {(table, kind, tuple(columns), referenced) for table, kind, columns, referenced in connection.execute(
-            "select table_name, constraint_type, constraint_column_names, referenced_table "
-            "from duckdb_constraints() where schema_name = 'marts'").fetchall()}
+        return {
+            (table, kind, tuple(columns), referenced)
+            for table, kind, columns, referenced in connection.execute(
+                "select table_name, constraint_type, constraint_column_names, referenced_table "
+                "from duckdb_constraints() where schema_name = 'marts'"
+            ).fetchall()
+        }
 
 
 def test_keys_come_from_the_tests_dbt_ran(settings, tmp_path):
     result = publish(settings)
-    assert result.tables == {"dim_place": 2, "fct_count": 2, "fct_named": 1, "quarantine": 0,
-                             "articles_rejected": 0, "loads": 0}
+    assert result.tables == {
+        "dim_place": 2,
+        "fct_count": 2,
+        "fct_named": 1,
+        "quarantine": 0,
+        "articles_rejected": 0,
+        "loads": 0,
+    }
     assert _keys(result.serving_db) == {
         ("dim_place", "PRIMARY KEY", ("place_key",), None),
         ("dim_place", "NOT NULL", ("place_key",), None),
@@ -96,8 +108,12 @@ def test_keys_come_from_the_tests_dbt_ran(settings, tmp_path):
     copy.parent.mkdir()
     shutil.copy(result.serving_db, copy)
     with duckdb.connect(str(copy), read_only=True) as connection:
-        rows = connection.execute("select name, cultivation_ha from analyst.hectares_ha order by 1").fetchall()
-        comment = connection.execute("select comment from duckdb_views() where view_name = 'hectares_ha'").fetchone()
+        rows = connection.execute(
+            "select name, cultivation_ha from analyst.hectares_ha order by 1"
+        ).fetchall()
+        comment = connection.execute(
+            "select comment from duckdb_views() where view_name = 'hectares_ha'"
+        ).fetchone()
     assert rows == [("Colombia", 146000.0), ("Peru", 43900.0)]
     assert comment == ("Hectares by place and year.",)
 

@@ -32,8 +32,12 @@ def settings(tmp_path, monkeypatch):
 
 
 def _context(task_id: str, error: BaseException | None = None, try_number: int = 1) -> dict:
-    return {"dag_run": DagRun("transform"), "run_id": "asset_triggered__x", "exception": error,
-            "ti": TaskInstance(task_id, try_number=try_number)}
+    return {
+        "dag_run": DagRun("transform"),
+        "run_id": "asset_triggered__x",
+        "exception": error,
+        "ti": TaskInstance(task_id, try_number=try_number),
+    }
 
 
 def test_a_failure_without_exception_says_the_process_was_lost(settings):

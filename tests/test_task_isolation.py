@@ -70,8 +70,14 @@ def _run_task_process(tmp_path: Path, mode: str) -> dict:
         "PYTHONPATH": str(PROJECT_ROOT),
     }
     env.pop("DRUGTRADE_LAKE", None)
-    completed = subprocess.run([sys.executable, str(script), "2026-03-01", mode], env=env, capture_output=True,
-                               text=True, timeout=600, check=False)
+    completed = subprocess.run(
+        [sys.executable, str(script), "2026-03-01", mode],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert completed.returncode == 0, completed.stderr[-4000:]
     return json.loads(completed.stdout.strip().splitlines()[-1])
 

@@ -41,7 +41,11 @@ def _settings(tmp_path: Path, folder: Path):
         " family: cbp_air_marine, publisher: CBP, dataset: t, url: 'https://www.cbp.gov', licence: l, citation: c,"
         " estimator: CBP}\n"
     )
-    env = {**os.environ, "DRUGTRADE_WAREHOUSE": str(tmp_path / "warehouse"), "DRUGTRADE_REGISTRY": str(registry)}
+    env = {
+        **os.environ,
+        "DRUGTRADE_WAREHOUSE": str(tmp_path / "warehouse"),
+        "DRUGTRADE_REGISTRY": str(registry),
+    }
     env.pop("DRUGTRADE_LAKE", None)
     return load_settings(env)
 
@@ -70,13 +74,21 @@ def _snapshot(settings) -> dict[str, list[tuple]]:
     tables = {}
     with duckdb.connect(str(settings.serving_db), read_only=True) as connection:
         for schema, name in connection.execute(
-                "select table_schema, table_name from information_schema.tables order by 1, 2").fetchall():
-            columns = [c for (c,) in connection.execute(
-                "select column_name from information_schema.columns where table_schema = $s and table_name = $t "
-                "order by ordinal_position", {"s": schema, "t": name}).fetchall() if c not in RUN_TIME_COLUMNS]
+            "select table_schema, table_name from information_schema.tables order by 1, 2"
+        ).fetchall():
+            columns = [
+                c
+                for (c,) in connection.execute(
+                    "select column_name from information_schema.columns where table_schema = $s and table_name = $t "
+                    "order by ordinal_position",
+                    {"s": schema, "t": name},
+                ).fetchall()
+                if c not in RUN_TIME_COLUMNS
+            ]
             listed = ", ".join(f'"{c}"' for c in columns)
             tables[f"{schema}.{name}"] = connection.execute(
-                f'select {listed} from "{schema}"."{name}" order by all').fetchall()
+                f'select {listed} from "{schema}"."{name}" order by all'
+            ).fetchall()
     return tables
 
 
@@ -96,33 +108,56 @@ def three_days(tmp_path_factory):
             shutil.copy(page, folder / page.name)
         built.append(_run_day(settings, day, validate=True))
         with _serving(settings) as connection:
-            counts.append(connection.execute("select count(distinct article_id) from fct_statements").fetchone()[0])
-    return {"settings": settings, "folder": folder, "days": days, "counts": counts, "built": built,
-            "daily": _snapshot(settings)}
+            counts.append(
+                connection.execute("select count(distinct article_id) from fct_statements").fetchone()[0]
+            )
+    return {
+        "settings": settings,
+        "folder": folder,
+        "days": days,
+        "counts": counts,
+        "built": built,
+        "daily": _snapshot(settings),
+    }
 
 
 def test_a_day_without_new_statistics_leaves_the_statistics_side_alone(three_days):
     """The statistics files are the same on days 2 and 3: dbt rebuilds the article side only."""
     first, *later = three_days["built"]
-    statistics_side = {"model.drugtrade.stg_observations", "model.drugtrade.int_observations_current",
-                       "model.drugtrade.int_seizures", "model.drugtrade.fct_seizures", "model.drugtrade.fct_production"}
+    statistics_side = {
+        "model.drugtrade.stg_observations",
+        "model.drugtrade.int_observations_current",
+        "model.drugtrade.int_seizures",
+        "model.drugtrade.fct_seizures",
+        "model.drugtrade.fct_production",
+    }
     assert statistics_side <= first["nodes"]
     assert first["staging_skipped"] == []  # the staging gate (GX) passed on the real build, in full
     for built in later:
         assert not built["nodes"] & statistics_side, built["nodes"] & statistics_side
         # coverage reads both sides: it must follow the new articles (it once stayed stale)
-        assert {"model.drugtrade.fct_statements", "model.drugtrade.stg_articles",
-                "model.drugtrade.coverage"} <= built["nodes"]
-        assert built["staging_skipped"] == ["stg_observations", "stg_quarantine", "stg_loads",
-                                            "stg_source_registry"]
+        assert {
+            "model.drugtrade.fct_statements",
+            "model.drugtrade.stg_articles",
+            "model.drugtrade.coverage",
+        } <= built["nodes"]
+        assert built["staging_skipped"] == [
+            "stg_observations",
+            "stg_quarantine",
+            "stg_loads",
+            "stg_source_registry",
+        ]
 
 
 def test_daily_runs_add_only_the_new_articles(three_days):
     counts = three_days["counts"]
     assert counts[0] < counts[1] < counts[2]
     with _serving(three_days["settings"]) as connection:
-        per_day = dict(connection.execute("select ingest_date, count(distinct article_id) from fct_statements "
-                                          "group by 1").fetchall())
+        per_day = dict(
+            connection.execute(
+                "select ingest_date, count(distinct article_id) from fct_statements group by 1"
+            ).fetchall()
+        )
     assert sorted(per_day) == three_days["days"]
 
 
@@ -169,8 +204,12 @@ def test_serving_file_storage_version_and_exports(three_days):
     settings = three_days["settings"]
     with duckdb.connect() as connection:
         connection.execute(f"attach '{settings.serving_db}' as serving (read_only)")
-        tables = {r[0] for r in connection.execute(
-            "select table_name from duckdb_tables() where database_name = 'serving'").fetchall()}
+        tables = {
+            r[0]
+            for r in connection.execute(
+                "select table_name from duckdb_tables() where database_name = 'serving'"
+            ).fetchall()
+        }
         undescribed = connection.execute(
             "select table_name || '.' || column_name from duckdb_columns() "
             "where database_name = 'serving' and not internal and comment is null order by 1"
@@ -178,8 +217,16 @@ def test_serving_file_storage_version_and_exports(three_days):
         untitled = connection.execute(
             "select table_name from duckdb_tables() where database_name = 'serving' and comment is null"
         ).fetchall()
-    assert {"fct_statements", "fct_seizures", "fct_production", "dim_date", "dim_country",
-            "quarantine", "articles_rejected", "loads"} <= tables
+    assert {
+        "fct_statements",
+        "fct_seizures",
+        "fct_production",
+        "dim_date",
+        "dim_country",
+        "quarantine",
+        "articles_rejected",
+        "loads",
+    } <= tables
     assert SERVING_STORAGE_VERSION == "v1.5.0"
     exported = {p.stem for p in settings.exports_dir.glob("*.parquet")}
     assert tables <= exported
@@ -202,8 +249,10 @@ def _without_quotations(page: str) -> str:
 def test_a_new_version_without_quotations_drops_the_old_statements(three_days):
     settings = three_days["settings"]
     page = three_days["folder"] / "2025-06-15-panama-money-laundering.html"
-    query = ("select count(*) from fct_statements s join dim_article a using (article_key) "
-             "where a.canonical_url like '%panama-free-zone-laundering%'")
+    query = (
+        "select count(*) from fct_statements s join dim_article a using (article_key) "
+        "where a.canonical_url like '%panama-free-zone-laundering%'"
+    )
     with _serving(settings) as connection:
         assert connection.execute(query).fetchone()[0] > 0
     page.write_text(_without_quotations(page.read_text()))

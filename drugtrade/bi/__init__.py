@@ -75,8 +75,10 @@ class SupersetPaths:
 def paths_for(settings: Settings) -> SupersetPaths:
     """Superset's state lives in .superset/ unless DRUGTRADE_SUPERSET_HOME moves it (the tests do)."""
     home = os.environ.get("DRUGTRADE_SUPERSET_HOME")
-    return SupersetPaths(project_root=settings.project_root,
-                         home=Path(home).resolve() if home else settings.project_root / ".superset")
+    return SupersetPaths(
+        project_root=settings.project_root,
+        home=Path(home).resolve() if home else settings.project_root / ".superset",
+    )
 
 
 def _secret(path: Path, nbytes: int) -> str:
@@ -109,8 +111,15 @@ def superset_env(paths: SupersetPaths) -> dict[str, str]:
 
 def _run(paths: SupersetPaths, step: str, command: list[str], timeout: float = 900) -> str:
     try:
-        done = subprocess.run(command, env=superset_env(paths), capture_output=True, text=True,
-                              timeout=timeout, check=False, cwd=paths.home)
+        done = subprocess.run(
+            command,
+            env=superset_env(paths),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            cwd=paths.home,
+        )
     except subprocess.TimeoutExpired as error:
         raise BIError(f"{step}: no answer after {timeout:.0f} s") from error
     if done.returncode != 0:
@@ -135,8 +144,12 @@ def ensure_installed(paths: SupersetPaths) -> None:
         base = getattr(sys, "_base_executable", sys.executable)
         _run(paths, "creating .venv-superset", [base, "-m", "venv", str(paths.venv)])
     pip = [str(paths.bin / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    _run(paths, "pip install", [*pip, "-c", str(paths.constraints), "apache-superset", "duckdb", "duckdb-engine"],
-         timeout=1800)
+    _run(
+        paths,
+        "pip install",
+        [*pip, "-c", str(paths.constraints), "apache-superset", "duckdb", "duckdb-engine"],
+        timeout=1800,
+    )
     stamp.write_text(digest + "\n")
 
 
@@ -154,9 +167,25 @@ def initialise(settings: Settings, paths: SupersetPaths) -> None:
     _run(paths, "superset init", [superset, "init"])
     users = _run(paths, "superset fab list-users", [superset, "fab", "list-users"])
     if f"username:{ADMIN_USERNAME} " not in users and f"username:{ADMIN_USERNAME}|" not in users:
-        _run(paths, "superset fab create-admin", [
-            superset, "fab", "create-admin", "--username", ADMIN_USERNAME, "--firstname", "drugtrade",
-            "--lastname", "analyst", "--email", f"{ADMIN_USERNAME}@localhost", "--password", admin_password(paths)])
+        _run(
+            paths,
+            "superset fab create-admin",
+            [
+                superset,
+                "fab",
+                "create-admin",
+                "--username",
+                ADMIN_USERNAME,
+                "--firstname",
+                "drugtrade",
+                "--lastname",
+                "analyst",
+                "--email",
+                f"{ADMIN_USERNAME}@localhost",
+                "--password",
+                admin_password(paths),
+            ],
+        )
     import_assets(settings, paths)
 
 
@@ -171,8 +200,17 @@ def import_assets(settings: Settings, paths: SupersetPaths) -> None:
         raise BIError(f"{paths.spec}: {error}") from error
     target = paths.home / "drugtrade-assets.zip"
     target.write_bytes(bundle)
-    _run(paths, "importing the assets", [str(paths.bin / "python"), str(Path(__file__).with_name("superset_import.py")),
-                                         str(target), ADMIN_USERNAME, str(paths.home / "drugtrade-assets.json")])
+    _run(
+        paths,
+        "importing the assets",
+        [
+            str(paths.bin / "python"),
+            str(Path(__file__).with_name("superset_import.py")),
+            str(target),
+            ADMIN_USERNAME,
+            str(paths.home / "drugtrade-assets.json"),
+        ],
+    )
 
 
 def _health(port: int) -> bool:
@@ -200,10 +238,29 @@ def start(paths: SupersetPaths, port: int) -> dict:
     analyst on a shared machine), in its own session so `down` stops it and its worker together."""
     log = paths.log_file.open("ab")
     process = subprocess.Popen(
-        [str(paths.bin / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1", "--worker-class",
-         "gthread", "--threads", "8", "--timeout", "120", "--limit-request-line", "0",
-         "--limit-request-field_size", "0", "superset.app:create_app()"],
-        env=superset_env(paths), stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=paths.home,
+        [
+            str(paths.bin / "gunicorn"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "8",
+            "--timeout",
+            "120",
+            "--limit-request-line",
+            "0",
+            "--limit-request-field_size",
+            "0",
+            "superset.app:create_app()",
+        ],
+        env=superset_env(paths),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        cwd=paths.home,
     )
     state = {"pid": process.pid, "port": port, "url": f"http://127.0.0.1:{port}"}
     paths.state_file.write_text(json.dumps(state))
@@ -247,10 +304,12 @@ def up(settings: Settings, port: int | None = None) -> int:
     state = running_server(paths)
     if state is None:
         state = start(paths, port or DEFAULT_PORT)
-    print(f"Superset: {state['url']}/dashboard/list/ (user {ADMIN_USERNAME}, password in "
-          f"{paths.home / 'admin-password'}); dashboards: "
-          + ", ".join(f"{state['url']}/superset/dashboard/{slug}/" for slug in _slugs(paths))
-          + "; stop with `make bi-down`")
+    print(
+        f"Superset: {state['url']}/dashboard/list/ (user {ADMIN_USERNAME}, password in "
+        f"{paths.home / 'admin-password'}); dashboards: "
+        + ", ".join(f"{state['url']}/superset/dashboard/{slug}/" for slug in _slugs(paths))
+        + "; stop with `make bi-down`"
+    )
     return 0
 
 
@@ -278,5 +337,7 @@ def print_status(settings: Settings) -> int:
         print("Superset is not running (start it with `make bi`)")
         return 1
     healthy = _health(state["port"])
-    print(f"Superset {'answers' if healthy else 'runs but does not answer'} at {state['url']} (pid {state['pid']})")
+    print(
+        f"Superset {'answers' if healthy else 'runs but does not answer'} at {state['url']} (pid {state['pid']})"
+    )
     return 0 if healthy else 1

@@ -69,15 +69,23 @@ def read_relation(connection: duckdb.DuckDBPyConnection, schema: str, name: str)
     ]
     undocumented = [column.name for column in columns if not column.description.strip()]
     if undocumented:
-        raise AssetError(f"{schema}.{name}: columns without a description in the serving file: {', '.join(undocumented)}")
+        raise AssetError(
+            f"{schema}.{name}: columns without a description in the serving file: {', '.join(undocumented)}"
+        )
     return row[0] or "", columns
 
 
 def _metric(name: str, spec: dict[str, Any]) -> dict[str, Any]:
     return {
-        "metric_name": name, "verbose_name": spec.get("label", label(name)), "metric_type": None, "expression": spec["expression"],
-        "description": spec.get("description"), "d3format": spec.get("format"), "currency": None,
-        "extra": {}, "warning_text": None,
+        "metric_name": name,
+        "verbose_name": spec.get("label", label(name)),
+        "metric_type": None,
+        "expression": spec["expression"],
+        "description": spec.get("description"),
+        "d3format": spec.get("format"),
+        "currency": None,
+        "extra": {},
+        "warning_text": None,
     }
 
 
@@ -89,40 +97,77 @@ def label(column_name: str) -> str:
 
 def _column(column: Column, is_dttm: bool) -> dict[str, Any]:
     return {
-        "column_name": column.name, "verbose_name": label(column.name), "is_dttm": is_dttm, "is_active": True,
-        "type": column.type, "advanced_data_type": None, "groupby": True, "filterable": True,
-        "expression": None, "description": column.description, "python_date_format": None, "extra": {},
+        "column_name": column.name,
+        "verbose_name": label(column.name),
+        "is_dttm": is_dttm,
+        "is_active": True,
+        "type": column.type,
+        "advanced_data_type": None,
+        "groupby": True,
+        "filterable": True,
+        "expression": None,
+        "description": column.description,
+        "python_date_format": None,
+        "extra": {},
     }
 
 
-def dataset_config(name: str, spec: dict[str, Any], description: str, columns: list[Column],
-                   database_uuid: str) -> dict[str, Any]:
+def dataset_config(
+    name: str, spec: dict[str, Any], description: str, columns: list[Column], database_uuid: str
+) -> dict[str, Any]:
     time_column = spec.get("time_column")
     year_column = spec.get("year_column")
     entries = [_column(column, is_dttm=column.name == time_column) for column in columns]
     if year_column:
         if year_column not in {column.name for column in columns}:
             raise AssetError(f"dataset {name}: no column {year_column!r} for its time axis")
-        entries.append({
-            **_column(Column(YEAR_START, "DATE", f"First day of `{year_column}` (the time axis of the charts)."),
-                      is_dttm=True),
-            "expression": f"make_date(CAST({year_column} AS INTEGER), 1, 1)",
-        })
+        entries.append(
+            {
+                **_column(
+                    Column(
+                        YEAR_START, "DATE", f"First day of `{year_column}` (the time axis of the charts)."
+                    ),
+                    is_dttm=True,
+                ),
+                "expression": f"make_date(CAST({year_column} AS INTEGER), 1, 1)",
+            }
+        )
         time_column = YEAR_START
     return {
-        "table_name": name, "main_dttm_col": time_column, "description": description,
-        "default_endpoint": None, "offset": 0, "cache_timeout": None, "catalog": None, "schema": spec["schema"],
-        "sql": None, "params": None, "template_params": None, "filter_select_enabled": True,
-        "fetch_values_predicate": None, "extra": None, "normalize_columns": False,
-        "always_filter_main_dttm": False, "uuid": stable_uuid("dataset", name),
+        "table_name": name,
+        "main_dttm_col": time_column,
+        "description": description,
+        "default_endpoint": None,
+        "offset": 0,
+        "cache_timeout": None,
+        "catalog": None,
+        "schema": spec["schema"],
+        "sql": None,
+        "params": None,
+        "template_params": None,
+        "filter_select_enabled": True,
+        "fetch_values_predicate": None,
+        "extra": None,
+        "normalize_columns": False,
+        "always_filter_main_dttm": False,
+        "uuid": stable_uuid("dataset", name),
         "metrics": [_metric(metric, metric_spec) for metric, metric_spec in spec.get("metrics", {}).items()],
-        "columns": entries, "version": EXPORT_VERSION, "database_uuid": database_uuid,
+        "columns": entries,
+        "version": EXPORT_VERSION,
+        "database_uuid": database_uuid,
     }
 
 
 def _adhoc_filter(spec: dict[str, Any]) -> dict[str, Any]:
-    return {"clause": "WHERE", "expressionType": "SIMPLE", "subject": spec["column"], "operator": spec["op"],
-            "comparator": spec["value"], "isExtra": False, "isNew": False}
+    return {
+        "clause": "WHERE",
+        "expressionType": "SIMPLE",
+        "subject": spec["column"],
+        "operator": spec["op"],
+        "comparator": spec["value"],
+        "isExtra": False,
+        "isNew": False,
+    }
 
 
 def _query_filter(spec: dict[str, Any]) -> dict[str, Any]:
@@ -138,32 +183,63 @@ def chart_form_data(chart: dict[str, Any], dataset_spec: dict[str, Any]) -> dict
         x_axis = chart.get("x_axis", YEAR_START)
         metric_format = next(iter(dataset_spec["metrics"].values())).get("format")
         return {
-            **common, "viz_type": "echarts_timeseries_line" if viz == "line" else "echarts_timeseries_bar",
+            **common,
+            "viz_type": "echarts_timeseries_line" if viz == "line" else "echarts_timeseries_bar",
             "x_axis": x_axis,
             "time_grain_sqla": chart.get("time_grain", "P1Y" if x_axis == YEAR_START else None),
             "x_axis_sort_asc": True,
-            "metrics": chart["metrics"], "groupby": chart.get("groupby", []), "row_limit": 10000,
-            "series_limit": chart.get("series_limit", 0), "stack": "Stack" if chart.get("groupby") and viz != "line" else None,
-            "markerEnabled": True, "markerSize": 4,
-            "show_legend": True, "legendType": "scroll", "legendOrientation": "top", "rich_tooltip": True,
+            "metrics": chart["metrics"],
+            "groupby": chart.get("groupby", []),
+            "row_limit": 10000,
+            "series_limit": chart.get("series_limit", 0),
+            "stack": "Stack" if chart.get("groupby") and viz != "line" else None,
+            "markerEnabled": True,
+            "markerSize": 4,
+            "show_legend": True,
+            "legendType": "scroll",
+            "legendOrientation": "top",
+            "rich_tooltip": True,
             "tooltipTimeFormat": "%Y-%m" if chart.get("time_grain") == "P1M" else "%Y",
-            "x_axis_time_format": "%Y-%m" if chart.get("time_grain") == "P1M" else "%Y", "y_axis_format": metric_format,
-            "orientation": "horizontal" if viz == "bar_categories" else "vertical", "truncateYAxis": False, "only_total": True, "order_desc": True,
+            "x_axis_time_format": "%Y-%m" if chart.get("time_grain") == "P1M" else "%Y",
+            "y_axis_format": metric_format,
+            "orientation": "horizontal" if viz == "bar_categories" else "vertical",
+            "truncateYAxis": False,
+            "only_total": True,
+            "order_desc": True,
             "color_scheme": "supersetColors",
         }
     if viz == "table":
         return {
-            **common, "viz_type": "table", "query_mode": "aggregate", "groupby": chart["groupby"],
-            "metrics": chart["metrics"], "all_columns": [], "percent_metrics": [], "row_limit": 1000,
-            "order_desc": True, "include_search": True, "show_cell_bars": True, "table_timestamp_format": "smart_date",
-            "timeseries_limit_metric": chart["metrics"][0], "server_pagination": False, "page_length": 25,
+            **common,
+            "viz_type": "table",
+            "query_mode": "aggregate",
+            "groupby": chart["groupby"],
+            "metrics": chart["metrics"],
+            "all_columns": [],
+            "percent_metrics": [],
+            "row_limit": 1000,
+            "order_desc": True,
+            "include_search": True,
+            "show_cell_bars": True,
+            "table_timestamp_format": "smart_date",
+            "timeseries_limit_metric": chart["metrics"][0],
+            "server_pagination": False,
+            "page_length": 25,
         }
     if viz == "rows":
         return {
-            **common, "viz_type": "table", "query_mode": "raw", "groupby": [], "metrics": [],
-            "all_columns": chart["columns"], "order_by_cols": [json.dumps(o) for o in chart.get("order_by", [])],
-            "row_limit": 1000, "include_search": True, "table_timestamp_format": "%Y-%m-%d",
-            "server_pagination": False, "page_length": 25,
+            **common,
+            "viz_type": "table",
+            "query_mode": "raw",
+            "groupby": [],
+            "metrics": [],
+            "all_columns": chart["columns"],
+            "order_by_cols": [json.dumps(o) for o in chart.get("order_by", [])],
+            "row_limit": 1000,
+            "include_search": True,
+            "table_timestamp_format": "%Y-%m-%d",
+            "server_pagination": False,
+            "page_length": 25,
         }
     raise AssetError(f"chart {chart['name']!r}: unknown viz {viz!r}")
 
@@ -174,14 +250,27 @@ def chart_query(chart: dict[str, Any]) -> dict[str, Any]:
     if viz == "rows":
         columns, metrics = list(chart["columns"]), []
     elif viz in ("bar", "bar_categories", "line"):
-        columns, metrics = [chart.get("x_axis", YEAR_START), *chart.get("groupby", [])], list(chart["metrics"])
+        columns, metrics = (
+            [chart.get("x_axis", YEAR_START), *chart.get("groupby", [])],
+            list(chart["metrics"]),
+        )
     else:
         columns, metrics = list(chart["groupby"]), list(chart["metrics"])
     return {
-        "columns": columns, "metrics": metrics, "filters": [_query_filter(f) for f in chart.get("filters", [])],
-        "orderby": [list(o) for o in chart.get("order_by", [])], "row_limit": 50000, "extras": {"having": "", "where": ""},
-        "is_timeseries": False, "annotation_layers": [], "applied_time_extras": {}, "url_params": {},
-        "custom_params": {}, "custom_form_data": {}, "series_limit": 0, "order_desc": True,
+        "columns": columns,
+        "metrics": metrics,
+        "filters": [_query_filter(f) for f in chart.get("filters", [])],
+        "orderby": [list(o) for o in chart.get("order_by", [])],
+        "row_limit": 50000,
+        "extras": {"having": "", "where": ""},
+        "is_timeseries": False,
+        "annotation_layers": [],
+        "applied_time_extras": {},
+        "url_params": {},
+        "custom_params": {},
+        "custom_form_data": {},
+        "series_limit": 0,
+        "order_desc": True,
     }
 
 
@@ -189,14 +278,24 @@ def chart_config(chart: dict[str, Any], dataset_spec: dict[str, Any]) -> dict[st
     form_data = chart_form_data(chart, dataset_spec)
     query_context = {
         # Superset's assets importer points this at the imported dataset's id.
-        "datasource": {"id": 0, "type": "table"}, "force": False, "queries": [chart_query(chart)],
-        "form_data": form_data, "result_format": "json", "result_type": "full",
+        "datasource": {"id": 0, "type": "table"},
+        "force": False,
+        "queries": [chart_query(chart)],
+        "form_data": form_data,
+        "result_format": "json",
+        "result_type": "full",
     }
     return {
-        "slice_name": chart["name"], "description": chart.get("description"), "certified_by": None,
-        "certification_details": None, "viz_type": form_data["viz_type"], "params": form_data,
-        "query_context": json.dumps(query_context), "cache_timeout": None,
-        "uuid": stable_uuid("chart", chart["name"]), "version": EXPORT_VERSION,
+        "slice_name": chart["name"],
+        "description": chart.get("description"),
+        "certified_by": None,
+        "certification_details": None,
+        "viz_type": form_data["viz_type"],
+        "params": form_data,
+        "query_context": json.dumps(query_context),
+        "cache_timeout": None,
+        "uuid": stable_uuid("chart", chart["name"]),
+        "version": EXPORT_VERSION,
         "dataset_uuid": stable_uuid("dataset", chart["dataset"]),
     }
 
@@ -210,17 +309,35 @@ def dashboard_config(dashboard: dict[str, Any]) -> dict[str, Any]:
         "GRID_ID": {"type": "GRID", "id": "GRID_ID", "children": [], "parents": ["ROOT_ID"]},
         "HEADER_ID": {"id": "HEADER_ID", "type": "HEADER", "meta": {"text": dashboard["title"]}},
     }
-    rows: list[list[tuple[str, dict[str, Any]]]] = [[("MARKDOWN-intro", {
-        "type": "MARKDOWN", "id": "MARKDOWN-intro", "children": [],
-        "meta": {"width": 12, "height": 18, "code": dashboard["intro"]},
-    })]]
+    rows: list[list[tuple[str, dict[str, Any]]]] = [
+        [
+            (
+                "MARKDOWN-intro",
+                {
+                    "type": "MARKDOWN",
+                    "id": "MARKDOWN-intro",
+                    "children": [],
+                    "meta": {"width": 12, "height": 18, "code": dashboard["intro"]},
+                },
+            )
+        ]
+    ]
     used = 12
     for number, chart in enumerate(dashboard["charts"], start=1):
         width = int(chart.get("width", 6))
         component_id = f"CHART-{slug}-{number}"
-        component = {"type": "CHART", "id": component_id, "children": [], "meta": {
-            "width": width, "height": 60 if chart["viz"] != "rows" else 90, "chartId": 0,
-            "uuid": stable_uuid("chart", chart["name"]), "sliceName": chart["name"]}}
+        component = {
+            "type": "CHART",
+            "id": component_id,
+            "children": [],
+            "meta": {
+                "width": width,
+                "height": 60 if chart["viz"] != "rows" else 90,
+                "chartId": 0,
+                "uuid": stable_uuid("chart", chart["name"]),
+                "sliceName": chart["name"],
+            },
+        }
         if used + width > 12:
             rows.append([])
             used = 0
@@ -229,18 +346,37 @@ def dashboard_config(dashboard: dict[str, Any]) -> dict[str, Any]:
     for index, row in enumerate(rows, start=1):
         row_id = f"ROW-{slug}-{index}"
         position["GRID_ID"]["children"].append(row_id)
-        position[row_id] = {"type": "ROW", "id": row_id, "children": [c for c, _ in row],
-                            "parents": ["ROOT_ID", "GRID_ID"], "meta": {"background": "BACKGROUND_TRANSPARENT"}}
+        position[row_id] = {
+            "type": "ROW",
+            "id": row_id,
+            "children": [c for c, _ in row],
+            "parents": ["ROOT_ID", "GRID_ID"],
+            "meta": {"background": "BACKGROUND_TRANSPARENT"},
+        }
         for component_id, component in row:
             position[component_id] = {**component, "parents": ["ROOT_ID", "GRID_ID", row_id]}
     return {
-        "dashboard_title": dashboard["title"], "description": None, "css": "", "slug": slug,
-        "certified_by": None, "certification_details": None, "published": True,
-        "uuid": stable_uuid("dashboard", slug), "position": position,
-        "metadata": {"timed_refresh_immune_slices": [], "expanded_slices": {}, "refresh_frequency": 0,
-                     "color_scheme": "supersetColors", "label_colors": {}, "shared_label_colors": [],
-                     "cross_filters_enabled": True, "native_filter_configuration": native_filters(dashboard),
-                     "chart_configuration": {}, "default_filters": "{}"},
+        "dashboard_title": dashboard["title"],
+        "description": None,
+        "css": "",
+        "slug": slug,
+        "certified_by": None,
+        "certification_details": None,
+        "published": True,
+        "uuid": stable_uuid("dashboard", slug),
+        "position": position,
+        "metadata": {
+            "timed_refresh_immune_slices": [],
+            "expanded_slices": {},
+            "refresh_frequency": 0,
+            "color_scheme": "supersetColors",
+            "label_colors": {},
+            "shared_label_colors": [],
+            "cross_filters_enabled": True,
+            "native_filter_configuration": native_filters(dashboard),
+            "chart_configuration": {},
+            "default_filters": "{}",
+        },
         "version": EXPORT_VERSION,
     }
 
@@ -250,15 +386,31 @@ def native_filters(dashboard: dict[str, Any]) -> list[dict[str, Any]]:
     has (a native filter applies to every chart in its scope)."""
     filters = []
     for number, spec in enumerate(dashboard.get("filters", []), start=1):
-        filters.append({
-            "id": f"NATIVE_FILTER-{dashboard['slug']}-{number}", "name": spec["name"], "filterType": "filter_select",
-            "type": "NATIVE_FILTER", "description": spec.get("description", ""),
-            "targets": [{"column": {"name": spec["column"]}, "datasetUuid": stable_uuid("dataset", spec["dataset"])}],
-            "controlValues": {"enableEmptyFilter": False, "defaultToFirstItem": False, "multiSelect": True,
-                              "searchAllOptions": False, "inverseSelection": False},
-            "defaultDataMask": {"extraFormData": {}, "filterState": {}, "ownState": {}},
-            "cascadeParentIds": [], "scope": {"rootPath": ["ROOT_ID"], "excluded": []},
-        })
+        filters.append(
+            {
+                "id": f"NATIVE_FILTER-{dashboard['slug']}-{number}",
+                "name": spec["name"],
+                "filterType": "filter_select",
+                "type": "NATIVE_FILTER",
+                "description": spec.get("description", ""),
+                "targets": [
+                    {
+                        "column": {"name": spec["column"]},
+                        "datasetUuid": stable_uuid("dataset", spec["dataset"]),
+                    }
+                ],
+                "controlValues": {
+                    "enableEmptyFilter": False,
+                    "defaultToFirstItem": False,
+                    "multiSelect": True,
+                    "searchAllOptions": False,
+                    "inverseSelection": False,
+                },
+                "defaultDataMask": {"extraFormData": {}, "filterState": {}, "ownState": {}},
+                "cascadeParentIds": [],
+                "scope": {"rootPath": ["ROOT_ID"], "excluded": []},
+            }
+        )
     return filters
 
 
@@ -268,21 +420,38 @@ def build_bundle(spec_path: Path, serving_db: Path, sqlalchemy_uri: str) -> byte
     database_name = spec["database"]
     database_uuid = stable_uuid("database", database_name)
     files: dict[str, dict[str, Any]] = {
-        "metadata.yaml": {"version": EXPORT_VERSION, "type": "assets", "timestamp": datetime.now(UTC).isoformat()},
+        "metadata.yaml": {
+            "version": EXPORT_VERSION,
+            "type": "assets",
+            "timestamp": datetime.now(UTC).isoformat(),
+        },
         f"databases/{database_name}.yaml": {
-            "database_name": database_name, "sqlalchemy_uri": sqlalchemy_uri, "cache_timeout": None,
-            "expose_in_sqllab": True, "allow_run_async": False, "allow_ctas": False, "allow_cvas": False,
-            "allow_dml": False, "allow_file_upload": False, "allow_csv_upload": False,
-            "extra": {"allows_virtual_table_explore": True, "metadata_params": {}, "engine_params": {},
-                      "schemas_allowed_for_file_upload": []},
-            "uuid": database_uuid, "version": EXPORT_VERSION,
+            "database_name": database_name,
+            "sqlalchemy_uri": sqlalchemy_uri,
+            "cache_timeout": None,
+            "expose_in_sqllab": True,
+            "allow_run_async": False,
+            "allow_ctas": False,
+            "allow_cvas": False,
+            "allow_dml": False,
+            "allow_file_upload": False,
+            "allow_csv_upload": False,
+            "extra": {
+                "allows_virtual_table_explore": True,
+                "metadata_params": {},
+                "engine_params": {},
+                "schemas_allowed_for_file_upload": [],
+            },
+            "uuid": database_uuid,
+            "version": EXPORT_VERSION,
         },
     }
     with duckdb.connect(str(serving_db), read_only=True) as connection:
         for name, dataset in spec["datasets"].items():
             description, columns = read_relation(connection, dataset["schema"], name)
             files[f"datasets/{database_name}/{name}.yaml"] = dataset_config(
-                name, dataset, description, columns, database_uuid)
+                name, dataset, description, columns, database_uuid
+            )
     for dashboard in spec["dashboards"]:
         for native_filter in dashboard.get("filters", []):
             _check_filter(native_filter, dashboard, files, database_name)
@@ -290,23 +459,32 @@ def build_bundle(spec_path: Path, serving_db: Path, sqlalchemy_uri: str) -> byte
             if chart["dataset"] not in spec["datasets"]:
                 raise AssetError(f"chart {chart['name']!r}: no dataset {chart['dataset']!r} in {spec_path}")
             files[f"charts/{stable_uuid('chart', chart['name'])}.yaml"] = chart_config(
-                chart, spec["datasets"][chart["dataset"]])
+                chart, spec["datasets"][chart["dataset"]]
+            )
         files[f"dashboards/{dashboard['slug']}.yaml"] = dashboard_config(dashboard)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
         for name, content in files.items():
-            bundle.writestr(f"drugtrade_bi/{name}", yaml.safe_dump(content, sort_keys=False, allow_unicode=True))
+            bundle.writestr(
+                f"drugtrade_bi/{name}", yaml.safe_dump(content, sort_keys=False, allow_unicode=True)
+            )
     return buffer.getvalue()
 
 
-def _check_filter(native_filter: dict[str, Any], dashboard: dict[str, Any], files: dict[str, dict[str, Any]],
-                  database_name: str) -> None:
+def _check_filter(
+    native_filter: dict[str, Any],
+    dashboard: dict[str, Any],
+    files: dict[str, dict[str, Any]],
+    database_name: str,
+) -> None:
     """A filter's column must be in the dataset of every chart of the dashboard."""
     for chart in dashboard["charts"]:
         dataset = files[f"datasets/{database_name}/{chart['dataset']}.yaml"]
         if native_filter["column"] not in {c["column_name"] for c in dataset["columns"]}:
-            raise AssetError(f"dashboard {dashboard['slug']}: filter {native_filter['name']!r} on "
-                             f"{native_filter['column']!r}, which chart {chart['name']!r} ({chart['dataset']}) lacks")
+            raise AssetError(
+                f"dashboard {dashboard['slug']}: filter {native_filter['name']!r} on "
+                f"{native_filter['column']!r}, which chart {chart['name']!r} ({chart['dataset']}) lacks"
+            )
 
 
 def dashboard_slugs(spec_path: Path) -> list[str]:

@@ -60,7 +60,9 @@ def main(bundle_path: str, username: str, state_path: str) -> int:
         temporary = state.with_suffix(".tmp")
         temporary.write_text(json.dumps(current, indent=1))
         temporary.replace(state)
-    print(f"superset_import: {sum(map(len, current.values()))} objects imported, {removed} dropped from the spec removed")
+    print(
+        f"superset_import: {sum(map(len, current.values()))} objects imported, {removed} dropped from the spec removed"
+    )
     return 0
 
 

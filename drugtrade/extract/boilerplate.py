@@ -159,7 +159,9 @@ def clean_paragraphs(paragraphs: list[str], title: str | None = None) -> list[st
             drop[i] = drop[i + 1] = True
             blurb = i + 2
             if blurb < len(paras) and not (blurb + 1 < len(paras) and norm(blurb) == norm(blurb + 1)):
-                ends_teaser = blurb == len(paras) - 1 or (blurb + 2 < len(paras) and norm(blurb + 1) == norm(blurb + 2))
+                ends_teaser = blurb == len(paras) - 1 or (
+                    blurb + 2 < len(paras) and norm(blurb + 1) == norm(blurb + 2)
+                )
                 if ends_teaser or paras[blurb].rstrip().endswith(("...", "…")):
                     drop[blurb] = True
             i += 2

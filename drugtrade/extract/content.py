@@ -296,9 +296,7 @@ def _page_metadata(tree: HtmlElement, url: str) -> _PageMetadata:
     if isinstance(main_entity, dict):
         main_entity = main_entity.get("@id")
     candidates = [*(links[:1]), tags.get("og:url"), main_entity, ld_first.get("url")]
-    canonical = next(
-        (c for c in (_clean_url(u, url) for u in candidates if isinstance(u, str)) if c), None
-    )
+    canonical = next((c for c in (_clean_url(u, url) for u in candidates if isinstance(u, str)) if c), None)
     ld_language = primary_subtag(_ld_text(ld_first, "inLanguage"))
     language = ld_language or primary_subtag(
         tree.get("lang") or _first(tags, "content-language", "og:locale", "language")
@@ -326,11 +324,7 @@ def _page_metadata(tree: HtmlElement, url: str) -> _PageMetadata:
     author = _ld_author(ld_first.get("author")) or _first(tags, "author", "article:author", "dc.creator")
     if author and author.startswith(("http://", "https://")):
         author = None  # article:author is often a profile URL, not a name
-    title = (
-        _ld_text(ld_first, "headline")
-        or _first(tags, "og:title", "twitter:title")
-        or _page_title(tree)
-    )
+    title = _ld_text(ld_first, "headline") or _first(tags, "og:title", "twitter:title") or _page_title(tree)
     return _PageMetadata(
         canonical, language, published, _clean_text(author), _without_site_name(_clean_text(title), tags)
     )
@@ -432,7 +426,9 @@ def _extract_html(text: str, url: str) -> ExtractedArticle:
         and "</body" not in lowered_tail
         and not text.rstrip().endswith(">")
     ):
-        raise ExtractionError(url, "truncated", "the HTML stops mid-text without its closing </body> or </html> tag")
+        raise ExtractionError(
+            url, "truncated", "the HTML stops mid-text without its closing </body> or </html> tag"
+        )
     try:
         # trafilatura's own loader: comments and processing instructions are dropped at parse
         # time, so text after an inline <!-- --> stays in its paragraph.
@@ -452,7 +448,9 @@ def _extract_html(text: str, url: str) -> ExtractedArticle:
             main_text = _main_text(tree, url, fast=False) or main_text
     except (RecursionError, LxmlError) as error:
         # libxml2 caps nesting at 256 levels, so this is a guard, not an expected path.
-        raise ExtractionError(url, "no article", f"the page's structure defeats extraction ({error!r:.200})") from None
+        raise ExtractionError(
+            url, "no article", f"the page's structure defeats extraction ({error!r:.200})"
+        ) from None
     if not main_text.strip():
         raise ExtractionError(url, "no article", "trafilatura found no main content")
     paragraphs = clean_paragraphs(main_text.split("\n"), title=metadata.title)

@@ -24,7 +24,13 @@ from typing import Any
 
 from drugtrade.extract.content import MAX_BYTES, ExtractionError, extract_article
 
-PAGE_SUFFIXES = {".html": "text/html", ".htm": "text/html", ".xhtml": "text/html", ".txt": "text/plain", ".text": "text/plain"}
+PAGE_SUFFIXES = {
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".xhtml": "text/html",
+    ".txt": "text/plain",
+    ".text": "text/plain",
+}
 
 
 def content_type_of(path: Path) -> str | None:
@@ -113,6 +119,10 @@ def register_content(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     content.add_argument(
-        "paths", nargs="+", type=Path, metavar="FILE", help="HTML or plain-text pages (.gz too), or folders of them"
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="HTML or plain-text pages (.gz too), or folders of them",
     )
     content.set_defaults(handler=run_content)

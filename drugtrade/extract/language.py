@@ -27,7 +27,9 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     # German and Italian pages are not sources, but without their function words they read as
     # Portuguese or Spanish (da, die, e, a) and would be mislabelled rather than left alone.
     "de": frozenset(
-        word_list("der die und in den von zu das mit sich des auf für ist im dem nicht ein eine als auch es an")
+        word_list(
+            "der die und in den von zu das mit sich des auf für ist im dem nicht ein eine als auch es an"
+        )
     ),
     "it": frozenset(word_list("il di che e la per un una non sono del della con le si gli nel è da al ha")),
 }

@@ -725,7 +725,8 @@ def extract_statements(original: str) -> list[Statement]:
         # quotes x text long; quotes do not overlap, so bounded windows keep it linear.
         context_start = max(ctx.sentence_start(span.open_mark), span.start - _TOPIC_CONTEXT)
         context_end = min(
-            ctx.sentence_end(span.after - 1 if span.after > span.start else span.start), span.end + _TOPIC_CONTEXT
+            ctx.sentence_end(span.after - 1 if span.after > span.start else span.start),
+            span.end + _TOPIC_CONTEXT,
         )
         statements.append(
             Statement(

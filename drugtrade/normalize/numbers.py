@@ -75,7 +75,9 @@ def parse_number(cell: object) -> Decimal | Missing:
 
 def _in_range(value: Decimal, cell: object) -> Decimal:
     if value and not MIN_MAGNITUDE <= value.adjusted() < MAX_MAGNITUDE:
-        raise NotANumber(f"out of range: {cell!r} (figures are between 1e{MIN_MAGNITUDE} and 1e{MAX_MAGNITUDE})")
+        raise NotANumber(
+            f"out of range: {cell!r} (figures are between 1e{MIN_MAGNITUDE} and 1e{MAX_MAGNITUDE})"
+        )
     return value
 
 

@@ -25,7 +25,9 @@ VENDOR_DIR = Path(__file__).resolve().parent / "vendor"
 SITE_VENDOR = Path("static") / "vendor"
 # GX's logos on S3 (the <img> carries a timestamp and the data context id): its package ships the
 # same logo, which GX copies into the site's static/images.
-GX_LOGO_HOST = re.compile(r"https://great-expectations-web-assets\.s3\.[a-z0-9-]+\.amazonaws\.com/[^\s\"'()<>]*")
+GX_LOGO_HOST = re.compile(
+    r"https://great-expectations-web-assets\.s3\.[a-z0-9-]+\.amazonaws\.com/[^\s\"'()<>]*"
+)
 GX_LOCAL_LOGO = Path("static") / "images" / "logo-long.png"
 URL = re.compile(r"https?://[^\s\"'()<>]+")
 ASSET_TAG = re.compile(r"<(?:script|link|img)\b[^>]*>", re.IGNORECASE)
@@ -119,5 +121,7 @@ def make_offline(site_dir: Path) -> OfflineReport:
         if unknown:
             report.unknown_assets[str(page.relative_to(site_dir))] = unknown
     for page, unknown in report.unknown_assets.items():
-        log.warning("%s: %s still loads %s from the network (not vendored)", site_dir, page, ", ".join(unknown))
+        log.warning(
+            "%s: %s still loads %s from the network (not vendored)", site_dir, page, ", ".join(unknown)
+        )
     return report

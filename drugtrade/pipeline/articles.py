@@ -73,7 +73,9 @@ def process_page(job: PageJob) -> PageResult:
     from drugtrade.extract.mentions import extract_mentions
     from drugtrade.extract.statements import extract_statements
 
-    result = PageResult(url=job.url, source_id=job.source_id, raw_path=job.raw_path, fetched_at=job.fetched_at)
+    result = PageResult(
+        url=job.url, source_id=job.source_id, raw_path=job.raw_path, fetched_at=job.fetched_at
+    )
     try:
         article = extract_article(job.content, url=job.url, content_type=job.content_type)
         result.article = {
@@ -86,9 +88,14 @@ def process_page(job: PageJob) -> PageResult:
         }
         result.statements = [
             {
-                "quote": s.quote, "start": s.start, "end": s.end, "speaker": s.speaker,
-                "speaker_role": s.speaker_role, "speaker_country": s.speaker_country,
-                "attribution": s.attribution, "topics": list(s.topics),
+                "quote": s.quote,
+                "start": s.start,
+                "end": s.end,
+                "speaker": s.speaker,
+                "speaker_role": s.speaker_role,
+                "speaker_country": s.speaker_country,
+                "attribution": s.attribution,
+                "topics": list(s.topics),
             }
             for s in extract_statements(article.body)
         ]
@@ -98,8 +105,16 @@ def process_page(job: PageJob) -> PageResult:
         ]
         result.facts = [
             {
-                "kind": f.kind, "value": f.value, "value_max": f.value_max, "unit": f.unit, "drug": f.drug, "country": f.country,
-                "year": f.year, "text": f.text, "start": f.start, "end": f.end,
+                "kind": f.kind,
+                "value": f.value,
+                "value_max": f.value_max,
+                "unit": f.unit,
+                "drug": f.drug,
+                "country": f.country,
+                "year": f.year,
+                "text": f.text,
+                "start": f.start,
+                "end": f.end,
             }
             for f in extract_facts(article.body, published_date=article.published_date)
         ]
@@ -134,8 +149,14 @@ class PageRef:
     raw_path: str
 
     def job(self) -> PageJob:
-        return PageJob(self.source_id, self.url, Path(self.raw_path).read_bytes(), self.content_type,
-                       self.fetched_at, self.raw_path)
+        return PageJob(
+            self.source_id,
+            self.url,
+            Path(self.raw_path).read_bytes(),
+            self.content_type,
+            self.fetched_at,
+            self.raw_path,
+        )
 
 
 @dataclass
@@ -161,15 +182,19 @@ class ArticleIndex:
         # The kept raw copy of every page this source ever landed, this day's included: a page the
         # server now answers 304 for is re-extracted from it when the day is run again.
         self.raw_by_url: dict[str, str] = {}
-        all_files = [p for p in lake.dataset_files(lake_dir, "articles") if f"source_id={source_id}" in p.parts]
+        all_files = [
+            p for p in lake.dataset_files(lake_dir, "articles") if f"source_id={source_id}" in p.parts
+        ]
         files = [str(p) for p in all_files if f"ingest_date={exclude_ingest_date.isoformat()}" not in p.parts]
         with duckdb.connect() as connection:
             if all_files:
-                self.raw_by_url = dict(connection.execute(
-                    "select url, arg_max(raw_path, retrieved_at) from read_parquet($files, union_by_name = true) "
-                    "where raw_path is not null group by url",
-                    {"files": [str(p) for p in all_files]},
-                ).fetchall())
+                self.raw_by_url = dict(
+                    connection.execute(
+                        "select url, arg_max(raw_path, retrieved_at) from read_parquet($files, union_by_name = true) "
+                        "where raw_path is not null group by url",
+                        {"files": [str(p) for p in all_files]},
+                    ).fetchall()
+                )
             if not files:
                 return
             rows = connection.execute(
@@ -189,9 +214,16 @@ def _raw_path(settings: Settings, source_id: str, content: bytes, url: str) -> P
     return settings.raw_dir / "articles" / source_id / digest[:2] / f"{digest}{suffix}"
 
 
-def _jobs(source: ArticleSource, settings: Settings, client, summary: ArticleIngestSummary,
-          rejected: list[dict], index: ArticleIndex, ingest_date: date,
-          validators: list[tuple[str, str | None, str | None]]) -> Iterator[PageJob]:
+def _jobs(
+    source: ArticleSource,
+    settings: Settings,
+    client,
+    summary: ArticleIngestSummary,
+    rejected: list[dict],
+    index: ArticleIndex,
+    ingest_date: date,
+    validators: list[tuple[str, str | None, str | None]],
+) -> Iterator[PageJob]:
     from drugtrade.sources.articles import FetchedPage, fetch_articles
 
     registry = load_registry(settings.registry_path)
@@ -200,8 +232,16 @@ def _jobs(source: ArticleSource, settings: Settings, client, summary: ArticleIng
     for page in fetch_articles(source, client, base_dir=registry.base_dir, remember=False):
         summary.pages_seen += 1
         if not isinstance(page, FetchedPage):
-            rejected.append({"source_id": source.id, "url": page.url, "reason": page.reason,
-                             "raw_path": None, "retrieved_at": page.fetched_at, "ingest_date": ingest_date})
+            rejected.append(
+                {
+                    "source_id": source.id,
+                    "url": page.url,
+                    "reason": page.reason,
+                    "raw_path": None,
+                    "retrieved_at": page.fetched_at,
+                    "ingest_date": ingest_date,
+                }
+            )
             log.warning("%s: rejected %s: %s", source.id, page.url, page.reason)
             continue
         url = page.final_url or page.url
@@ -240,8 +280,9 @@ def _batch_path(folder: Path, batch: int) -> Path:
     return folder / "extracted" / f"batch-{batch:05d}.pkl"
 
 
-def fetch_source(source: ArticleSource, settings: Settings, ingest_date: date,
-                 batch_size: int = DEFAULT_BATCH_SIZE) -> FetchedDay:
+def fetch_source(
+    source: ArticleSource, settings: Settings, ingest_date: date, batch_size: int = DEFAULT_BATCH_SIZE
+) -> FetchedDay:
     """Fetch one source's pages, keep every new raw page, and write the manifest of the pages
     still to extract. Nothing reaches the lake yet: `land_source` does that once every batch of
     the manifest is extracted, so a fetch that dies half way leaves no partial partition."""
@@ -252,13 +293,22 @@ def fetch_source(source: ArticleSource, settings: Settings, ingest_date: date,
     rejected: list[dict] = []
     validators: list[tuple[str, str | None, str | None]] = []
     with HttpClient(state_path=validators_path(settings.state_dir)) as client:
-        pages = [PageRef(job.source_id, job.url, job.content_type, job.fetched_at, job.raw_path)
-                 for job in _jobs(source, settings, client, summary, rejected, index, ingest_date, validators)]
+        pages = [
+            PageRef(job.source_id, job.url, job.content_type, job.fetched_at, job.raw_path)
+            for job in _jobs(source, settings, client, summary, rejected, index, ingest_date, validators)
+        ]
     folder = work_dir(settings, source.id, ingest_date)
     if folder.exists():
         shutil.rmtree(folder)  # an earlier try's batches belong to an earlier manifest
-    fetched = FetchedDay(source_id=source.id, ingest_date=ingest_date, pages=pages, summary=summary,
-                         rejected=rejected, validators=validators, batch_size=batch_size)
+    fetched = FetchedDay(
+        source_id=source.id,
+        ingest_date=ingest_date,
+        pages=pages,
+        summary=summary,
+        rejected=rejected,
+        validators=validators,
+        batch_size=batch_size,
+    )
     lake.atomic_write_bytes(_manifest_path(folder), pickle.dumps(fetched))
     return fetched
 
@@ -302,10 +352,21 @@ def extract_all(settings: Settings, source_id: str, ingest_date: date, processes
             extract_batch(settings, source_id, ingest_date, batch)
         return
     lanes = [pending[lane::processes] for lane in range(processes)]
-    children = [subprocess.Popen([sys.executable, "-m", "drugtrade.pipeline.extract_batch",
-                                  str(_manifest_path(folder)), *map(str, lane)],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-                for lane in lanes if lane]
+    children = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "drugtrade.pipeline.extract_batch",
+                str(_manifest_path(folder)),
+                *map(str, lane),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for lane in lanes
+        if lane
+    ]
     failures = []
     for child in children:
         _, stderr = child.communicate()
@@ -338,9 +399,16 @@ def land_source(source: ArticleSource, settings: Settings, ingest_date: date) ->
             raise FileNotFoundError(f"{source.id} {ingest_date}: batch {batch} was never extracted ({path})")
         for result in pickle.loads(path.read_bytes()):  # noqa: S301 - written by extract_batch_file
             if result.error or result.article is None:
-                rejected.append({"source_id": source.id, "url": result.url, "reason": result.error,
-                                 "raw_path": result.raw_path, "retrieved_at": result.fetched_at,
-                                 "ingest_date": ingest_date})
+                rejected.append(
+                    {
+                        "source_id": source.id,
+                        "url": result.url,
+                        "reason": result.error,
+                        "raw_path": result.raw_path,
+                        "retrieved_at": result.fetched_at,
+                        "ingest_date": ingest_date,
+                    }
+                )
                 log.warning("%s: rejected %s: %s", source.id, result.url, result.error)
                 continue
             _collect(result, source, ingest_date, index, summary, tables, seen_in_run)
@@ -348,10 +416,15 @@ def land_source(source: ArticleSource, settings: Settings, ingest_date: date) ->
     partition = {"ingest_date": ingest_date.isoformat(), "source_id": source.id}
     schemas = {"articles": ARTICLES, "statements": STATEMENTS, "mentions": MENTIONS, "text_facts": TEXT_FACTS}
     for dataset, rows in tables.items():
-        lake.write_partition(settings.lake_dir, dataset, partition,
-                             [pa.Table.from_pylist(rows, schema=schemas[dataset])])
-    lake.write_partition(settings.lake_dir, "articles_rejected", partition,
-                         [pa.Table.from_pylist(rejected, schema=ARTICLES_REJECTED)])
+        lake.write_partition(
+            settings.lake_dir, dataset, partition, [pa.Table.from_pylist(rows, schema=schemas[dataset])]
+        )
+    lake.write_partition(
+        settings.lake_dir,
+        "articles_rejected",
+        partition,
+        [pa.Table.from_pylist(rejected, schema=ARTICLES_REJECTED)],
+    )
     summary.rejected = len(rejected)
     check_article_balance(summary, settings.lake_dir, partition)
     with HttpClient(state_path=validators_path(settings.state_dir)) as remembering:
@@ -364,8 +437,9 @@ def land_source(source: ArticleSource, settings: Settings, ingest_date: date) ->
     return summary
 
 
-def ingest_article_source(source: ArticleSource, settings: Settings, ingest_date: date,
-                          workers: int = 2) -> ArticleIngestSummary:
+def ingest_article_source(
+    source: ArticleSource, settings: Settings, ingest_date: date, workers: int = 2
+) -> ArticleIngestSummary:
     """Fetch, extract (on `workers` processes) and land one source's day: the three steps the
     ingest_articles DAG runs as separate, mapped tasks."""
     fetch_source(source, settings, ingest_date)
@@ -373,9 +447,15 @@ def ingest_article_source(source: ArticleSource, settings: Settings, ingest_date
     return land_source(source, settings, ingest_date)
 
 
-def _collect(result: PageResult, source: ArticleSource, ingest_date: date, index: ArticleIndex,
-             summary: ArticleIngestSummary, tables: dict[str, list[dict]],
-             seen_in_run: set[tuple[str, str]]) -> None:
+def _collect(
+    result: PageResult,
+    source: ArticleSource,
+    ingest_date: date,
+    index: ArticleIndex,
+    summary: ArticleIngestSummary,
+    tables: dict[str, list[dict]],
+    seen_in_run: set[tuple[str, str]],
+) -> None:
     article = result.article or {}
     identity_url = article.get("canonical_url") or result.url
     article_id = _hash(identity_url)[:16]
@@ -395,28 +475,44 @@ def _collect(result: PageResult, source: ArticleSource, ingest_date: date, index
         summary.new_articles += 1
     index.versions[article_id] = (version, content_hash)
     provenance = {
-        "article_id": article_id, "version": version, "source_id": source.id, "url": result.url,
-        "content_hash": content_hash, "retrieved_at": result.fetched_at.astimezone(UTC), "ingest_date": ingest_date,
+        "article_id": article_id,
+        "version": version,
+        "source_id": source.id,
+        "url": result.url,
+        "content_hash": content_hash,
+        "retrieved_at": result.fetched_at.astimezone(UTC),
+        "ingest_date": ingest_date,
     }
     tables["articles"].append({**provenance, **article, "raw_path": result.raw_path})
     for statement in result.statements:
-        tables["statements"].append({
-            **provenance, **statement, "published_date": article.get("published_date"),
-            "statement_id": _hash(article_id, version, statement["start"], statement["end"]),
-        })
+        tables["statements"].append(
+            {
+                **provenance,
+                **statement,
+                "published_date": article.get("published_date"),
+                "statement_id": _hash(article_id, version, statement["start"], statement["end"]),
+            }
+        )
     summary.statements += len(result.statements)
     for mention in result.mentions:
-        tables["mentions"].append({**provenance, **mention,
-                                   "mention_id": _hash(article_id, version, mention["kind"], mention["start"])})
+        tables["mentions"].append(
+            {
+                **provenance,
+                **mention,
+                "mention_id": _hash(article_id, version, mention["kind"], mention["start"]),
+            }
+        )
     summary.mentions += len(result.mentions)
     for fact in result.facts:
-        tables["text_facts"].append({**provenance, **fact,
-                                     "fact_id": _hash(article_id, version, fact["kind"], fact["start"])})
+        tables["text_facts"].append(
+            {**provenance, **fact, "fact_id": _hash(article_id, version, fact["kind"], fact["start"])}
+        )
     summary.facts += len(result.facts)
 
 
-def ingest_articles(settings: Settings, ingest_date: date, source_ids: list[str] | None = None,
-                    workers: int = 2) -> list[ArticleIngestSummary]:
+def ingest_articles(
+    settings: Settings, ingest_date: date, source_ids: list[str] | None = None, workers: int = 2
+) -> list[ArticleIngestSummary]:
     registry = load_registry(settings.registry_path)
     sources = [s for s in registry.articles if source_ids is None or s.id in source_ids]
     return [ingest_article_source(source, settings, ingest_date, workers) for source in sources]

@@ -14,17 +14,32 @@ def snapshot_registry(settings: Settings) -> int:
     registry = load_registry(settings.registry_path)
     rows = [
         {
-            "source_id": s.id, "source_type": "article", "kind": s.kind, "family": None,
-            "publisher": s.publisher, "dataset": s.options.get("dataset"), "estimator": None,
-            "location": s.location, "url": s.options.get("url", s.location if "://" in s.location else None),
-            "licence": s.options.get("licence"), "citation": s.options.get("citation"),
+            "source_id": s.id,
+            "source_type": "article",
+            "kind": s.kind,
+            "family": None,
+            "publisher": s.publisher,
+            "dataset": s.options.get("dataset"),
+            "estimator": None,
+            "location": s.location,
+            "url": s.options.get("url", s.location if "://" in s.location else None),
+            "licence": s.options.get("licence"),
+            "citation": s.options.get("citation"),
         }
         for s in registry.articles
     ] + [
         {
-            "source_id": s.id, "source_type": "statistics", "kind": s.kind, "family": s.family,
-            "publisher": s.publisher, "dataset": s.dataset, "estimator": s.estimator,
-            "location": s.location, "url": s.url, "licence": s.licence, "citation": s.citation,
+            "source_id": s.id,
+            "source_type": "statistics",
+            "kind": s.kind,
+            "family": s.family,
+            "publisher": s.publisher,
+            "dataset": s.dataset,
+            "estimator": s.estimator,
+            "location": s.location,
+            "url": s.url,
+            "licence": s.licence,
+            "citation": s.citation,
         }
         for s in registry.statistics
     ]

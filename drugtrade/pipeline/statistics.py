@@ -86,17 +86,35 @@ def ingest_source(source: StatisticsSource, registry: Registry, settings: Settin
     partition = {"source_id": source.id, "release": digest[:16]}
     if lake.partition_exists(settings.lake_dir, "loads", partition):
         log.info("%s: release %s already loaded, nothing to do", source.id, digest[:16])
-        loaded = next(lake.iter_batches([lake.partition_dir(settings.lake_dir, "loads", partition) / lake.PARTITION_FILE]))
+        loaded = next(
+            lake.iter_batches(
+                [lake.partition_dir(settings.lake_dir, "loads", partition) / lake.PARTITION_FILE]
+            )
+        )
         row = loaded.to_pylist()[0]
-        return FileLoad(source.id, source.family, kept.name, digest, "unchanged", row["rows_read"],
-                        row["rows_loaded"], row["rows_quarantined"], row["observations"])
+        return FileLoad(
+            source.id,
+            source.family,
+            kept.name,
+            digest,
+            "unchanged",
+            row["rows_read"],
+            row["rows_loaded"],
+            row["rows_quarantined"],
+            row["observations"],
+        )
 
     counts = {"rows_read": 0, "rows_loaded": 0, "observations": 0, "quarantined": 0}
     quarantine_batches: list[pa.Table] = []
 
     def observations():
-        for batch in iter_parse(kept, source_id=source.id, family=source.family,
-                                retrieved_at=retrieved_at, estimator=source.estimator):
+        for batch in iter_parse(
+            kept,
+            source_id=source.id,
+            family=source.family,
+            retrieved_at=retrieved_at,
+            estimator=source.estimator,
+        ):
             counts["rows_read"] += batch.rows_read
             counts["rows_loaded"] += batch.rows_loaded
             counts["observations"] += batch.observations.num_rows
@@ -114,7 +132,9 @@ def ingest_source(source: StatisticsSource, registry: Registry, settings: Settin
     check_landed(what, counts["observations"], observations_file)
     rows_quarantined = rows_in(quarantine_file)
     rows_loaded = counts["rows_loaded"]
-    ItemBalance(what, "records", read=counts["rows_read"], loaded=rows_loaded, quarantined=rows_quarantined).check()
+    ItemBalance(
+        what, "records", read=counts["rows_read"], loaded=rows_loaded, quarantined=rows_quarantined
+    ).check()
     ledger = pa.Table.from_pylist(
         [
             {
@@ -136,10 +156,25 @@ def ingest_source(source: StatisticsSource, registry: Registry, settings: Settin
         schema=LOADS,
     )
     lake.write_partition(settings.lake_dir, "loads", partition, [ledger])
-    log.info("%s: %s rows read, %s loaded as %s observations, %s quarantined", source.id,
-             counts["rows_read"], rows_loaded, counts["observations"], rows_quarantined)
-    return FileLoad(source.id, source.family, kept.name, digest, "loaded", counts["rows_read"],
-                    rows_loaded, rows_quarantined, counts["observations"])
+    log.info(
+        "%s: %s rows read, %s loaded as %s observations, %s quarantined",
+        source.id,
+        counts["rows_read"],
+        rows_loaded,
+        counts["observations"],
+        rows_quarantined,
+    )
+    return FileLoad(
+        source.id,
+        source.family,
+        kept.name,
+        digest,
+        "loaded",
+        counts["rows_read"],
+        rows_loaded,
+        rows_quarantined,
+        counts["observations"],
+    )
 
 
 def ingest_statistics(settings: Settings, source_ids: list[str] | None = None) -> list[FileLoad]:

@@ -27,13 +27,42 @@ from drugtrade.warehouse.dbt import NodeResult, run_dbt
 
 log = logging.getLogger(__name__)
 
-RAW_DATASETS = ("articles", "statements", "mentions", "text_facts", "articles_rejected",
-                "observations", "quarantine", "loads", "source_registry")
-STAGING_MODELS = ("stg_articles", "stg_statements", "stg_mentions", "stg_text_facts", "stg_observations",
-                  "stg_quarantine", "stg_loads", "stg_articles_rejected", "stg_source_registry")
-MART_MODELS = ("dim_date", "dim_country", "dim_drug", "dim_source", "dim_person", "dim_article",
-               "fct_statements", "fct_seizures", "fct_production", "dim_topic", "bridge_statement_topics",
-               "fct_article_facts")
+RAW_DATASETS = (
+    "articles",
+    "statements",
+    "mentions",
+    "text_facts",
+    "articles_rejected",
+    "observations",
+    "quarantine",
+    "loads",
+    "source_registry",
+)
+STAGING_MODELS = (
+    "stg_articles",
+    "stg_statements",
+    "stg_mentions",
+    "stg_text_facts",
+    "stg_observations",
+    "stg_quarantine",
+    "stg_loads",
+    "stg_articles_rejected",
+    "stg_source_registry",
+)
+MART_MODELS = (
+    "dim_date",
+    "dim_country",
+    "dim_drug",
+    "dim_source",
+    "dim_person",
+    "dim_article",
+    "fct_statements",
+    "fct_seizures",
+    "fct_production",
+    "dim_topic",
+    "bridge_statement_topics",
+    "fct_article_facts",
+)
 
 
 def _ledger_path(settings: Settings, dataset: str) -> Path:
@@ -64,9 +93,12 @@ def _mark_validated(settings: Settings, dataset: str, files: list[Path]) -> None
 def _quality_paths(settings: Settings) -> QualityPaths:
     from drugtrade.quality import QualityPaths, ResultStore
 
-    return QualityPaths(context_root=settings.quality_dir / "gx", docs_dir=settings.quality_dir / "docs",
-                        seeds_dir=settings.dbt_project_dir / "seeds",
-                        history=ResultStore(settings.quality_dir / "results"))
+    return QualityPaths(
+        context_root=settings.quality_dir / "gx",
+        docs_dir=settings.quality_dir / "docs",
+        seeds_dir=settings.dbt_project_dir / "seeds",
+        history=ResultStore(settings.quality_dir / "results"),
+    )
 
 
 def _store_and_gate(settings: Settings, reports: list[ValidationReport]) -> None:
@@ -97,10 +129,13 @@ def _write_raw_views(settings: Settings, new_files: dict[str, list[Path]]) -> Pa
         for dataset, files in new_files.items():
             connection.execute(
                 f'create view "{dataset}" as select * from read_parquet({_sql_list(files)}, '
-                "union_by_name = true, hive_partitioning = false)")
+                "union_by_name = true, hive_partitioning = false)"
+            )
         if new_files.get("loads"):
-            ratios = [(source.id, source.min_release_ratio)
-                      for source in load_registry(settings.registry_path).statistics]
+            ratios = [
+                (source.id, source.min_release_ratio)
+                for source in load_registry(settings.registry_path).statistics
+            ]
             ratio_rows = ", ".join(f"('{sid}', {ratio})" for sid, ratio in ratios) or "(null, null)"
             connection.execute(f"""
                 create view releases as
@@ -121,7 +156,9 @@ def _write_raw_views(settings: Settings, new_files: dict[str, list[Path]]) -> Pa
     return target
 
 
-def validate_raw(settings: Settings, run_id: str, datasets: tuple[str, ...] = RAW_DATASETS) -> dict[str, object]:
+def validate_raw(
+    settings: Settings, run_id: str, datasets: tuple[str, ...] = RAW_DATASETS
+) -> dict[str, object]:
     """The raw gate: every lake dataset's files written since its last successful check, in one
     GX checkpoint over DuckDB views of those files; new statistics releases are compared with
     the release before them. A dataset that passed is marked validated even when another
@@ -152,17 +189,24 @@ def validate_raw(settings: Settings, run_id: str, datasets: tuple[str, ...] = RA
     return {"datasets": {r.dataset: r.rows_validated for r in reports}, "skipped": skipped, "success": True}
 
 
-def _validate_built(settings: Settings, stage: str, models: tuple[str, ...], run_id: str,
-                    extra: list[Relation] | None = None) -> dict[str, object]:
+def _validate_built(
+    settings: Settings, stage: str, models: tuple[str, ...], run_id: str, extra: list[Relation] | None = None
+) -> dict[str, object]:
     from drugtrade.quality import Relation, load_suite, validate_relations
 
-    relations = [Relation(suite=load_suite(settings.expectations_dir, stage, m), table=m, schema=stage)
-                 for m in models]
-    reports = validate_relations(stage, settings.build_db, [*relations, *(extra or [])], run_id=run_id,
-                                 paths=_quality_paths(settings))
+    relations = [
+        Relation(suite=load_suite(settings.expectations_dir, stage, m), table=m, schema=stage) for m in models
+    ]
+    reports = validate_relations(
+        stage, settings.build_db, [*relations, *(extra or [])], run_id=run_id, paths=_quality_paths(settings)
+    )
     _store_and_gate(settings, reports)
-    return {"datasets": {r.dataset if r.stage == stage else f"{r.stage}.{r.dataset}": r.rows_validated
-                         for r in reports}, "success": all(r.success for r in reports)}
+    return {
+        "datasets": {
+            r.dataset if r.stage == stage else f"{r.stage}.{r.dataset}": r.rows_validated for r in reports
+        },
+        "success": all(r.success for r in reports),
+    }
 
 
 RECONCILIATION_QUERY = """
@@ -198,15 +242,24 @@ def validate_staging(settings: Settings, run_id: str) -> dict[str, object]:
     with duckdb.connect(str(settings.build_db), read_only=True) as connection:
         read, staged, quarantined = connection.execute(
             f"select coalesce(sum(raw_rows), 0), coalesce(sum(staging_rows), 0), "
-            f"coalesce(sum(quarantined_rows), 0) from ({RECONCILIATION_QUERY})").fetchone()
+            f"coalesce(sum(quarantined_rows), 0) from ({RECONCILIATION_QUERY})"
+        ).fetchone()
     if skipped:
-        log.info("staging: statistics files unchanged since the last build; %s and the reconciliation "
-                 "were validated then", ", ".join(skipped))
+        log.info(
+            "staging: statistics files unchanged since the last build; %s and the reconciliation "
+            "were validated then",
+            ", ".join(skipped),
+        )
     extra = [] if unchanged else [reconciliation_relation(RECONCILIATION_QUERY)]
     models = tuple(model for model in STAGING_MODELS if model not in skipped)
     result = _validate_built(settings, "staging", models, run_id, extra)
-    return {**result, "skipped": skipped, "rows_read": int(read), "rows_staged": int(staged),
-            "rows_quarantined": int(quarantined)}
+    return {
+        **result,
+        "skipped": skipped,
+        "rows_read": int(read),
+        "rows_staged": int(staged),
+        "rows_quarantined": int(quarantined),
+    }
 
 
 def validate_marts(settings: Settings, run_id: str) -> dict[str, object]:
@@ -218,8 +271,10 @@ def validate_marts(settings: Settings, run_id: str) -> dict[str, object]:
 def relation_rows(settings: Settings, schema: str, models: tuple[str, ...]) -> dict[str, int]:
     """Rows in each model just built, for the run summary (what went out of a dbt step)."""
     with duckdb.connect(str(settings.build_db), read_only=True) as connection:
-        return {model: connection.execute(f'select count(*) from {schema}."{model}"').fetchone()[0]
-                for model in models}
+        return {
+            model: connection.execute(f'select count(*) from {schema}."{model}"').fetchone()[0]
+            for model in models
+        }
 
 
 IngestDays = date | str | list[date | str] | None
@@ -234,7 +289,9 @@ def _ingest_environment(ingest_dates: IngestDays) -> dict[str, str]:
     if not ingest_dates:
         return {"DRUGTRADE_INGEST_DATES": ""}
     days = ingest_dates if isinstance(ingest_dates, list) else [ingest_dates]
-    return {"DRUGTRADE_INGEST_DATES": ",".join(sorted({d if isinstance(d, str) else d.isoformat() for d in days}))}
+    return {
+        "DRUGTRADE_INGEST_DATES": ",".join(sorted({d if isinstance(d, str) else d.isoformat() for d in days}))
+    }
 
 
 def _statistics_ledger(settings: Settings) -> Path:
@@ -256,8 +313,11 @@ def statistics_unchanged(settings: Settings) -> bool:
     """True when the build file holds the statistics side built from the lake files there are
     now: the run then leaves those models (millions of rows) and their tests alone."""
     ledger = _statistics_ledger(settings)
-    return (settings.build_db.exists() and ledger.exists()
-            and json.loads(ledger.read_text()) == statistics_inputs(settings))
+    return (
+        settings.build_db.exists()
+        and ledger.exists()
+        and json.loads(ledger.read_text()) == statistics_inputs(settings)
+    )
 
 
 def statistics_only_models(settings: Settings) -> list[str]:
@@ -297,8 +357,11 @@ def build_staging(settings: Settings, ingest_dates: IngestDays = None) -> list[N
     Cautious indirect selection: a seed's tests that also read a later layer (relationships from
     an intermediate model to a seed) wait for the marts build, which selects that layer."""
     selection = _selection(settings, ["resource_type:seed", "staging"], statistics_unchanged(settings))
-    return run_dbt(settings, [*selection, "--indirect-selection", "cautious"],
-                   environment=_ingest_environment(ingest_dates))
+    return run_dbt(
+        settings,
+        [*selection, "--indirect-selection", "cautious"],
+        environment=_ingest_environment(ingest_dates),
+    )
 
 
 def build_marts(settings: Settings, ingest_dates: IngestDays = None) -> list[NodeResult]:
@@ -306,8 +369,13 @@ def build_marts(settings: Settings, ingest_dates: IngestDays = None) -> list[Nod
     lake files changed since it was last built."""
     inputs = statistics_inputs(settings)
     unchanged = statistics_unchanged(settings)
-    nodes = run_dbt(settings, _selection(settings, ["intermediate", "marts", "analyst"], unchanged),
-                    environment=_ingest_environment(ingest_dates))
+    nodes = run_dbt(
+        settings,
+        _selection(settings, ["intermediate", "marts", "analyst"], unchanged),
+        environment=_ingest_environment(ingest_dates),
+    )
     if not unchanged:
-        lake.atomic_write_bytes(_statistics_ledger(settings), json.dumps(inputs, indent=1, sort_keys=True).encode())
+        lake.atomic_write_bytes(
+            _statistics_ledger(settings), json.dumps(inputs, indent=1, sort_keys=True).encode()
+        )
     return nodes

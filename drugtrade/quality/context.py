@@ -29,7 +29,10 @@ def open_context(root: Path, docs_dir: Path) -> Any:
     context = gx.get_context(mode="file", project_root_dir=str(root))
     site = {
         "class_name": "SiteBuilder",
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir.resolve())},
+        "store_backend": {
+            "class_name": "TupleFilesystemStoreBackend",
+            "base_directory": str(docs_dir.resolve()),
+        },
         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
     }
     changed = False
@@ -67,8 +70,15 @@ def duckdb_datasource(context: Any, name: str, database: Path) -> Any:
     )
 
 
-def add_validation(context: Any, datasource: Any, suite: gx.ExpectationSuite, *, table: str | None = None,
-                   schema: str | None = None, query: str | None = None) -> gx.ValidationDefinition:
+def add_validation(
+    context: Any,
+    datasource: Any,
+    suite: gx.ExpectationSuite,
+    *,
+    table: str | None = None,
+    schema: str | None = None,
+    query: str | None = None,
+) -> gx.ValidationDefinition:
     """Asset (a table or view, or a query), its whole-relation batch definition, the suite and
     a validation definition named like the suite."""
     asset_name = suite.name
@@ -83,11 +93,14 @@ def add_validation(context: Any, datasource: Any, suite: gx.ExpectationSuite, *,
     # for a suite of 60).
     _drop(context.suites, suite.name)
     stored = context.suites.add(suite)
-    return context.validation_definitions.add(gx.ValidationDefinition(name=suite.name, data=batch, suite=stored))
+    return context.validation_definitions.add(
+        gx.ValidationDefinition(name=suite.name, data=batch, suite=stored)
+    )
 
 
-def stage_checkpoint(context: Any, name: str, validations: list[gx.ValidationDefinition],
-                     result_format: dict[str, Any]) -> gx.Checkpoint:
+def stage_checkpoint(
+    context: Any, name: str, validations: list[gx.ValidationDefinition], result_format: dict[str, Any]
+) -> gx.Checkpoint:
     """One checkpoint per quality stage: every suite of the stage. Its results go to GX's
     validation results store; Data Docs are rendered once per run (drugtrade.quality.docs)."""
     checkpoint = gx.Checkpoint(name=name, validation_definitions=validations, result_format=result_format)

@@ -28,8 +28,13 @@ def build_data_docs(results_dir: Path, out_dir: Path) -> Path:
     if not index.is_file():
         context.build_data_docs(site_names=[SITE_NAME])
     else:
-        new = [key for key in context.validation_results_store.list_keys()
-               if not (out_dir / "validations" / Path(*key.to_tuple()[:-1]) / f"{key.to_tuple()[-1]}.html").is_file()]
+        new = [
+            key
+            for key in context.validation_results_store.list_keys()
+            if not (
+                out_dir / "validations" / Path(*key.to_tuple()[:-1]) / f"{key.to_tuple()[-1]}.html"
+            ).is_file()
+        ]
         if new:
             suites = {ExpectationSuiteIdentifier(name=key.expectation_suite_identifier.name) for key in new}
             context.build_data_docs(site_names=[SITE_NAME], resource_identifiers=[*new, *suites])

@@ -66,8 +66,9 @@ def duckdb_type(name: str) -> sa.types.TypeEngine:
     return kind() if kind is not None else sa.types.NullType()
 
 
-def _get_columns(self: Any, connection: Connection, table_name: str, schema: str | None = None,
-                 **_: Any) -> list[dict[str, Any]]:
+def _get_columns(
+    self: Any, connection: Connection, table_name: str, schema: str | None = None, **_: Any
+) -> list[dict[str, Any]]:
     rows = connection.execute(
         sa.text(
             "select column_name, data_type, is_nullable = 'YES', column_default "
@@ -79,8 +80,10 @@ def _get_columns(self: Any, connection: Connection, table_name: str, schema: str
     ).fetchall()
     if not rows:
         raise sa.exc.NoSuchTableError(f"{schema}.{table_name}" if schema else table_name)
-    return [{"name": name, "type": duckdb_type(kind), "nullable": bool(nullable), "default": default}
-            for name, kind, nullable, default in rows]
+    return [
+        {"name": name, "type": duckdb_type(kind), "nullable": bool(nullable), "default": default}
+        for name, kind, nullable, default in rows
+    ]
 
 
 def _execute_query(self: Any, query: Any) -> Any:

@@ -34,15 +34,21 @@ def _expression_rules(relation: str, expression: str, where: str) -> list[Rule]:
         if bound := _BOUND.match(part):
             rules.append(Rule(relation, bound.group(1), "range", where))
         elif comparison := _COMPARISON.match(part):
-            rules.append(Rule(relation, f"{comparison.group(1)}{comparison.group(2)}{comparison.group(3)}",
-                              "comparison", where))
+            rules.append(
+                Rule(
+                    relation,
+                    f"{comparison.group(1)}{comparison.group(2)}{comparison.group(3)}",
+                    "comparison",
+                    where,
+                )
+            )
     return rules
 
 
 def _test_name(test: object) -> tuple[str, dict]:
     if isinstance(test, str):
         return test, {}
-    (name, body), = test.items()
+    ((name, body),) = test.items()
     body = body or {}
     return name, body.get("arguments", body)
 
@@ -122,4 +128,6 @@ def gx_rules(suites_dir: Path, stages: tuple[str, ...] = ("staging", "marts")) -
 def stated_twice(dbt: list[Rule], gx: list[Rule]) -> list[tuple[Rule, Rule]]:
     """Pairs (dbt rule, GX rule) that state the same (relation, column, kind)."""
     by_key = {(r.relation, r.column, r.kind): r for r in dbt}
-    return [(by_key[(r.relation, r.column, r.kind)], r) for r in gx if (r.relation, r.column, r.kind) in by_key]
+    return [
+        (by_key[(r.relation, r.column, r.kind)], r) for r in gx if (r.relation, r.column, r.kind) in by_key
+    ]

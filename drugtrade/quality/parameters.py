@@ -62,7 +62,9 @@ def _read_seed_column(seeds_dir: Path, seed: str, column: str, origin: str) -> l
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         if column not in (reader.fieldnames or []):
-            raise SuiteParameterError(f"{origin}: seed {path} has no column {column!r} (has {reader.fieldnames})")
+            raise SuiteParameterError(
+                f"{origin}: seed {path} has no column {column!r} (has {reader.fieldnames})"
+            )
         values = sorted({row[column] for row in reader if row[column]})
     if not values:
         raise SuiteParameterError(f"{origin}: seed {path} column {column!r} holds no values")
@@ -111,7 +113,9 @@ def resolve_parameters(
         origin = f"suite {suite_name}, parameter {name!r}"
         specs = [spec] if isinstance(spec, str) else list(spec)
         if not specs or not all(isinstance(s, str) for s in specs):
-            raise SuiteParameterError(f"{origin}: a spec is a string or a non-empty list of strings, got {spec!r}")
+            raise SuiteParameterError(
+                f"{origin}: a spec is a string or a non-empty list of strings, got {spec!r}"
+            )
         if all(s.startswith(_VALUE_SET_KINDS) for s in specs):
             values = sorted({v for s in specs for v in _value_set(s, inputs, origin)})
             resolved[name] = ResolvedParameter(values, f"{' + '.join(specs)} ({len(values)} values)")

@@ -46,7 +46,9 @@ def reconciliation_suite(dataset: str, from_stage: str = "raw", to_stage: str = 
             },
         ],
     }
-    return parse_suite(document, stage=stage, dataset=dataset, origin=Path(f"<reconciliation {stage}.{dataset}>"))
+    return parse_suite(
+        document, stage=stage, dataset=dataset, origin=Path(f"<reconciliation {stage}.{dataset}>")
+    )
 
 
 def release_sizes_suite() -> LoadedSuite:
@@ -73,19 +75,29 @@ def release_sizes_suite() -> LoadedSuite:
 def reconciliation_relation(query: str, dataset: str = "observations") -> Relation:
     """``query`` gives unit, raw_rows, staging_rows, quarantined_rows; a unit that does not
     balance is named in ``unbalanced_unit``, so GX's sample of failures lists the units."""
-    return Relation(suite=reconciliation_suite(dataset), query=(
-        "select *, case when raw_rows <> staging_rows + quarantined_rows then unit end as unbalanced_unit "
-        f"from ({query.strip()})"))
+    return Relation(
+        suite=reconciliation_suite(dataset),
+        query=(
+            "select *, case when raw_rows <> staging_rows + quarantined_rows then unit end as unbalanced_unit "
+            f"from ({query.strip()})"
+        ),
+    )
 
 
 def release_sizes_relation(query: str) -> Relation:
     """``query`` gives unit, rows_read, previous_rows_read, min_rows (one row per new release
     with a release before it); a release below its minimum is named in ``too_small_release``."""
-    return Relation(suite=release_sizes_suite(), query=(
-        f"select *, case when rows_read < min_rows then unit end as too_small_release from ({query.strip()})"))
+    return Relation(
+        suite=release_sizes_suite(),
+        query=(
+            f"select *, case when rows_read < min_rows then unit end as too_small_release from ({query.strip()})"
+        ),
+    )
 
 
-def validate_summary(relation: Relation, database: Path, *, run_id: str, paths: QualityPaths) -> ValidationReport:
+def validate_summary(
+    relation: Relation, database: Path, *, run_id: str, paths: QualityPaths
+) -> ValidationReport:
     """Validate the rows a summary relation computes in ``database``."""
     (report,) = validate_relations(relation.suite.stage, database, [relation], run_id=run_id, paths=paths)
     return report

@@ -124,7 +124,9 @@ class ResultStore:
     def append(self, report: ValidationReport) -> Path:
         """Store the report's outcomes; returns the Parquet file."""
         if not report.outcomes:
-            raise ValueError(f"{report.stage}/{report.dataset} run {report.run_id}: a report without outcomes")
+            raise ValueError(
+                f"{report.stage}/{report.dataset} run {report.run_id}: a report without outcomes"
+            )
         folder = self._folder(report.stage, report.dataset)
         folder.mkdir(parents=True, exist_ok=True)
         stem = _file_stem(report.run_id)
@@ -133,7 +135,9 @@ class ResultStore:
         _atomic_write(parquet_path, lambda p: pq.write_table(table, p, compression="zstd"))
         return parquet_path
 
-    def previous_row_count(self, stage: str, dataset: str, *, exclude_run_id: str | None = None) -> int | None:
+    def previous_row_count(
+        self, stage: str, dataset: str, *, exclude_run_id: str | None = None
+    ) -> int | None:
         """Rows validated by the latest stored run of this stage and dataset (other than
         ``exclude_run_id``), or None when there is none."""
         folder = self._folder(stage, dataset)

@@ -89,7 +89,9 @@ class LoadedSuite:
                 if isinstance(value, dict) and "$PARAMETER" in value:
                     entry["kwargs"][key] = {"$PARAMETER": self.parameter_key(value["$PARAMETER"])}
             entries.append(entry)
-        suite = gx.ExpectationSuite(name=self.name, expectations=entries, meta=dict(self.document.get("meta", {})))
+        suite = gx.ExpectationSuite(
+            name=self.name, expectations=entries, meta=dict(self.document.get("meta", {}))
+        )
         if len(suite.expectations) != len(entries):
             raise SuiteFileError(f"{self.path}: GX refused some expectations of suite {self.name}")
         return suite
@@ -124,14 +126,18 @@ def _check_entry(path: Path, position: int, entry: object) -> SuiteExpectation:
         raise SuiteFileError(f"{where}: type must be a string, kwargs and meta objects")
     where = f"{where} ({type_})"
     if meta.get("severity") not in SEVERITIES:
-        raise SuiteFileError(f"{where}: meta.severity must be one of {SEVERITIES}, got {meta.get('severity')!r}")
+        raise SuiteFileError(
+            f"{where}: meta.severity must be one of {SEVERITIES}, got {meta.get('severity')!r}"
+        )
     if not isinstance(meta.get("why"), str) or not meta["why"].strip():
         raise SuiteFileError(f"{where}: meta.why must say why the expectation exists")
     if "suite_position" in meta:
         raise SuiteFileError(f"{where}: meta.suite_position is reserved")
     if kwargs.get("condition_parser") not in (None, "great_expectations"):
-        raise SuiteFileError(f"{where}: GX's SQL engine reads row conditions with condition_parser "
-                             f"'great_expectations' (col(\"measure\")==\"kg\"), got {kwargs['condition_parser']!r}")
+        raise SuiteFileError(
+            f"{where}: GX's SQL engine reads row conditions with condition_parser "
+            f'\'great_expectations\' (col("measure")=="kg"), got {kwargs["condition_parser"]!r}'
+        )
     try:
         ExpectationConfiguration(type=type_, kwargs=kwargs, meta=meta).to_domain_obj()
     except Exception as error:  # GX raises several unrelated types for a bad configuration
@@ -162,7 +168,9 @@ def load_suite(suites_dir: Path, stage: str, dataset: str) -> LoadedSuite:
 def parse_suite(document: object, *, stage: str, dataset: str, origin: Path) -> LoadedSuite:
     """Check a suite document (``origin`` names it in errors)."""
     if not isinstance(document, dict) or set(document) - {"name", "expectations", "meta", "notes"}:
-        raise SuiteFileError(f"{origin}: a suite is an object with name, expectations, meta (and optional notes)")
+        raise SuiteFileError(
+            f"{origin}: a suite is an object with name, expectations, meta (and optional notes)"
+        )
     expected_name = f"{stage}.{dataset}"
     if document.get("name") != expected_name:
         raise SuiteFileError(f"{origin}: name must be {expected_name!r}, got {document.get('name')!r}")

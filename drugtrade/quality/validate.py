@@ -92,15 +92,23 @@ def _observed(result: dict[str, Any], expectation: SuiteExpectation) -> str | No
     return None if observed is None else str(jsonable(observed))
 
 
-def outcome_of(expectation: SuiteExpectation, result: ExpectationValidationResult | None,
-               resolved: dict[str, ResolvedParameter]) -> ExpectationOutcome:
+def outcome_of(
+    expectation: SuiteExpectation,
+    result: ExpectationValidationResult | None,
+    resolved: dict[str, ResolvedParameter],
+) -> ExpectationOutcome:
     """One row of dq_results from GX's result of one expectation."""
     error = "GX returned no result" if result is None else _exception_message(result)
     if error is not None or result is None:
         return ExpectationOutcome(
-            expectation=expectation.label, severity="critical", success=False,
+            expectation=expectation.label,
+            severity="critical",
+            success=False,
             observed_value=f"could not be evaluated (declared {expectation.severity}): {error}",
-            unexpected_count=None, unexpected_sample=[], column=expectation.column, why=expectation.why,
+            unexpected_count=None,
+            unexpected_sample=[],
+            column=expectation.column,
+            why=expectation.why,
         )
     outcome = result.result or {}
     unexpected = outcome.get("unexpected_count")
@@ -122,16 +130,30 @@ def outcome_of(expectation: SuiteExpectation, result: ExpectationValidationResul
     )
 
 
-def _report(relation: Relation, result: ExpectationSuiteValidationResult | None, rows: int, run_id: str,
-            resolved: dict[str, ResolvedParameter], validated_at: datetime) -> ValidationReport:
+def _report(
+    relation: Relation,
+    result: ExpectationSuiteValidationResult | None,
+    rows: int,
+    run_id: str,
+    resolved: dict[str, ResolvedParameter],
+    validated_at: datetime,
+) -> ValidationReport:
     suite = relation.suite
-    by_position = {} if result is None else {
-        int(r.expectation_config.meta["suite_position"]): r for r in result.results}
+    by_position = (
+        {}
+        if result is None
+        else {int(r.expectation_config.meta["suite_position"]): r for r in result.results}
+    )
     outcomes = [outcome_of(e, by_position.get(e.position), resolved) for e in suite.expectations]
     return ValidationReport(
-        run_id=run_id, stage=suite.stage, dataset=suite.dataset,
+        run_id=run_id,
+        stage=suite.stage,
+        dataset=suite.dataset,
         success=not any(o.severity == "critical" and not o.success for o in outcomes),
-        outcomes=outcomes, rows_validated=rows, validated_at=validated_at, suite_name=suite.name,
+        outcomes=outcomes,
+        rows_validated=rows,
+        validated_at=validated_at,
+        suite_name=suite.name,
     )
 
 
@@ -139,12 +161,23 @@ def _row_counts(datasource: Any, relations: Sequence[Relation]) -> dict[str, int
     # Through GX's own engine: DuckDB refuses a second connection to the file with another
     # configuration in the same process.
     with datasource.get_engine().connect() as connection:
-        return {r.suite.name: int(connection.execute(sa.text(f"select count(*) from {r.from_clause}")).scalar_one())
-                for r in relations}
+        return {
+            r.suite.name: int(
+                connection.execute(sa.text(f"select count(*) from {r.from_clause}")).scalar_one()
+            )
+            for r in relations
+        }
 
 
-def validate_relations(stage: str, database: Path, relations: Sequence[Relation], *, run_id: str,
-                       paths: QualityPaths, reference_time: datetime | None = None) -> list[ValidationReport]:
+def validate_relations(
+    stage: str,
+    database: Path,
+    relations: Sequence[Relation],
+    *,
+    run_id: str,
+    paths: QualityPaths,
+    reference_time: datetime | None = None,
+) -> list[ValidationReport]:
     """Run every relation's suite through one GX checkpoint named ``stage``; one report each
     (store them with ResultStore.append, stop the run with gate)."""
     if not relations:
@@ -163,23 +196,44 @@ def validate_relations(stage: str, database: Path, relations: Sequence[Relation]
         suite = relation.suite
         previous: Callable[[], int | None] = (
             (lambda s=suite: paths.history.previous_row_count(s.stage, s.dataset, exclude_run_id=run_id))
-            if paths.history else (lambda: None))
-        resolved = resolve_parameters(suite.parameters, ParameterInputs(reference_time, paths.seeds_dir, previous),
-                                      suite.name)
+            if paths.history
+            else (lambda: None)
+        )
+        resolved = resolve_parameters(
+            suite.parameters, ParameterInputs(reference_time, paths.seeds_dir, previous), suite.name
+        )
         resolved_by_suite[suite.name] = resolved
         parameters.update({suite.parameter_key(name): p.value for name, p in resolved.items()})
-        validations.append(add_validation(context, datasource, suite.gx_suite(), table=relation.table,
-                                          schema=relation.schema, query=relation.query))
+        validations.append(
+            add_validation(
+                context,
+                datasource,
+                suite.gx_suite(),
+                table=relation.table,
+                schema=relation.schema,
+                query=relation.query,
+            )
+        )
     checkpoint = stage_checkpoint(context, stage, validations, RESULT_FORMAT)
     try:
-        result = checkpoint.run(expectation_parameters=parameters,
-                                run_id=RunIdentifier(run_name=run_id, run_time=validated_at))
+        result = checkpoint.run(
+            expectation_parameters=parameters, run_id=RunIdentifier(run_name=run_id, run_time=validated_at)
+        )
         rows = _row_counts(datasource, relations)
     finally:
         _release(datasource)
     by_suite = {r.suite_name: r for r in result.run_results.values()}
-    return [_report(r, by_suite.get(r.suite.name), rows[r.suite.name], run_id, resolved_by_suite[r.suite.name],
-                    validated_at) for r in relations]
+    return [
+        _report(
+            r,
+            by_suite.get(r.suite.name),
+            rows[r.suite.name],
+            run_id,
+            resolved_by_suite[r.suite.name],
+            validated_at,
+        )
+        for r in relations
+    ]
 
 
 def _release(datasource: Any) -> None:

@@ -62,7 +62,10 @@ def fetch_articles(
         refused = _refusal(source, ref.url, base_dir)
         if ref.error is not None or refused is not None:
             yield RejectedPage(
-                source_id=source.id, url=ref.url, reason=ref.error or refused or "", fetched_at=datetime.now(UTC)
+                source_id=source.id,
+                url=ref.url,
+                reason=ref.error or refused or "",
+                fetched_at=datetime.now(UTC),
             )
         elif ref.inline_html is not None:
             yield _inline_page(source, ref)

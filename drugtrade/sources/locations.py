@@ -59,7 +59,9 @@ def check_article_url(source: ArticleSource, url: str, base_dir: Path) -> None:
     scheme = parts.scheme.lower()
     if kind == "network":
         if scheme not in NETWORK_SCHEMES:
-            raise LocationRefused(f"{url}: scheme {scheme or '(none)'!r} is not allowed for a page of a network source")
+            raise LocationRefused(
+                f"{url}: scheme {scheme or '(none)'!r} is not allowed for a page of a network source"
+            )
         host = (parts.hostname or "").lower()
         extra = frozenset(h.lower() for h in source.options.get("allowed_hosts", ()) or ())
         if not _host_allowed(host, str(root), extra):

@@ -29,7 +29,9 @@ class FileTooLarge(DrugtradeError, ValueError):
 def check_file_size(path: Path) -> None:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise FileTooLarge(f"{path.name}: {size} bytes, over the limit of {MAX_FILE_BYTES} bytes for one file")
+        raise FileTooLarge(
+            f"{path.name}: {size} bytes, over the limit of {MAX_FILE_BYTES} bytes for one file"
+        )
 
 
 def check_workbook(path: Path) -> None:
@@ -42,14 +44,18 @@ def check_workbook(path: Path) -> None:
     with archive:
         members = archive.infolist()
         if len(members) > MAX_WORKBOOK_MEMBERS:
-            raise FileTooLarge(f"{path.name}: {len(members)} zip members, over the limit of {MAX_WORKBOOK_MEMBERS}")
+            raise FileTooLarge(
+                f"{path.name}: {len(members)} zip members, over the limit of {MAX_WORKBOOK_MEMBERS}"
+            )
         inflated = sum(member.file_size for member in members)
         if inflated > MAX_WORKBOOK_INFLATED_BYTES:
             raise FileTooLarge(
                 f"{path.name}: inflates to {inflated} bytes, over the limit of {MAX_WORKBOOK_INFLATED_BYTES} bytes"
             )
         for member in members:
-            if member.file_size > 1 << 20 and member.file_size > MAX_COMPRESSION_RATIO * max(1, member.compress_size):
+            if member.file_size > 1 << 20 and member.file_size > MAX_COMPRESSION_RATIO * max(
+                1, member.compress_size
+            ):
                 raise FileTooLarge(
                     f"{path.name}: member {member.filename} inflates {member.compress_size} -> {member.file_size} "
                     f"bytes (ratio over {MAX_COMPRESSION_RATIO}): a zip bomb"
@@ -60,7 +66,9 @@ def check_workbook(path: Path) -> None:
                 with archive.open(member) as stream:
                     head = stream.read(_DTD_SCAN_BYTES)
             except Exception as error:  # BadZipFile, EOFError, zlib.error: a damaged member, whichever
-                raise FileTooLarge(f"{path.name}: member {member.filename} cannot be read: {error}") from error
+                raise FileTooLarge(
+                    f"{path.name}: member {member.filename} cannot be read: {error}"
+                ) from error
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                 raise FileTooLarge(
                     f"{path.name}: member {member.filename} declares a DTD (entity expansion or external "

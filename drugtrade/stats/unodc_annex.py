@@ -286,7 +286,9 @@ def read_tables(path: Path, *, strict: bool = True) -> list[AnnexTable]:
         values = openpyxl.load_workbook(path, data_only=True)
         formulas = openpyxl.load_workbook(path, data_only=False)
     except Exception as error:  # openpyxl's errors on a damaged workbook share no base class
-        raise UnknownFileFamily(f"{path.name}: a damaged workbook: {type(error).__name__}: {error}") from error
+        raise UnknownFileFamily(
+            f"{path.name}: a damaged workbook: {type(error).__name__}: {error}"
+        ) from error
     try:
         tables = []
         for sheet in values.worksheets:

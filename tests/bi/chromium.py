@@ -24,9 +24,18 @@ from typing import Any
 
 from websockets.sync.client import ClientConnection, connect
 
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
-         "--hide-scrollbars", "--mute-audio")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+    "--mute-audio",
+)
 # Every request that is not loopback goes to a port nothing listens on: "network off".
 OFFLINE_FLAGS = ("--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>")
 
@@ -38,8 +47,13 @@ def chromium_binary() -> str | None:
 def install_if_missing() -> str | None:
     """The chromium executable, installed from Debian when missing and possible; None otherwise."""
     if chromium_binary() is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run("apt-get update -qq && apt-get install -y -qq chromium", shell=True, check=False,
-                       capture_output=True, timeout=900)
+        subprocess.run(
+            "apt-get update -qq && apt-get install -y -qq chromium",
+            shell=True,
+            check=False,
+            capture_output=True,
+            timeout=900,
+        )
     return chromium_binary()
 
 
@@ -66,8 +80,11 @@ class Page:
 
     def send(self, method: str, params: dict[str, Any] | None = None, timeout: float = 60) -> dict[str, Any]:
         message_id = next(self._ids)
-        self._socket.send(json.dumps({"id": message_id, "method": method, "params": params or {},
-                                      "sessionId": self._session}))
+        self._socket.send(
+            json.dumps(
+                {"id": message_id, "method": method, "params": params or {}, "sessionId": self._session}
+            )
+        )
         deadline = time.monotonic() + timeout
         while True:
             message = json.loads(self._socket.recv(timeout=max(0.1, deadline - time.monotonic())))
@@ -88,13 +105,17 @@ class Page:
             if params.get("blockedReason"):
                 self.blocked[url] = params["blockedReason"]
         elif method == "Runtime.consoleAPICalled":
-            self.console.append(" ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", [])))
+            self.console.append(
+                " ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", []))
+            )
 
     def navigate(self, url: str) -> None:
         self.send("Page.navigate", {"url": url})
 
     def evaluate(self, expression: str) -> Any:
-        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True})
+        result = self.send(
+            "Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True}
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(f"{expression[:60]}: {result['exceptionDetails'].get('text')}")
         return result["result"].get("value")
@@ -123,10 +144,21 @@ class Browser:
         if binary is None:
             raise RuntimeError("chromium is not installed")
         self._profile = tempfile.mkdtemp(prefix="chromium-profile-")
-        flags = [*FLAGS, *(OFFLINE_FLAGS if offline else ()), f"--user-data-dir={self._profile}",
-                 f"--window-size={width},{height}", "--remote-debugging-port=0", "about:blank"]
-        self._process = subprocess.Popen([binary, *flags], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                         text=True, preexec_fn=_own_group_dying_with_parent)
+        flags = [
+            *FLAGS,
+            *(OFFLINE_FLAGS if offline else ()),
+            f"--user-data-dir={self._profile}",
+            f"--window-size={width},{height}",
+            "--remote-debugging-port=0",
+            "about:blank",
+        ]
+        self._process = subprocess.Popen(
+            [binary, *flags],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=_own_group_dying_with_parent,
+        )
         url = self._devtools_url()
         self._socket = connect(url, max_size=None, open_timeout=30)
         self._ids = itertools.count(1)
@@ -156,7 +188,9 @@ class Browser:
 
     def new_page(self) -> Page:
         target = self._browser_call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = self._browser_call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        session = self._browser_call("Target.attachToTarget", {"targetId": target, "flatten": True})[
+            "sessionId"
+        ]
         page = Page(self._socket, session, self._ids)
         for domain in ("Page", "Runtime", "Network"):
             page.send(f"{domain}.enable")

@@ -40,9 +40,24 @@ def warehouse(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("bi-pipeline")
     folder = root / "warehouse"
     env = {**_clean_env(), "DRUGTRADE_WAREHOUSE": str(folder)}
-    done = subprocess.run([DRUGTRADE, "run", "--date", DAY, "--warehouse", str(folder), "--airflow-home",
-                           str(root / "airflow")], env=env, capture_output=True, text=True, timeout=1800,
-                          check=False, cwd=PROJECT_ROOT)
+    done = subprocess.run(
+        [
+            DRUGTRADE,
+            "run",
+            "--date",
+            DAY,
+            "--warehouse",
+            str(folder),
+            "--airflow-home",
+            str(root / "airflow"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+        cwd=PROJECT_ROOT,
+    )
     assert done.returncode == 0, f"pipeline failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     return folder
 
@@ -56,8 +71,9 @@ def serving_db(warehouse: Path) -> Path:
 def browser_binary() -> str:
     binary = chromium.install_if_missing()
     if binary is None:
-        pytest.skip("chromium is not installed and cannot be (not root or no apt-get): "
-                    "apt-get install chromium")
+        pytest.skip(
+            "chromium is not installed and cannot be (not root or no apt-get): apt-get install chromium"
+        )
     return binary
 
 
@@ -74,12 +90,18 @@ class Superset:
     password: str
     home: Path
 
-    def call(self, method: str, path: str, body: dict | None = None, token: str | None = None) -> tuple[int, Any]:
+    def call(
+        self, method: str, path: str, body: dict | None = None, token: str | None = None
+    ) -> tuple[int, Any]:
         headers = {"Content-Type": "application/json"} if body is not None else {}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        request = urllib.request.Request(self.url + path, method=method, headers=headers,
-                                         data=None if body is None else json.dumps(body).encode())
+        request = urllib.request.Request(
+            self.url + path,
+            method=method,
+            headers=headers,
+            data=None if body is None else json.dumps(body).encode(),
+        )
         try:
             with urllib.request.urlopen(request, timeout=120) as response:
                 return response.status, json.loads(response.read())
@@ -87,8 +109,11 @@ class Superset:
             return error.code, error.read().decode(errors="replace")[:2000]
 
     def token(self) -> str:
-        status, answer = self.call("POST", "/api/v1/security/login", {
-            "username": self.username, "password": self.password, "provider": "db", "refresh": False})
+        status, answer = self.call(
+            "POST",
+            "/api/v1/security/login",
+            {"username": self.username, "password": self.password, "provider": "db", "refresh": False},
+        )
         assert status == 200, answer
         return answer["access_token"]
 
@@ -98,12 +123,30 @@ def superset(warehouse: Path, tmp_path_factory) -> Superset:
     home = tmp_path_factory.mktemp("superset-home")
     port = _free_port()
     env = {**_clean_env(), "DRUGTRADE_WAREHOUSE": str(warehouse), "DRUGTRADE_SUPERSET_HOME": str(home)}
-    up = subprocess.run([DRUGTRADE, "bi", "up", "--port", str(port)], env=env, capture_output=True, text=True,
-                        timeout=2400, check=False, cwd=PROJECT_ROOT)
+    up = subprocess.run(
+        [DRUGTRADE, "bi", "up", "--port", str(port)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=2400,
+        check=False,
+        cwd=PROJECT_ROOT,
+    )
     try:
         assert up.returncode == 0, f"drugtrade bi up failed:\n{up.stdout[-3000:]}\n{up.stderr[-3000:]}"
-        yield Superset(url=f"http://127.0.0.1:{port}", username="admin",
-                       password=(home / "admin-password").read_text().strip(), home=home)
+        yield Superset(
+            url=f"http://127.0.0.1:{port}",
+            username="admin",
+            password=(home / "admin-password").read_text().strip(),
+            home=home,
+        )
     finally:
-        subprocess.run([DRUGTRADE, "bi", "down"], env=env, capture_output=True, text=True, timeout=120,
-                       check=False, cwd=PROJECT_ROOT)
+        subprocess.run(
+            [DRUGTRADE, "bi", "down"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            cwd=PROJECT_ROOT,
+        )

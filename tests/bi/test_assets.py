@@ -31,8 +31,11 @@ def test_bundle_holds_the_spec(bundle):
     assert set(dashboards) == {d["slug"] for d in spec["dashboards"]} == {"coca", "seizures", "statements"}
     charts = {v["slice_name"]: v for k, v in bundle.items() if k.startswith("charts/")}
     for dashboard in spec["dashboards"]:
-        on_page = {c["meta"]["uuid"] for c in dashboards[dashboard["slug"]]["position"].values()
-                   if isinstance(c, dict) and c.get("type") == "CHART"}
+        on_page = {
+            c["meta"]["uuid"]
+            for c in dashboards[dashboard["slug"]]["position"].values()
+            if isinstance(c, dict) and c.get("type") == "CHART"
+        }
         assert on_page == {stable_uuid("chart", c["name"]) for c in dashboard["charts"]}
         for chart in dashboard["charts"]:
             assert charts[chart["name"]]["dataset_uuid"] == stable_uuid("dataset", chart["dataset"])
@@ -50,7 +53,9 @@ def test_dataset_columns_are_the_serving_file_columns_with_their_descriptions(bu
         for name, dataset in datasets.items():
             served = connection.execute(
                 "select column_name, comment from duckdb_columns() where schema_name = ? and table_name = ? "
-                "order by column_index", [dataset["schema"], name]).fetchall()
+                "order by column_index",
+                [dataset["schema"], name],
+            ).fetchall()
             physical = [c for c in dataset["columns"] if not c["expression"]]
             assert [(c["column_name"], c["description"]) for c in physical] == served
             assert dataset["main_dttm_col"] in {c["column_name"] for c in dataset["columns"] if c["is_dttm"]}
@@ -62,9 +67,15 @@ def test_a_column_without_description_stops_the_bundle(tmp_path: Path):
         connection.execute("create schema analyst")
         connection.execute("create table analyst.coca_cultivation_ha (year integer, cultivation_ha double)")
         connection.execute("comment on column analyst.coca_cultivation_ha.year is 'calendar year'")
-    with duckdb.connect(str(path), read_only=True) as connection, pytest.raises(AssetError, match="cultivation_ha"):
+    with (
+        duckdb.connect(str(path), read_only=True) as connection,
+        pytest.raises(AssetError, match="cultivation_ha"),
+    ):
         read_relation(connection, "analyst", "coca_cultivation_ha")
-    with duckdb.connect(str(path), read_only=True) as connection, pytest.raises(AssetError, match="no relation"):
+    with (
+        duckdb.connect(str(path), read_only=True) as connection,
+        pytest.raises(AssetError, match="no relation"),
+    ):
         read_relation(connection, "analyst", "seizures_kg")
 
 

@@ -27,13 +27,15 @@ def cbp_db(shared_dir: Path, tmp_path_factory) -> Path:
     with duckdb.connect(str(path)) as connection:
         connection.execute("create schema marts")
         connection.execute(
-            "create table marts.cbp as select * from read_csv(?, header = true)", [str(shared_dir / CBP_CSV)])
+            "create table marts.cbp as select * from read_csv(?, header = true)", [str(shared_dir / CBP_CSV)]
+        )
     return path
 
 
 def drugtrade(*args: str, stdin: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([DRUGTRADE, *args], input=stdin, capture_output=True, text=True, timeout=timeout,
-                          check=False)
+    return subprocess.run(
+        [DRUGTRADE, *args], input=stdin, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 def test_help_imports_no_engine():
@@ -45,7 +47,9 @@ def test_help_imports_no_engine():
         "heavy = {'duckdb', 'airflow', 'dbt', 'great_expectations', 'pyarrow', 'pandas', 'trafilatura', 'yaml'}\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
     assert "query" in done.stdout and "bi" in done.stdout and "statements" in done.stdout
 
@@ -76,8 +80,11 @@ def test_version():
 
 
 def test_closed_pipe_ends_quietly(cbp_db: Path):
-    process = subprocess.Popen([DRUGTRADE, "query", "--db", str(cbp_db), "--format", "csv",
-                                "select * from cbp, range(20)"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [DRUGTRADE, "query", "--db", str(cbp_db), "--format", "csv", "select * from cbp, range(20)"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert process.stdout is not None and process.stderr is not None
     assert process.stdout.readline().startswith(b"FY,")
     process.stdout.close()  # what `| head -1` does
@@ -98,12 +105,15 @@ def test_failed_query_is_one_line_on_stderr_and_exit_1(cbp_db: Path):
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("args, reason", [
-    (("query", ""), "no SQL given: the query is empty"),
-    (("query", "@/nonexistent/query.sql"), "cannot read SQL file /nonexistent/query.sql"),
-    (("query", "--max-rows", "-1", "select 1"), "must be 0 or more"),
-    (("query", "--format", "xml", "select 1"), "invalid choice"),
-])
+@pytest.mark.parametrize(
+    "args, reason",
+    [
+        (("query", ""), "no SQL given: the query is empty"),
+        (("query", "@/nonexistent/query.sql"), "cannot read SQL file /nonexistent/query.sql"),
+        (("query", "--max-rows", "-1", "select 1"), "must be 0 or more"),
+        (("query", "--format", "xml", "select 1"), "invalid choice"),
+    ],
+)
 def test_usage_errors_exit_2(cbp_db: Path, args: tuple[str, ...], reason: str):
     done = drugtrade(*args[:1], "--db", str(cbp_db), *args[1:])
     assert done.returncode == 2, done
@@ -124,8 +134,14 @@ def test_sql_from_stdin_and_from_a_file(cbp_db: Path, tmp_path: Path):
 
 
 def test_several_statements_run_in_order(cbp_db: Path):
-    done = drugtrade("query", "--db", str(cbp_db), "--format", "json",
-                     "select min(FY) as first_fy from cbp; select max(FY) as last_fy from cbp")
+    done = drugtrade(
+        "query",
+        "--db",
+        str(cbp_db),
+        "--format",
+        "json",
+        "select min(FY) as first_fy from cbp; select max(FY) as last_fy from cbp",
+    )
     assert done.returncode == 0, done.stderr
     assert [json.loads(line) for line in done.stdout.splitlines()] == [{"first_fy": 2019}, {"last_fy": 2022}]
     table = drugtrade("query", "--db", str(cbp_db), "select 1 as a; select 2 as b")
@@ -134,16 +150,26 @@ def test_several_statements_run_in_order(cbp_db: Path):
 
 
 def test_statement_after_a_failure_does_not_run(cbp_db: Path):
-    done = drugtrade("query", "--db", str(cbp_db), "--format", "csv",
-                     "select 1 as first; select nope from cbp; select 3 as third")
+    done = drugtrade(
+        "query",
+        "--db",
+        str(cbp_db),
+        "--format",
+        "csv",
+        "select 1 as first; select nope from cbp; select 3 as third",
+    )
     assert done.returncode == 1
     assert done.stdout == "first\n1\n"
     assert "statement 2" in done.stderr and "third" not in done.stdout
 
 
 def test_table_format_limits_rows_says_how_many_and_right_aligns_numbers(cbp_db: Path):
-    done = drugtrade("query", "--db", str(cbp_db),
-                     'select "Drug Type" as drug, "Count of Event" as events from cbp order by FY, "Month (abbv)"')
+    done = drugtrade(
+        "query",
+        "--db",
+        str(cbp_db),
+        'select "Drug Type" as drug, "Count of Event" as events from cbp order by FY, "Month (abbv)"',
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[-1] == f"({CBP_ROWS:,} rows, 40 shown; --max-rows 0 shows all)"
@@ -165,8 +191,9 @@ def test_statements_closed_pipe_is_quiet(project_root: Path):
     articles = sorted((project_root / "sources" / "articles").rglob("*.html"))
     if not articles:
         pytest.skip("no bundled articles")
-    process = subprocess.Popen([DRUGTRADE, "statements", *map(str, articles * 20)], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [DRUGTRADE, "statements", *map(str, articles * 20)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     assert process.stdout is not None and process.stderr is not None
     process.stdout.readline()
     process.stdout.close()

@@ -28,8 +28,10 @@ def test_every_cdn_asset_of_gx_templates_is_vendored():
     for template in GX_TEMPLATES.glob("*.j2"):
         for match in TEMPLATE_ASSET.finditer(template.read_text(encoding="utf-8")):
             tag, url = match.group(0), match.group(1)
-            if "rel=\"stylesheet\"" in tag or "<script" in tag:
-                assert url in urls, f"{template.name} loads {url}, which drugtrade/offline_docs does not vendor"
+            if 'rel="stylesheet"' in tag or "<script" in tag:
+                assert url in urls, (
+                    f"{template.name} loads {url}, which drugtrade/offline_docs does not vendor"
+                )
 
 
 def test_vendored_files_are_those_the_cdns_serve():
@@ -40,7 +42,9 @@ def test_vendored_files_are_those_the_cdns_serve():
         assert hashlib.sha256(content).hexdigest() == entry["sha256"], entry["file"]
     integrity = {}
     for template in GX_TEMPLATES.glob("*.j2"):
-        for url, digest in re.findall(r"src=\"(https?://[^\"]+)\" integrity=\"sha384-([^\"]+)\"", template.read_text()):
+        for url, digest in re.findall(
+            r"src=\"(https?://[^\"]+)\" integrity=\"sha384-([^\"]+)\"", template.read_text()
+        ):
             integrity[url] = digest
     assert integrity, "GX's templates pin no integrity hash any more: this check has nothing to compare"
     urls = vendored_urls()
@@ -66,12 +70,15 @@ def test_data_docs_show_their_results_table_offline(warehouse: Path, browser_bin
     browser, page = _open_offline(index)
     try:
         rows = page.wait_for(
-            "document.querySelectorAll('.bootstrap-table table tbody tr:not(.no-records-found)').length", timeout=60)
+            "document.querySelectorAll('.bootstrap-table table tbody tr:not(.no-records-found)').length",
+            timeout=60,
+        )
         page.screenshot(tmp_path / "data-docs.png")
         assert rows and rows > 0, "the validation results table is empty"
         first_suite = page.evaluate(
             "document.querySelector('.bootstrap-table table tbody tr td a') && "
-            "document.querySelector('.bootstrap-table table tbody tr td a').innerText")
+            "document.querySelector('.bootstrap-table table tbody tr td a').innerText"
+        )
         assert first_suite, "the results table has no links to validation pages"
         outside = [u for u in page.requests if not u.startswith(("file:", "data:"))]
         assert outside == [], f"Data Docs asked the network for {outside}"
@@ -80,15 +87,21 @@ def test_data_docs_show_their_results_table_offline(warehouse: Path, browser_bin
         browser.close()
 
 
-def test_dbt_docs_of_the_serving_file_open_on_the_overview(warehouse: Path, serving_db: Path, browser_binary, tmp_path):
+def test_dbt_docs_of_the_serving_file_open_on_the_overview(
+    warehouse: Path, serving_db: Path, browser_binary, tmp_path
+):
     docs = warehouse / "serving" / "docs"
     index = docs / "index.html"
     assert index.is_file(), "publish did not write the dbt docs beside the serving file"
     manifest = json.loads((docs / "manifest.json").read_text())
     with duckdb.connect(str(serving_db), read_only=True) as connection:
-        served = {(s, t) for s, t in connection.execute(
-            "select schema_name, table_name from duckdb_tables() where not internal "
-            "union all select schema_name, view_name from duckdb_views() where not internal").fetchall()}
+        served = {
+            (s, t)
+            for s, t in connection.execute(
+                "select schema_name, table_name from duckdb_tables() where not internal "
+                "union all select schema_name, view_name from duckdb_views() where not internal"
+            ).fetchall()
+        }
     models = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
     assert {(n["schema"], n["alias"]) for n in models} == served
     assert ("audit", "quarantine") in served and ("analyst", "seizures_kg") in served
@@ -96,16 +109,21 @@ def test_dbt_docs_of_the_serving_file_open_on_the_overview(warehouse: Path, serv
         assert node["relation_name"] == f'"{node["database"]}"."{node["schema"]}"."{node["alias"]}"'
     browser, page = _open_offline(index)
     try:
-        overview = page.wait_for("document.body.innerText.includes('Where to start') && document.body.innerText",
-                                 timeout=60)
+        overview = page.wait_for(
+            "document.body.innerText.includes('Where to start') && document.body.innerText", timeout=60
+        )
         page.screenshot(tmp_path / "dbt-docs.png")
         assert overview, "the overview page did not load"
         assert "analyst.coca_cultivation_ha" in overview
-        page.navigate(index.as_uri() + "#!/model/" + next(n["unique_id"] for n in models if n["alias"] == "quarantine"))
+        page.navigate(
+            index.as_uri() + "#!/model/" + next(n["unique_id"] for n in models if n["alias"] == "quarantine")
+        )
         shown = page.wait_for("document.body.innerText.includes('drugtrade.audit.quarantine')", timeout=30)
         assert shown, "the quarantine page does not name its serving relation"
         # The project tree, opened down to the page's folder, has the serving schemas only.
-        tree = page.wait_for("document.querySelector('.menu') && document.querySelector('.menu').innerText", timeout=30)
+        tree = page.wait_for(
+            "document.querySelector('.menu') && document.querySelector('.menu').innerText", timeout=30
+        )
         assert tree and "stg_" not in tree and "int_" not in tree and "staging" not in tree, tree
         assert all(schema in tree for schema in ("analyst", "marts", "audit")), tree
         outside = [u for u in page.requests if not u.startswith(("file:", "data:"))]
@@ -114,10 +132,16 @@ def test_dbt_docs_of_the_serving_file_open_on_the_overview(warehouse: Path, serv
         browser.close()
 
 
-@pytest.mark.parametrize("html, expected", [
-    ('<script src="https://code.jquery.com/jquery-3.7.1.min.js"></script>', ["https://code.jquery.com/jquery-3.7.1.min.js"]),
-    ('<a href="https://greatexpectations.io">GX</a>', []),
-    ("<div style=\"background: url('https://example.org/x.png')\">", ["https://example.org/x.png"]),
-])
+@pytest.mark.parametrize(
+    "html, expected",
+    [
+        (
+            '<script src="https://code.jquery.com/jquery-3.7.1.min.js"></script>',
+            ["https://code.jquery.com/jquery-3.7.1.min.js"],
+        ),
+        ('<a href="https://greatexpectations.io">GX</a>', []),
+        ("<div style=\"background: url('https://example.org/x.png')\">", ["https://example.org/x.png"]),
+    ],
+)
 def test_external_assets_are_told_from_links(html: str, expected: list[str]):
     assert external_assets(html) == expected

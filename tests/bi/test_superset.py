@@ -62,12 +62,20 @@ def test_coca_cultivation_colombia_2016_both_estimators(charts):
     """UNODC World Drug Report 2022, annex 6.1.1: Colombia 2016, 146,000 ha; the US
     government's estimate for the same year, 188,000 ha, beside it, never added to it."""
     rows = charts["Coca cultivation (ha) by country, year and estimator"]["data"]
-    colombia_2016 = {r["estimator"]: r["cultivation_ha"] for r in rows if r["country_name"] == "Colombia" and r["year"] == 2016}
+    colombia_2016 = {
+        r["estimator"]: r["cultivation_ha"]
+        for r in rows
+        if r["country_name"] == "Colombia" and r["year"] == 2016
+    }
     assert colombia_2016["UNODC"] == 146_000
     assert colombia_2016["US government (ONDCP/INCSR/CIA)"] == 188_000
     by_year = charts["Coca cultivation (ha) by country and year, UNODC"]["data"]
     start_2016 = dt.datetime(2016, 1, 1, tzinfo=dt.UTC).timestamp() * 1000
-    assert [r["cultivation_ha"] for r in by_year if r[YEAR_START] == start_2016 and r["country_name"] == "Colombia"] == [146_000]
+    assert [
+        r["cultivation_ha"]
+        for r in by_year
+        if r[YEAR_START] == start_2016 and r["country_name"] == "Colombia"
+    ] == [146_000]
 
 
 def test_seizure_charts_equal_the_analyst_view(charts, serving_db):
@@ -75,7 +83,8 @@ def test_seizure_charts_equal_the_analyst_view(charts, serving_db):
     with _serving(serving_db) as connection:
         expected = connection.execute(
             "select family, substance, form, country_name, year, sum(seized_kg) from analyst.seizures_kg "
-            "group by all").fetchall()
+            "group by all"
+        ).fetchall()
     assert len(rows) == min(len(expected), 50_000)
     wanted = {tuple(row[:5]): row[5] for row in expected}
     for row in rows[:200]:
@@ -85,10 +94,12 @@ def test_seizure_charts_equal_the_analyst_view(charts, serving_db):
     with _serving(serving_db) as connection:
         salts_2016 = connection.execute(
             "select sum(seized_kg) from analyst.seizures_kg where family = 'unodc_seizures' and substance = 'cocaine' "
-            "and country_name = 'Colombia' and form = 'salts' and year = 2016").fetchone()[0]
+            "and country_name = 'Colombia' and form = 'salts' and year = 2016"
+        ).fetchone()[0]
     start_2016 = dt.datetime(2016, 1, 1, tzinfo=dt.UTC).timestamp() * 1000
-    assert salts_2016 and [r["seized_kg"] for r in colombia if r["form"] == "salts" and r[YEAR_START] == start_2016] \
-        == [pytest.approx(salts_2016)]
+    assert salts_2016 and [
+        r["seized_kg"] for r in colombia if r["form"] == "salts" and r[YEAR_START] == start_2016
+    ] == [pytest.approx(salts_2016)]
 
 
 def test_quotation_chart_shows_the_quotes_of_the_warehouse(charts, serving_db):
@@ -109,9 +120,12 @@ def test_datasets_carry_every_column_description_of_the_serving_file(superset, t
             status, dataset = superset.call("GET", f"/api/v1/dataset/{found[name]}", token=token)
             assert status == 200, dataset
             result = dataset["result"]
-            comments = dict(connection.execute(
-                "select column_name, comment from duckdb_columns() where schema_name = ? and table_name = ?",
-                [dataset_spec["schema"], name]).fetchall())
+            comments = dict(
+                connection.execute(
+                    "select column_name, comment from duckdb_columns() where schema_name = ? and table_name = ?",
+                    [dataset_spec["schema"], name],
+                ).fetchall()
+            )
             columns = {c["column_name"]: c for c in result["columns"]}
             for column, comment in comments.items():
                 assert comment and columns[column]["description"] == comment, f"{name}.{column}"
@@ -143,7 +157,8 @@ def _log_in(page: chromium.Page, superset) -> None:
     page.evaluate(
         "document.querySelector('input[name=username]').value = " + json.dumps(superset.username) + ";"
         "document.querySelector('input[name=password]').value = " + json.dumps(superset.password) + ";"
-        "document.querySelector('form').submit(); true")
+        "document.querySelector('form').submit(); true"
+    )
     assert page.wait_for("!location.pathname.startsWith('/login')", timeout=60)
 
 
@@ -171,7 +186,9 @@ def test_each_dashboard_renders_its_charts_in_chromium(superset, spec, browser_b
             state: list[dict] = []
             while time.monotonic() < deadline:
                 state = page.evaluate(RENDERED) or []
-                if {s["name"] for s in state} == wanted and all(s["drawn"] and not s["loading"] for s in state):
+                if {s["name"] for s in state} == wanted and all(
+                    s["drawn"] and not s["loading"] for s in state
+                ):
                     break
                 time.sleep(1)
             page.screenshot(shots / f"superset-{dashboard['slug']}.png")
@@ -184,7 +201,6 @@ def test_each_dashboard_renders_its_charts_in_chromium(superset, spec, browser_b
         outside = [u for u in page.requests if not u.startswith((superset.url, "data:", "blob:", "about:"))]
         sent = [u for u in outside if page.blocked.get(u) != "csp"]
         assert sent == [], f"requests that left for outside Superset: {sent}"
-
 
 
 def test_dashboards_have_their_filters_on_the_imported_datasets(superset, token, spec):

@@ -57,4 +57,6 @@ def test_compose_init_runs_files_the_bi_profile_mounts():
     assert {name for name, _ in used} == {"BI_CODE", "ASSETS"}, used
     for name, file_name in used:
         source = mounts[variables[name]] / file_name
-        assert source.is_file(), f"superset-init.sh runs {variables[name]}/{file_name}, but {source} does not exist"
+        assert source.is_file(), (
+            f"superset-init.sh runs {variables[name]}/{file_name}, but {source} does not exist"
+        )

@@ -38,7 +38,9 @@ def _trafilatura_default(page: ContentPage, html: bytes) -> str | None:
     return trafilatura.extract(html, url=page.url)
 
 
-def test_main_content_scores_at_least_trafilatura_default(content_pages: list[tuple[ContentPage, bytes]]) -> None:
+def test_main_content_scores_at_least_trafilatura_default(
+    content_pages: list[tuple[ContentPage, bytes]],
+) -> None:
     assert len(content_pages) == 151
     theirs = score_extractor(content_pages, _trafilatura_default)
     ours = score_extractor(content_pages, _ours)
@@ -57,7 +59,11 @@ def test_the_benchmark_prints_both_extractors_on_the_same_pages(
     listing = {}
     for page, _html in content_pages[:3]:
         (folder / "html" / page.path.name).write_bytes(page.path.read_bytes())
-        listing[page.url] = {"file": page.path.name, "with": list(page.expected), "without": list(page.forbidden)}
+        listing[page.url] = {
+            "file": page.path.name,
+            "with": list(page.expected),
+            "without": list(page.forbidden),
+        }
     (folder / "expected.json").write_text(json.dumps(listing), encoding="utf-8")
     spec = importlib.util.spec_from_file_location("bench_content", REPO / "scripts" / "bench_content.py")
     assert spec is not None and spec.loader is not None

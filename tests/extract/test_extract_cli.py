@@ -80,15 +80,19 @@ def test_module_entry_point() -> None:
     assert speakers == ["Óscar Gutiérrez Quispe", "Nilda Mamani Condori", "Nilda Mamani Condori"]
 
 
-@pytest.mark.parametrize(("command", "page", "field"), [
-    ("statements", "2025-06-15-panama-money-laundering.html", "speaker"),
-    ("facts", "2025-03-12-guayaquil-port-seizure.html", "kind"),
-])
+@pytest.mark.parametrize(
+    ("command", "page", "field"),
+    [
+        ("statements", "2025-06-15-panama-money-laundering.html", "speaker"),
+        ("facts", "2025-03-12-guayaquil-port-seizure.html", "kind"),
+    ],
+)
 def test_the_drugtrade_console_command_runs_both(command: str, page: str, field: str) -> None:
     """What analysts type: the installed ``drugtrade`` command, not the module."""
     executable = Path(sys.executable).with_name("drugtrade")
-    result = subprocess.run([str(executable), command, str(SAMPLES / page)], cwd=REPO,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [str(executable), command, str(SAMPLES / page)], cwd=REPO, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert rows and all(row[field] for row in rows)

@@ -270,7 +270,9 @@ def test_see_also_and_read_more_lines_inside_the_body_are_removed() -> None:
 
 
 def test_published_date_without_meta_tags_comes_from_time_element_or_url() -> None:
-    timed = _page(f"<article><time datetime='2024-11-03T10:00:00Z'>3 Nov</time>{_paragraphs(*PROSE)}</article>")
+    timed = _page(
+        f"<article><time datetime='2024-11-03T10:00:00Z'>3 Nov</time>{_paragraphs(*PROSE)}</article>"
+    )
     assert extract_article(timed, url="https://example.test/a").published_date == date(2024, 11, 3)
     plain = _page(f"<article>{_paragraphs(*PROSE)}</article>")
     dated_url = "https://example.test/news/2023/07/19/port-seizure"
@@ -281,9 +283,25 @@ def test_published_date_without_meta_tags_comes_from_time_element_or_url() -> No
 @pytest.mark.parametrize(
     ("name", "content", "kind"),
     [
-        ("50 MB page", b"<html><body>" + b"<p>" + b"cocaine seized at the port. " * 1_800_000 + b"</p></body></html>", "too large"),
-        ("half a million tags", b"<html><body>" + b"<span>a</span>" * 300_000 + b"</body></html>", "too large"),
-        ("100k-deep nesting", b"<html><body>" + b"<div>" * 100_000 + _paragraphs(*PROSE).encode() + b"</div>" * 100_000 + b"</body></html>", "no article"),
+        (
+            "50 MB page",
+            b"<html><body>" + b"<p>" + b"cocaine seized at the port. " * 1_800_000 + b"</p></body></html>",
+            "too large",
+        ),
+        (
+            "half a million tags",
+            b"<html><body>" + b"<span>a</span>" * 300_000 + b"</body></html>",
+            "too large",
+        ),
+        (
+            "100k-deep nesting",
+            b"<html><body>"
+            + b"<div>" * 100_000
+            + _paragraphs(*PROSE).encode()
+            + b"</div>" * 100_000
+            + b"</body></html>",
+            "no article",
+        ),
         ("NUL bytes", b"<html><body>\x00\x00" + _paragraphs(*PROSE).encode() + b"</body></html>", "binary"),
         ("binary junk", random.Random(7).randbytes(200_000), "binary"),
     ],
@@ -297,7 +315,9 @@ def test_hostile_pages_end_in_a_clean_rejection(name: str, content: bytes, kind:
 def test_damage_past_the_head_still_yields_the_article() -> None:
     nested_ld = "<script type='application/ld+json'>" + "[" * 50_000 + "]" * 50_000 + "</script>"
     late_nul = "<p>" + "x" * 9000 + "</p>\x00"
-    page = _page(f"{nested_ld}<article>{_paragraphs(*PROSE[:2])}{late_nul}{_paragraphs(*PROSE[2:])}</article>")
+    page = _page(
+        f"{nested_ld}<article>{_paragraphs(*PROSE[:2])}{late_nul}{_paragraphs(*PROSE[2:])}</article>"
+    )
     body = extract_article(page, url="https://example.test/a").body
     assert all(sentence in body for sentence in PROSE)
 
@@ -307,13 +327,19 @@ def test_content_command_prints_one_object_per_page_of_files_and_folders(
 ) -> None:
     saved = tmp_path / "saved"
     (saved / "2025").mkdir(parents=True)
-    (saved / "2025" / "port.html.gz").write_bytes(gzip.compress(_page(f"<article>{_paragraphs(*PROSE)}</article>")))
+    (saved / "2025" / "port.html.gz").write_bytes(
+        gzip.compress(_page(f"<article>{_paragraphs(*PROSE)}</article>"))
+    )
     (saved / "empty.htm").write_bytes(b"")
     (saved / "notes.md").write_text("not a page, not listed", encoding="utf-8")
     sample = SAMPLES / "2025-03-12-guayaquil-port-seizure.html"
     assert main(["content", str(sample), str(saved)]) == 1  # one page rejected
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [Path(r["path"]).name for r in rows] == [sample.name, "port.html.gz", "empty.htm"]  # saved/2025/... sorts first
+    assert [Path(r["path"]).name for r in rows] == [
+        sample.name,
+        "port.html.gz",
+        "empty.htm",
+    ]  # saved/2025/... sorts first
     first, gzipped, empty = rows
     assert first["title"] == "Ecuador's navy seizes 2.3 tons of cocaine in Guayaquil container"
     assert first["url"] == "https://andes-isthmus-monitor.example/2025/03/12/guayaquil-port-seizure"
@@ -325,7 +351,9 @@ def test_content_command_prints_one_object_per_page_of_files_and_folders(
     assert "body" not in empty
 
 
-def test_content_command_rejects_a_gzip_bomb_by_size(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_content_command_rejects_a_gzip_bomb_by_size(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bomb = tmp_path / "bomb.html.gz"
     bomb.write_bytes(gzip.compress(b"<html><body>" + b" " * 60_000_000))
     broken = tmp_path / "broken.html.gz"
@@ -366,7 +394,9 @@ def test_content_command_is_quiet_on_a_closed_pipe(shared_dir: Path) -> None:
     ],
 )
 def test_promotions_disclosures_captions_and_labels_are_removed_but_prose_stays(line: str) -> None:
-    prose = "Subscribers to the customs newsletter learned of the seizure a day before the ministry announced it."
+    prose = (
+        "Subscribers to the customs newsletter learned of the seizure a day before the ministry announced it."
+    )
     page = _page(f"<article>{_paragraphs(PROSE[0], line, prose, *PROSE[1:])}</article>")
     body = extract_article(page, url="https://example.test/a").body
     assert line not in body
@@ -388,7 +418,9 @@ def test_metadata_entities_are_decoded_and_a_template_language_is_corrected() ->
 
 
 def test_a_page_that_omits_the_optional_closing_tags_is_not_truncated() -> None:
-    page = f"<!DOCTYPE html><html><head><title>Port</title></head><body><article>{_paragraphs(*PROSE)}</article>"
+    page = (
+        f"<!DOCTYPE html><html><head><title>Port</title></head><body><article>{_paragraphs(*PROSE)}</article>"
+    )
     assert extract_article(page.encode(), url="https://example.test/a").body.split("\n\n") == PROSE
     with pytest.raises(ExtractionError, match="truncated"):
         extract_article(page[:-40].encode(), url="https://example.test/a")

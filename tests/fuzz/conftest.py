@@ -19,8 +19,10 @@ def pytest_terminal_summary(terminalreporter) -> None:
     write(f"fuzz ({PROFILE} profile): inputs tried per parser and how each ended")
     for parser in sorted({p for p, _ in TALLY}):
         outcomes = {o: n for (p, o), n in TALLY.items() if p == parser}
-        write(f"  {parser:24} {sum(outcomes.values()):6} inputs  " + "  ".join(
-            f"{o}={n}" for o, n in sorted(outcomes.items())))
+        write(
+            f"  {parser:24} {sum(outcomes.values()):6} inputs  "
+            + "  ".join(f"{o}={n}" for o, n in sorted(outcomes.items()))
+        )
     write(f"  total {sum(TALLY.values())} inputs, {len(FAILURES)} failures (traceback, hang or memory)")
     for failure in FAILURES[:50]:
         write(f"    {failure}")

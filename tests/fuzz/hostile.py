@@ -14,16 +14,71 @@ from collections.abc import Callable
 
 # Cells as a hostile or careless publisher writes them in a figure column.
 HOSTILE_CELLS = (
-    "", " ", "..", "NULL", "n/a", "abc", "1,2,3", "12.5.6", "-1", "-0", "-1e3", "0", "1e309", "-1e309",
-    "9" * 400, "9" * 5000, "1" + "0" * 4400, "1e999999999", "1e-999999999", "NaN", "nan", "inf", "-Infinity",
-    "0x1F", "1_000", "١٢٣", "１２３", "1\u00a0234", "12 345 678 901 234 567 890", "1,234,567,890,123,456,789,012",
-    "\x00", "12\x0034", "\"", "'" * 50, "=SUM(A1:A9)", "TRUE", "2019-01-01", "½", "1e+", "+", ".", "1.",
-    "\u202e123", "\ufeff12",
+    "",
+    " ",
+    "..",
+    "NULL",
+    "n/a",
+    "abc",
+    "1,2,3",
+    "12.5.6",
+    "-1",
+    "-0",
+    "-1e3",
+    "0",
+    "1e309",
+    "-1e309",
+    "9" * 400,
+    "9" * 5000,
+    "1" + "0" * 4400,
+    "1e999999999",
+    "1e-999999999",
+    "NaN",
+    "nan",
+    "inf",
+    "-Infinity",
+    "0x1F",
+    "1_000",
+    "١٢٣",
+    "１２３",
+    "1\u00a0234",
+    "12 345 678 901 234 567 890",
+    "1,234,567,890,123,456,789,012",
+    "\x00",
+    "12\x0034",
+    '"',
+    "'" * 50,
+    "=SUM(A1:A9)",
+    "TRUE",
+    "2019-01-01",
+    "½",
+    "1e+",
+    "+",
+    ".",
+    "1.",
+    "\u202e123",
+    "\ufeff12",
 )
 # Cells for label columns (years, months, drug names, countries).
 HOSTILE_LABELS = (
-    "", "FY2019", "2019.5", "0", "-2019", "99999", "9" * 5000, "OCT", "13", "Cocaine" * 1000, "\x00",
-    "ÇÖÇÄ", "Colombia a b c d e f", "Total", "ATLANTA FIELD OFFICE\n", '"quoted"', "\r\n", "\u0000" * 10,
+    "",
+    "FY2019",
+    "2019.5",
+    "0",
+    "-2019",
+    "99999",
+    "9" * 5000,
+    "OCT",
+    "13",
+    "Cocaine" * 1000,
+    "\x00",
+    "ÇÖÇÄ",
+    "Colombia a b c d e f",
+    "Total",
+    "ATLANTA FIELD OFFICE\n",
+    '"quoted"',
+    "\r\n",
+    "\u0000" * 10,
 )
 ENCODINGS = ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1", "cp1252", "utf-8-sig", "utf-7")
 
@@ -39,6 +94,7 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
 
 
 # -- byte-level damage, for any file ----------------------------------------------------------------
+
 
 def truncate(data: bytes, fraction: float) -> bytes:
     return data[: int(len(data) * fraction)]
@@ -76,6 +132,7 @@ def binary(_data: bytes, seed: int) -> bytes:
 
 
 # -- CSV structure ------------------------------------------------------------------------------
+
 
 def set_cell(data: bytes, row: int, column: int, value: str) -> bytes:
     rows = csv_rows(data)
@@ -165,6 +222,7 @@ def empty_rows(data: bytes, count: int, row: bytes = b"\r\n") -> bytes:
 
 # -- workbooks ------------------------------------------------------------------------------------
 
+
 def _members(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
@@ -179,7 +237,9 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 
 def _sheets(members: dict[str, bytes]) -> list[str]:
-    return sorted(name for name in members if name.startswith("xl/worksheets/sheet") and name.endswith(".xml"))
+    return sorted(
+        name for name in members if name.startswith("xl/worksheets/sheet") and name.endswith(".xml")
+    )
 
 
 def workbook_set_values(data: bytes, seed: int, count: int, value: str) -> bytes:
@@ -192,7 +252,9 @@ def workbook_set_values(data: bytes, seed: int, count: int, value: str) -> bytes
     values = list(re.finditer(r"<v>([^<]*)</v>", xml))
     rng = random.Random(seed)
     escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    escaped = "".join(ch for ch in escaped if ch in "\t\n\r" or ord(ch) >= 0x20)  # XML 1.0 cannot hold the rest
+    escaped = "".join(
+        ch for ch in escaped if ch in "\t\n\r" or ord(ch) >= 0x20
+    )  # XML 1.0 cannot hold the rest
     for match in sorted(rng.sample(values, min(count, len(values))), key=lambda m: m.start(), reverse=True):
         xml = xml[: match.start(1)] + escaped + xml[match.end(1) :]
     members[sheet] = xml.encode("utf-8")

@@ -61,21 +61,33 @@ page_mutations = st.one_of(
     st.tuples(st.just("unchanged")).map(lambda a: (a, lambda d: d)),
     st.tuples(st.just("truncate"), st.floats(0, 1)).map(lambda a: (a, lambda d: hostile.truncate(d, a[1]))),
     st.tuples(st.just("flip_bytes"), st.integers(0, 2**32), st.integers(1, 200)).map(
-        lambda a: (a, lambda d: hostile.flip_bytes(d, a[1], a[2]))),
-    st.tuples(st.just("insert_nul"), st.floats(0, 1)).map(lambda a: (a, lambda d: hostile.insert_nul(d, a[1]))),
+        lambda a: (a, lambda d: hostile.flip_bytes(d, a[1], a[2]))
+    ),
+    st.tuples(st.just("insert_nul"), st.floats(0, 1)).map(
+        lambda a: (a, lambda d: hostile.insert_nul(d, a[1]))
+    ),
     st.tuples(st.just("reencode"), st.sampled_from(hostile.ENCODINGS)).map(
-        lambda a: (a, lambda d: hostile.reencode(d, a[1]))),
+        lambda a: (a, lambda d: hostile.reencode(d, a[1]))
+    ),
     st.tuples(st.just("empty")).map(lambda a: (a, hostile.empty)),
     st.tuples(st.just("binary"), st.integers(0, 2**32)).map(lambda a: (a, lambda d: hostile.binary(d, a[1]))),
     st.tuples(st.just("deep_nesting"), st.sampled_from([100, 1_000, 10_000, 100_000])).map(
-        lambda a: (a, lambda d: deep_nesting(d, a[1]))),
-    st.tuples(st.just("quote_storm"), st.sampled_from([100, 1_000, 10_000]), st.sampled_from(['"', "“", "”", "«", "'"])).map(
-        lambda a: (a, lambda d: quote_storm(d, a[1], a[2]))),
+        lambda a: (a, lambda d: deep_nesting(d, a[1]))
+    ),
+    st.tuples(
+        st.just("quote_storm"),
+        st.sampled_from([100, 1_000, 10_000]),
+        st.sampled_from(['"', "“", "”", "«", "'"]),
+    ).map(lambda a: (a, lambda d: quote_storm(d, a[1], a[2]))),
     st.tuples(st.just("unbalanced_quotes"), st.integers(0, 2**32), st.integers(1, 500)).map(
-        lambda a: (a, lambda d: unbalanced_quotes(d, a[1], a[2]))),
+        lambda a: (a, lambda d: unbalanced_quotes(d, a[1], a[2]))
+    ),
     st.tuples(st.just("long_line"), st.floats(0, 1), st.integers(1, 2_000_000)).map(
-        lambda a: (a, lambda d: hostile.long_line(d, a[1], a[2], b"a"))),
-    st.tuples(st.just("huge_page"), st.sampled_from([6, 50])).map(lambda a: (a, lambda d: huge_page(d, a[1]))),
+        lambda a: (a, lambda d: hostile.long_line(d, a[1], a[2], b"a"))
+    ),
+    st.tuples(st.just("huge_page"), st.sampled_from([6, 50])).map(
+        lambda a: (a, lambda d: huge_page(d, a[1]))
+    ),
 )
 
 
@@ -121,10 +133,10 @@ def test_article_pages_survive_mutations(pages, data, mutation):
 
 body_texts = st.one_of(
     st.text(max_size=2_000),
-    st.text(alphabet='"“”«»\'‘’ ,.\n', max_size=20_000),
+    st.text(alphabet="\"“”«»'‘’ ,.\n", max_size=20_000),
     st.builds(lambda n: '"' * n, st.integers(0, 10_000)),
     st.builds(lambda n: "“" * n + "x" + "”" * n, st.integers(0, 5_000)),
-    st.builds(lambda n: ("said " * n), st.integers(0, 20_000)),
+    st.builds(lambda n: "said " * n, st.integers(0, 20_000)),
     st.builds(lambda n: "1" * n + " kg of cocaine", st.integers(0, 5_000)),
     st.builds(lambda n: ("9,999," * n) + "999 tonnes", st.integers(0, 2_000)),
     st.builds(lambda n: "\x00" * n, st.integers(0, 1_000)),
@@ -137,8 +149,11 @@ def test_text_extractors_survive_hostile_bodies(body):
     from drugtrade.extract.mentions import extract_mentions
     from drugtrade.extract.statements import extract_statements
 
-    for stage, extract in (("statements", extract_statements), ("mentions", extract_mentions),
-                           ("facts", extract_facts)):
+    for stage, extract in (
+        ("statements", extract_statements),
+        ("mentions", extract_mentions),
+        ("facts", extract_facts),
+    ):
         try:
             with time_limit():
                 extract(body)
@@ -146,6 +161,11 @@ def test_text_extractors_survive_hostile_bodies(body):
             record(stage, "hang", f"body of {len(body)} chars starting {body[:30]!r}", str(error))
             raise AssertionError(f"{stage}: hang on a body of {len(body)} characters") from error
         except Exception as error:
-            record(stage, "traceback", f"body of {len(body)} chars starting {body[:30]!r}", f"{type(error).__name__}: {error}")
+            record(
+                stage,
+                "traceback",
+                f"body of {len(body)} chars starting {body[:30]!r}",
+                f"{type(error).__name__}: {error}",
+            )
             raise
         record(stage, "parsed", "body")

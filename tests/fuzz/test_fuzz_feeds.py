@@ -31,8 +31,11 @@ def real_entries(shared_articles) -> list[tuple[str, str]]:
 
 
 def rss(entries: list[tuple[str, str]]) -> bytes:
-    items = "".join(f"<item><title>{escape(title)}</title><link>{escape(url)}</link>"
-                    "<pubDate>Tue, 05 Aug 2021 10:00:00 GMT</pubDate></item>" for url, title in entries)
+    items = "".join(
+        f"<item><title>{escape(title)}</title><link>{escape(url)}</link>"
+        "<pubDate>Tue, 05 Aug 2021 10:00:00 GMT</pubDate></item>"
+        for url, title in entries
+    )
     return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
 
 
@@ -48,34 +51,55 @@ def deep(data: bytes, depth: int) -> bytes:
 
 
 def laughs(data: bytes) -> bytes:
-    entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(f'<!ENTITY {c} "{("&" + p + ";") * 10}">'
-                                                   for p, c in zip("abcdefgh", "bcdefghi", strict=True))
-    return data.replace(b'<?xml version="1.0" encoding="utf-8"?>', b"", 1).replace(
-        b'<?xml version="1.0"?>', b"", 1).join([f"<!DOCTYPE r [{entities}]>".encode(), b""]).replace(
-        b"<title>t</title>", b"<title>&i;</title>", 1)
+    entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {c} "{("&" + p + ";") * 10}">' for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    return (
+        data.replace(b'<?xml version="1.0" encoding="utf-8"?>', b"", 1)
+        .replace(b'<?xml version="1.0"?>', b"", 1)
+        .join([f"<!DOCTYPE r [{entities}]>".encode(), b""])
+        .replace(b"<title>t</title>", b"<title>&i;</title>", 1)
+    )
 
 
 mutations = st.one_of(
     st.tuples(st.just("unchanged")).map(lambda a: (a, lambda d: d)),
     st.tuples(st.just("truncate"), st.floats(0, 1)).map(lambda a: (a, lambda d: hostile.truncate(d, a[1]))),
     st.tuples(st.just("flip_bytes"), st.integers(0, 2**32), st.integers(1, 30)).map(
-        lambda a: (a, lambda d: hostile.flip_bytes(d, a[1], a[2]))),
-    st.tuples(st.just("insert_nul"), st.floats(0, 1)).map(lambda a: (a, lambda d: hostile.insert_nul(d, a[1]))),
-    st.tuples(st.just("reencode"), st.sampled_from(hostile.ENCODINGS)).map(lambda a: (a, lambda d: hostile.reencode(d, a[1]))),
+        lambda a: (a, lambda d: hostile.flip_bytes(d, a[1], a[2]))
+    ),
+    st.tuples(st.just("insert_nul"), st.floats(0, 1)).map(
+        lambda a: (a, lambda d: hostile.insert_nul(d, a[1]))
+    ),
+    st.tuples(st.just("reencode"), st.sampled_from(hostile.ENCODINGS)).map(
+        lambda a: (a, lambda d: hostile.reencode(d, a[1]))
+    ),
     st.tuples(st.just("empty")).map(lambda a: (a, hostile.empty)),
     st.tuples(st.just("binary"), st.integers(0, 2**32)).map(lambda a: (a, lambda d: hostile.binary(d, a[1]))),
-    st.tuples(st.just("deep"), st.sampled_from([100, 10_000, 100_000])).map(lambda a: (a, lambda d: deep(d, a[1]))),
+    st.tuples(st.just("deep"), st.sampled_from([100, 10_000, 100_000])).map(
+        lambda a: (a, lambda d: deep(d, a[1]))
+    ),
     st.tuples(st.just("billion_laughs")).map(lambda a: (a, laughs)),
-    st.tuples(st.just("external_entity")).map(lambda a: (a, lambda d: d.replace(
-        b"<rss", b'<!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss', 1).replace(b"<title>t", b"<title>&x;", 1))),
-    st.tuples(st.just("quote_storm"), st.integers(1, 10_000)).map(lambda a: (a, lambda d: hostile.quotation_marks(d, 0.5, a[1]))),
+    st.tuples(st.just("external_entity")).map(
+        lambda a: (
+            a,
+            lambda d: d.replace(
+                b"<rss", b'<!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss', 1
+            ).replace(b"<title>t", b"<title>&x;", 1),
+        )
+    ),
+    st.tuples(st.just("quote_storm"), st.integers(1, 10_000)).map(
+        lambda a: (a, lambda d: hostile.quotation_marks(d, 0.5, a[1]))
+    ),
 )
 
 
 @pytest.mark.parametrize("kind", ["rss", "sitemap"])
 @given(data=st.data(), mutation=mutations)
 def test_feeds_survive_mutations(kind, real_entries, data, mutation):
-    entries = data.draw(st.lists(st.sampled_from(real_entries), min_size=1, max_size=len(real_entries)), label="entries")
+    entries = data.draw(
+        st.lists(st.sampled_from(real_entries), min_size=1, max_size=len(real_entries)), label="entries"
+    )
     recipe, mutate = mutation
     document = mutate(rss(entries) if kind == "rss" else sitemap(entries))
     with tempfile.TemporaryDirectory() as folder, HttpClient(min_interval_per_host=0, retries=0) as client:

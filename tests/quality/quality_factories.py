@@ -47,7 +47,9 @@ def observations(n: int, first: int = 0, retrieved_at: datetime = NOW) -> pa.Tab
         "period_label": _repeat("FY2023 OCT", n, pa.string()),
         "is_partial_period": _repeat(False, n, pa.bool_()),
         "fiscal_year": _repeat(2023, n, pa.int32()),
-        "country": pa.array(np.where(ids % 3 == 0, "USA", np.where(ids % 3 == 1, "MEX", "COL")).astype(object)),
+        "country": pa.array(
+            np.where(ids % 3 == 0, "USA", np.where(ids % 3 == 1, "MEX", "COL")).astype(object)
+        ),
         "country_label": pa.nulls(n, pa.string()),
         "area": _repeat("San Diego Field Office", n, pa.string()),
         "component": _repeat("OFO", n, pa.string()),

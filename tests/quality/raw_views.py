@@ -18,8 +18,12 @@ SEEDS = REPO / "dbt_project" / "seeds"
 
 
 def paths(tmp_path: Path) -> QualityPaths:
-    return QualityPaths(context_root=tmp_path / "quality" / "gx", docs_dir=tmp_path / "quality" / "docs",
-                        seeds_dir=SEEDS, history=ResultStore(tmp_path / "quality" / "results"))
+    return QualityPaths(
+        context_root=tmp_path / "quality" / "gx",
+        docs_dir=tmp_path / "quality" / "docs",
+        seeds_dir=SEEDS,
+        history=ResultStore(tmp_path / "quality" / "results"),
+    )
 
 
 def views_of(tmp_path: Path, tables: dict[str, list[pa.Table]]) -> Path:
@@ -34,17 +38,26 @@ def views_of(tmp_path: Path, tables: dict[str, list[pa.Table]]) -> Path:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 pq.write_table(table, path)
                 files.append(str(path))
-            connection.execute(f'create view "{dataset}" as select * from read_parquet({files!r}, '
-                               "union_by_name = true, hive_partitioning = false)")
+            connection.execute(
+                f'create view "{dataset}" as select * from read_parquet({files!r}, '
+                "union_by_name = true, hive_partitioning = false)"
+            )
     return database
 
 
-def validate_raw_tables(tmp_path: Path, suites_dir: Path, tables: dict[str, list[pa.Table]], *,
-                        run_id: str = "test-run", reference_time=NOW) -> dict[str, ValidationReport]:
+def validate_raw_tables(
+    tmp_path: Path,
+    suites_dir: Path,
+    tables: dict[str, list[pa.Table]],
+    *,
+    run_id: str = "test-run",
+    reference_time=NOW,
+) -> dict[str, ValidationReport]:
     database = views_of(tmp_path, tables)
     relations = [Relation(suite=load_suite(suites_dir, "raw", dataset), table=dataset) for dataset in tables]
-    reports = validate_relations("raw", database, relations, run_id=run_id, paths=paths(tmp_path),
-                                 reference_time=reference_time)
+    reports = validate_relations(
+        "raw", database, relations, run_id=run_id, paths=paths(tmp_path), reference_time=reference_time
+    )
     return {report.dataset: report for report in reports}
 
 

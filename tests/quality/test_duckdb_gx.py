@@ -35,17 +35,24 @@ def _bad_batch(tmp_path: Path) -> Path:
 
 def _results(database: Path) -> dict[str, object]:
     context = gx.get_context(mode="ephemeral")
-    source = context.data_sources.add_sql("build", connection_string=f"duckdb:///{database}",
-                                          kwargs={"connect_args": {"read_only": True}})
-    batch = source.add_table_asset("figures", table_name="figures", schema_name="marts") \
-        .add_batch_definition_whole_table("all").get_batch()
-    suite = gx.ExpectationSuite(name="figures", expectations=[
-        gx.expectations.ExpectColumnValuesToNotBeNull(column="quantity_kg", mostly=0.95),
-        gx.expectations.ExpectColumnValuesToBeInSet(column="unit", value_set=["kg"]),
-        gx.expectations.ExpectColumnValuesToBeUnique(column="figure_id"),
-        gx.expectations.ExpectTableRowCountToBeBetween(min_value=1500),
-        gx.expectations.ExpectColumnValuesToBeOfType(column="quantity_kg", type_="DOUBLE"),
-    ])
+    source = context.data_sources.add_sql(
+        "build", connection_string=f"duckdb:///{database}", kwargs={"connect_args": {"read_only": True}}
+    )
+    batch = (
+        source.add_table_asset("figures", table_name="figures", schema_name="marts")
+        .add_batch_definition_whole_table("all")
+        .get_batch()
+    )
+    suite = gx.ExpectationSuite(
+        name="figures",
+        expectations=[
+            gx.expectations.ExpectColumnValuesToNotBeNull(column="quantity_kg", mostly=0.95),
+            gx.expectations.ExpectColumnValuesToBeInSet(column="unit", value_set=["kg"]),
+            gx.expectations.ExpectColumnValuesToBeUnique(column="figure_id"),
+            gx.expectations.ExpectTableRowCountToBeBetween(min_value=1500),
+            gx.expectations.ExpectColumnValuesToBeOfType(column="quantity_kg", type_="DOUBLE"),
+        ],
+    )
     return {r.expectation_config.type: r for r in batch.validate(suite, result_format="SUMMARY").results}
 
 
@@ -64,8 +71,9 @@ def test_without_the_patches_gx_evaluates_nothing_on_duckdb(tmp_path: Path) -> N
             for v in [r.exception_info, *r.exception_info.values()])]
         print(len(raised), len(results), any(r.success for r in results.values()))
     """)
-    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
-                               check=False)
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
+    )
     assert completed.returncode == 0, completed.stderr[-3000:]
     raised, total, any_success = completed.stdout.split()[-3:]
     assert (raised, total, any_success) == ("5", "5", "False"), completed.stdout
@@ -75,12 +83,17 @@ def test_with_the_patches_a_bad_batch_fails_with_duckdbs_counts(tmp_path: Path) 
     install()
     results = _results(_bad_batch(tmp_path))
     for result in results.values():
-        assert not any(isinstance(v, dict) and v.get("raised_exception") for v in result.exception_info.values())
+        assert not any(
+            isinstance(v, dict) and v.get("raised_exception") for v in result.exception_info.values()
+        )
     not_null = results["expect_column_values_to_not_be_null"]
     assert (not_null.success, not_null.result["unexpected_count"]) == (False, 100)  # 10% null > 5% allowed
     in_set = results["expect_column_values_to_be_in_set"]
     assert (in_set.success, in_set.result["unexpected_count"], in_set.result["partial_unexpected_list"]) == (
-        False, 1, ["lbs"])
+        False,
+        1,
+        ["lbs"],
+    )
     unique = results["expect_column_values_to_be_unique"]
     assert (unique.success, unique.result["unexpected_count"]) == (True, 0)
     rows = results["expect_table_row_count_to_be_between"]

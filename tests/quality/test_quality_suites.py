@@ -43,8 +43,9 @@ def _duckdb_type_name(arrow_type: pa.DataType) -> str:
     """The type name GX sees for a Parquet column of this Arrow type, read by DuckDB."""
     with duckdb.connect() as connection:
         connection.register("one", pa.table({"c": pa.array([], arrow_type)}))
-        name = connection.execute("select data_type from information_schema.columns where table_name = 'one'"
-                                  ).fetchone()[0]
+        name = connection.execute(
+            "select data_type from information_schema.columns where table_name = 'one'"
+        ).fetchone()[0]
     if name.endswith("[]"):
         return "ARRAY"
     return "TIMESTAMP" if name.startswith("TIMESTAMP") else name
@@ -68,16 +69,24 @@ def test_drug_value_set_is_read_from_the_seed_when_validating(tmp_path: Path, su
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     shutil.copy(SEEDS / "countries.csv", seeds / "countries.csv")
-    with (SEEDS / "drug_vocabulary.csv").open(newline="") as source, (seeds / "drug_vocabulary.csv").open("w", newline="") as target:
+    with (
+        (SEEDS / "drug_vocabulary.csv").open(newline="") as source,
+        (seeds / "drug_vocabulary.csv").open("w", newline="") as target,
+    ):
         reader = csv.DictReader(source)
         writer = csv.DictWriter(target, fieldnames=reader.fieldnames or [])
         writer.writeheader()
         writer.writerows(row for row in reader if row["drug"] != "fentanyl")
     database = views_of(tmp_path, {"observations": [observations(8)]})
     quality = QualityPaths(context_root=tmp_path / "gx", docs_dir=tmp_path / "docs", seeds_dir=seeds)
-    (report,) = validate_relations("raw", database, [Relation(load_suite(suites_dir, "raw", "observations"),
-                                                              table="observations")],
-                                   run_id="seed-run", paths=quality, reference_time=NOW)
+    (report,) = validate_relations(
+        "raw",
+        database,
+        [Relation(load_suite(suites_dir, "raw", "observations"), table="observations")],
+        run_id="seed-run",
+        paths=quality,
+        reference_time=NOW,
+    )
     drug = outcome(report, "expect_column_values_to_be_in_set(drug)")
     assert not drug.success and drug.unexpected_count == 6  # rows 1,2,3,5,6,7 are fentanyl
     assert set(drug.unexpected_sample) == {"fentanyl"}
@@ -86,8 +95,11 @@ def test_drug_value_set_is_read_from_the_seed_when_validating(tmp_path: Path, su
 def _write_suite(root: Path, expectations: list[dict], parameters: dict | None = None) -> Path:
     path = root / "raw" / "observations.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    document = {"name": "raw.observations", "meta": {"key_columns": ["observation_id"], "parameters": parameters or {}},
-                "expectations": expectations}
+    document = {
+        "name": "raw.observations",
+        "meta": {"key_columns": ["observation_id"], "parameters": parameters or {}},
+        "expectations": expectations,
+    }
     path.write_text(json.dumps(document))
     return path
 
@@ -101,15 +113,33 @@ def _entry(type_: str, severity: str | None = "critical", **kwargs) -> dict:
     ("entry", "parameters", "message"),
     [
         (_entry("expect_column_values_to_not_be_null", severity=None, column="value"), None, "meta.severity"),
-        (_entry("expect_column_values_to_not_be_null", severity="fatal", column="value"), None, "meta.severity"),
-        (_entry("expect_column_values_to_be_in_set", column="unit", value_set=["kg"],
-                row_condition='measure == "seized_quantity"', condition_parser="pandas"), None, "great_expectations"),
-        (_entry("expect_column_values_to_be_between", column="value", min_value={"$PARAMETER": "floor"}), None,
-         "does not declare"),
+        (
+            _entry("expect_column_values_to_not_be_null", severity="fatal", column="value"),
+            None,
+            "meta.severity",
+        ),
+        (
+            _entry(
+                "expect_column_values_to_be_in_set",
+                column="unit",
+                value_set=["kg"],
+                row_condition='measure == "seized_quantity"',
+                condition_parser="pandas",
+            ),
+            None,
+            "great_expectations",
+        ),
+        (
+            _entry("expect_column_values_to_be_between", column="value", min_value={"$PARAMETER": "floor"}),
+            None,
+            "does not declare",
+        ),
         (_entry("expect_column_values_to_be_in_set", column="drug"), None, "GX rejects it"),
     ],
 )
-def test_malformed_suite_fails_loudly_naming_file_and_entry(tmp_path: Path, entry, parameters, message) -> None:
+def test_malformed_suite_fails_loudly_naming_file_and_entry(
+    tmp_path: Path, entry, parameters, message
+) -> None:
     path = _write_suite(tmp_path, [entry], parameters)
     with pytest.raises(SuiteFileError, match=message) as raised:
         load_suite(tmp_path, "raw", "observations")
@@ -125,9 +155,20 @@ def test_missing_suite_is_an_error_naming_the_path(tmp_path: Path) -> None:
 def test_an_expectation_gx_cannot_evaluate_counts_as_a_critical_failure(tmp_path: Path) -> None:
     """A MetricResolutionError (DuckDB cannot compare a DOUBLE with that text) is a critical
     failure, never a pass, whatever the declared severity."""
-    _write_suite(tmp_path / "suites", [_entry("expect_column_values_to_be_between", severity="warning",
-                                              column="value", min_value="2020-01-01")])
-    report = validate_raw_tables(tmp_path, tmp_path / "suites", {"observations": [observations(4)]})["observations"]
+    _write_suite(
+        tmp_path / "suites",
+        [
+            _entry(
+                "expect_column_values_to_be_between",
+                severity="warning",
+                column="value",
+                min_value="2020-01-01",
+            )
+        ],
+    )
+    report = validate_raw_tables(tmp_path, tmp_path / "suites", {"observations": [observations(4)]})[
+        "observations"
+    ]
     [found] = report.outcomes
     assert (found.success, found.severity) == (False, "critical")
     assert found.observed_value.startswith("could not be evaluated (declared warning)")
@@ -189,7 +230,9 @@ MART_SQL = {
 }
 
 
-def _build_like(tmp_path: Path, schema: str, tables: dict[str, str], views: dict[str, str] | None = None) -> Path:
+def _build_like(
+    tmp_path: Path, schema: str, tables: dict[str, str], views: dict[str, str] | None = None
+) -> Path:
     database = tmp_path / "build.duckdb"
     with duckdb.connect(str(database)) as connection:
         connection.execute(f"create schema if not exists {schema}")
@@ -204,9 +247,12 @@ def _build_like(tmp_path: Path, schema: str, tables: dict[str, str], views: dict
 def test_mart_suites_accept_plausible_tables(tmp_path: Path, suites_dir: Path) -> None:
     tables = {model: sql.format(seeds=SEEDS) for model, sql in MART_SQL.items()}
     database = _build_like(tmp_path, "marts", tables)
-    relations = [Relation(load_suite(suites_dir, "marts", m), table=m, schema="marts") for m in sorted(MART_SQL)]
-    for report in validate_relations("marts", database, relations, run_id="marts", paths=paths(tmp_path),
-                                     reference_time=NOW):
+    relations = [
+        Relation(load_suite(suites_dir, "marts", m), table=m, schema="marts") for m in sorted(MART_SQL)
+    ]
+    for report in validate_relations(
+        "marts", database, relations, run_id="marts", paths=paths(tmp_path), reference_time=NOW
+    ):
         assert report.success and not report.failed_warnings(), report.summary_text()
 
 
@@ -217,12 +263,18 @@ _RELATIVE_PATH = re.compile(r"\{\{\s*relative_path\('(\w+)'\)\s*\}\}")
 
 
 @pytest.mark.gx
-def test_staging_suites_accept_the_staging_models_run_on_good_raw_rows(tmp_path: Path, suites_dir: Path) -> None:
+def test_staging_suites_accept_the_staging_models_run_on_good_raw_rows(
+    tmp_path: Path, suites_dir: Path
+) -> None:
     """Runs the real staging SQL (its only Jinja is source() and relative_path()) over valid raw rows, in DuckDB."""
     views = {}
     for suite_file in sorted((suites_dir / "staging").glob("*.json")):
-        sql = _RELATIVE_PATH.sub(lambda m: m.group(1), (STAGING_MODELS / f"{suite_file.stem}.sql").read_text())
-        assert "{{" not in _SOURCE.sub("", sql) and "{%" not in sql, f"{suite_file.stem} uses Jinja beyond source()"
+        sql = _RELATIVE_PATH.sub(
+            lambda m: m.group(1), (STAGING_MODELS / f"{suite_file.stem}.sql").read_text()
+        )
+        assert "{{" not in _SOURCE.sub("", sql) and "{%" not in sql, (
+            f"{suite_file.stem} uses Jinja beyond source()"
+        )
         views[suite_file.stem] = _SOURCE.sub(lambda m: f"main.lake_{m.group(1)}", sql)
     database = tmp_path / "build.duckdb"
     with duckdb.connect(str(database)) as connection:
@@ -231,7 +283,10 @@ def test_staging_suites_accept_the_staging_models_run_on_good_raw_rows(tmp_path:
             connection.execute(f"create table lake_{dataset} as select * from rows")
             connection.unregister("rows")
     database = _build_like(tmp_path, "staging", {}, views)
-    relations = [Relation(load_suite(suites_dir, "staging", m), table=m, schema="staging") for m in sorted(views)]
-    for report in validate_relations("staging", database, relations, run_id="stg", paths=paths(tmp_path),
-                                     reference_time=NOW):
+    relations = [
+        Relation(load_suite(suites_dir, "staging", m), table=m, schema="staging") for m in sorted(views)
+    ]
+    for report in validate_relations(
+        "staging", database, relations, run_id="stg", paths=paths(tmp_path), reference_time=NOW
+    ):
         assert report.success and not report.failed_warnings(), report.summary_text()

@@ -47,14 +47,17 @@ def test_a_later_run_of_the_stage_may_validate_fewer_datasets(tmp_path: Path, su
     day before, which named the others, must not get in the way."""
     from quality_factories import loads
 
-    validate_raw_tables(tmp_path, suites_dir, {"observations": [observations(5)], "loads": [loads()]}, run_id="d1")
+    validate_raw_tables(
+        tmp_path, suites_dir, {"observations": [observations(5)], "loads": [loads()]}, run_id="d1"
+    )
     later = validate_raw_tables(tmp_path, suites_dir, {"loads": [loads()]}, run_id="d2")
     assert set(later) == {"loads"} and later["loads"].success, later["loads"].summary_text()
 
 
 def test_dropped_column_fails_the_schema_expectation(tmp_path: Path, suites_dir: Path) -> None:
-    report = validate_raw_tables(tmp_path, suites_dir, {"observations": [observations(20).drop_columns(["value"])]})[
-        "observations"]
+    report = validate_raw_tables(
+        tmp_path, suites_dir, {"observations": [observations(20).drop_columns(["value"])]}
+    )["observations"]
     schema = outcome(report, "expect_table_columns_to_match_set")
     assert not schema.success and schema.severity == "critical"
     assert "missing" in schema.observed_value and "value" in schema.observed_value
@@ -69,17 +72,23 @@ def test_dropped_column_fails_the_schema_expectation(tmp_path: Path, suites_dir:
 
 def test_a_wrong_column_type_fails_the_type_expectation(tmp_path: Path, suites_dir: Path) -> None:
     table = observations(5)
-    as_text = table.set_column(table.schema.get_field_index("value"), pa.field("value", pa.string()),
-                               pc.cast(table.column("value"), pa.string()))
+    as_text = table.set_column(
+        table.schema.get_field_index("value"),
+        pa.field("value", pa.string()),
+        pc.cast(table.column("value"), pa.string()),
+    )
     report = validate_raw_tables(tmp_path, suites_dir, {"observations": [as_text]})["observations"]
     typed = [o for o in report.outcomes if o.expectation == "expect_column_values_to_be_of_type(value)"]
     assert len(typed) == 1 and not typed[0].success and typed[0].observed_value == "VARCHAR"
     assert outcome(report, "expect_column_values_to_be_of_type(unit)").success
 
 
-def test_negative_quantity_fails_the_range_expectation_with_the_value(tmp_path: Path, suites_dir: Path) -> None:
-    report = validate_raw_tables(tmp_path, suites_dir, {"observations": [_replace(observations(20), "value", 3, -5.0)]})[
-        "observations"]
+def test_negative_quantity_fails_the_range_expectation_with_the_value(
+    tmp_path: Path, suites_dir: Path
+) -> None:
+    report = validate_raw_tables(
+        tmp_path, suites_dir, {"observations": [_replace(observations(20), "value", 3, -5.0)]}
+    )["observations"]
     found = outcome(report, "expect_column_values_to_be_between(value)")
     assert (found.success, found.severity, found.unexpected_count) == (False, "critical", 1)
     assert found.unexpected_sample == [-5.0]
@@ -104,8 +113,9 @@ def test_unknown_iso3_code_and_a_wrong_unit_fail_their_value_sets(tmp_path: Path
 
 def test_a_key_repeated_across_files_fails_uniqueness_exactly(tmp_path: Path, suites_dir: Path) -> None:
     # Rows 0..9 and 7..16 in two Parquet files: each file is unique on its own; keys 7, 8, 9 repeat.
-    report = validate_raw_tables(tmp_path, suites_dir, {"observations": [observations(10), observations(10, first=7)]})[
-        "observations"]
+    report = validate_raw_tables(
+        tmp_path, suites_dir, {"observations": [observations(10), observations(10, first=7)]}
+    )["observations"]
     assert report.rows_validated == 20
     unique = outcome(report, "expect_column_values_to_be_unique(observation_id)")
     assert not unique.success and unique.unexpected_count == 6
@@ -123,11 +133,13 @@ def test_a_pattern_is_checked_by_duckdb(tmp_path: Path, suites_dir: Path) -> Non
 def test_halved_rows_against_the_previous_run_is_a_warning(tmp_path: Path, suites_dir: Path) -> None:
     store = ResultStore(tmp_path / "quality" / "results")
     first = validate_raw_tables(tmp_path, suites_dir, {"observations": [observations(20)]}, run_id="run-1")[
-        "observations"]
+        "observations"
+    ]
     assert outcome(first, "expect_table_row_count_to_be_between").success
     store.append(first)
     second = validate_raw_tables(tmp_path, suites_dir, {"observations": [observations(9)]}, run_id="run-2")[
-        "observations"]
+        "observations"
+    ]
     count = outcome(second, "expect_table_row_count_to_be_between")
     assert (count.success, count.severity) == (False, "warning")
     assert "previous run had 20 rows" in count.observed_value
@@ -159,8 +171,9 @@ def test_an_empty_file_still_proves_the_schema(tmp_path: Path, suites_dir: Path)
 def test_results_are_stored_atomically_and_readable_with_duckdb(tmp_path: Path, suites_dir: Path) -> None:
     store = ResultStore(tmp_path / "results")
     run_id = "scheduled__2026-03-01T00:00:00+00:00"
-    bad = validate_raw_tables(tmp_path, suites_dir, {"observations": [_replace(observations(20), "value", 3, -5.0)]},
-                              run_id=run_id)["observations"]
+    bad = validate_raw_tables(
+        tmp_path, suites_dir, {"observations": [_replace(observations(20), "value", 3, -5.0)]}, run_id=run_id
+    )["observations"]
     first = store.append(bad)
     again = store.append(bad)  # a retried task replaces its own file
     assert first == again
@@ -172,7 +185,13 @@ def test_results_are_stored_atomically_and_readable_with_duckdb(tmp_path: Path, 
     assert len(rows) == 1
     stored_run, stage, dataset, expectation, severity, success, unexpected, sample, validated = rows[0]
     assert (stored_run, stage, dataset, severity, success, unexpected, validated) == (
-        run_id, "raw", "observations", "critical", False, 1, 20,
+        run_id,
+        "raw",
+        "observations",
+        "critical",
+        False,
+        1,
+        20,
     )
     assert expectation == "expect_column_values_to_be_between(value)"
     assert json.loads(sample) == [-5.0]
@@ -184,8 +203,10 @@ def _counts_database(tmp_path: Path, rows: list[tuple[str, int, int, int]]) -> P
     database = tmp_path / "counts.duckdb"
     database.unlink(missing_ok=True)
     with duckdb.connect(str(database)) as connection:
-        connection.execute("create table counts (unit varchar, raw_rows bigint, staging_rows bigint, "
-                           "quarantined_rows bigint)")
+        connection.execute(
+            "create table counts (unit varchar, raw_rows bigint, staging_rows bigint, "
+            "quarantined_rows bigint)"
+        )
         connection.executemany("insert into counts values (?, ?, ?, ?)", rows)
     return database
 
@@ -204,8 +225,9 @@ def test_reconciliation_is_recorded_like_an_expectation(tmp_path: Path) -> None:
         gate(bad)
     store = ResultStore(tmp_path / "results")
     store.append(bad)
-    assert duckdb.sql(f"select count(*) from read_parquet('{store.glob}') where stage = 'raw_to_staging'"
-                      ).fetchone() == (2,)
+    assert duckdb.sql(
+        f"select count(*) from read_parquet('{store.glob}') where stage = 'raw_to_staging'"
+    ).fetchone() == (2,)
 
 
 def test_gx_keeps_its_results_and_renders_data_docs(tmp_path: Path, suites_dir: Path) -> None:
@@ -213,8 +235,9 @@ def test_gx_keeps_its_results_and_renders_data_docs(tmp_path: Path, suites_dir: 
     results = tmp_path / "quality" / "results"
     validate_raw_tables(tmp_path, suites_dir, {"observations": [observations(10)]}, run_id="run-a")
     build_data_docs(results, docs)
-    validate_raw_tables(tmp_path, suites_dir, {"observations": [observations(10).drop_columns(["unit"])]},
-                        run_id="run-b")
+    validate_raw_tables(
+        tmp_path, suites_dir, {"observations": [observations(10).drop_columns(["unit"])]}, run_id="run-b"
+    )
     first_page = next((docs / "validations").rglob("*.html"))
     rendered_at = first_page.stat().st_mtime_ns
     build_data_docs(results, docs)  # renders run-b's result, not run-a's again

@@ -28,8 +28,9 @@ def test_the_check_compares_each_release_with_the_one_before(tmp_path: Path) -> 
             ('halved', 49, 100, 50), ('smaller', 60, 100, 50), ('allowed', 1, 100, 0))
             as t(unit, rows_read, previous_rows_read, min_rows)""")
     quality = QualityPaths(context_root=tmp_path / "gx", docs_dir=tmp_path / "docs", seeds_dir=tmp_path)
-    report = validate_summary(release_sizes_relation("select * from releases"), database, run_id="run",
-                              paths=quality)
+    report = validate_summary(
+        release_sizes_relation("select * from releases"), database, run_id="run", paths=quality
+    )
     (failed,) = report.failed_critical()
     assert failed.unexpected_count == 1
     assert failed.unexpected_sample == ["halved"]
@@ -43,7 +44,11 @@ def _settings(tmp_path: Path, csv: Path, ratio: float | None):
         f"  - {{id: amo, type: statistics, kind: file, location: '{csv}', family: cbp_air_marine,"
         f" publisher: CBP, dataset: t, url: 'https://www.cbp.gov', licence: l, citation: c, estimator: CBP{extra}}}\n"
     )
-    env = {**os.environ, "DRUGTRADE_WAREHOUSE": str(tmp_path / "warehouse"), "DRUGTRADE_REGISTRY": str(registry)}
+    env = {
+        **os.environ,
+        "DRUGTRADE_WAREHOUSE": str(tmp_path / "warehouse"),
+        "DRUGTRADE_REGISTRY": str(registry),
+    }
     env.pop("DRUGTRADE_LAKE", None)
     return load_settings(env)
 

@@ -15,15 +15,20 @@ def test_no_rule_is_stated_in_both_dbt_and_gx() -> None:
     gx = gx_rules(REPO / "expectations")
     assert len(dbt) > 300 and len(gx) > 20  # both sides were read
     twice = stated_twice(dbt, gx)
-    assert twice == [], "\n".join(f"{g.relation}.{g.column} {g.kind}: {d.where} and {g.where}" for d, g in twice)
+    assert twice == [], "\n".join(
+        f"{g.relation}.{g.column} {g.kind}: {d.where} and {g.where}" for d, g in twice
+    )
 
 
 def test_gx_states_no_key_type_or_column_list_of_a_model() -> None:
     """Keys, not-null, types and the column list of staging and marts are dbt's (tests and
     contracts); GX keeps distribution, volume, freshness and vocabulary checks there."""
     owned_by_dbt = {"not_null", "unique", "type", "relationships"}
-    misplaced = [r for r in gx_rules(REPO / "expectations") if r.kind in owned_by_dbt
-                 and not (r.relation == "dim_date" and r.kind == "not_null")]
+    misplaced = [
+        r
+        for r in gx_rules(REPO / "expectations")
+        if r.kind in owned_by_dbt and not (r.relation == "dim_date" and r.kind == "not_null")
+    ]
     assert misplaced == []
 
 
@@ -34,7 +39,8 @@ def test_the_comparison_finds_a_rule_stated_twice(tmp_path: Path) -> None:
         "models:\n  - name: fct_x\n    config: {contract: {enforced: true}}\n"
         "    data_tests:\n      - expression_is_true: {arguments: {expression: 'period_end >= period_start'}}\n"
         "    columns:\n      - name: x_key\n        data_type: varchar\n"
-        "        data_tests: [unique, not_null]\n      - name: quantity_kg\n        data_tests: [non_negative]\n")
+        "        data_tests: [unique, not_null]\n      - name: quantity_kg\n        data_tests: [non_negative]\n"
+    )
     suites = tmp_path / "expectations" / "marts"
     suites.mkdir(parents=True)
     (suites / "fct_x.json").write_text("""{"expectations": [
@@ -45,5 +51,8 @@ def test_the_comparison_finds_a_rule_stated_twice(tmp_path: Path) -> None:
         {"type": "expect_table_row_count_to_be_between", "kwargs": {"min_value": 1}}]}""")
     twice = stated_twice(dbt_rules(models), gx_rules(tmp_path / "expectations", ("marts",)))
     assert sorted((g.column, g.kind) for _, g in twice) == [
-        ("period_end>=period_start", "comparison"), ("quantity_kg", "range"), ("x_key", "unique")]
+        ("period_end>=period_start", "comparison"),
+        ("quantity_kg", "range"),
+        ("x_key", "unique"),
+    ]
     assert all(isinstance(d, Rule) and d.where.endswith("fct_x.yml") for d, _ in twice)

@@ -34,33 +34,45 @@ def arm(point: str) -> None:
             if condition(Path(src), Path(dst)):
                 die()
             return real_replace(src, dst, *args, **kwargs)
+
         return replace
 
     if point == "raw_copy":
+
         def copy_half(src, dst, *args, **kwargs):
             data = Path(src).read_bytes()
             Path(dst).write_bytes(data[: len(data) // 2])
             die()
+
         statistics.shutil.copyfile = copy_half
     elif point == "lake_partition":
         lake.os.replace = replace_then(lambda src, dst: dst.suffix == ".parquet" and "lake" in dst.parts)
     elif point == "dbt_build":
+
         def run_then_kill(args, *a, **kw):
             if "build" not in args and "run" not in args:
                 return real_run(args, *a, **kw)
-            process = subprocess.Popen(args, cwd=kw.get("cwd"), env=kw.get("env"),
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            process = subprocess.Popen(
+                args,
+                cwd=kw.get("cwd"),
+                env=kw.get("env"),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             deadline = time.monotonic() + 8
             while process.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.05)
             die()
+
         dbt.subprocess.run = run_then_kill
     elif point == "quality_results":
         os.replace = replace_then(lambda src, dst: dst.suffix == ".parquet" and "quality" in dst.parts)
     elif point == "publish":
         publish.os.replace = replace_then(lambda src, dst: dst.suffix == ".duckdb")
     elif point == "exports":
-        publish.os.replace = replace_then(lambda src, dst: dst.name == "exports" and src.name.startswith(".exports."))
+        publish.os.replace = replace_then(
+            lambda src, dst: dst.name == "exports" and src.name.startswith(".exports.")
+        )
     elif point:
         raise SystemExit(f"unknown kill point {point!r}")
 

@@ -18,9 +18,15 @@ RUN_TIME_COLUMNS = {"retrieved_at", "first_retrieved_at", "last_retrieved_at", "
 
 
 def run_child(warehouse: Path, registry: Path, day: str, point: str = "") -> int:
-    finished = subprocess.run([sys.executable, str(CHILD), str(warehouse), str(registry), day, point],
-                              cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600,
-                              start_new_session=True, check=False)
+    finished = subprocess.run(
+        [sys.executable, str(CHILD), str(warehouse), str(registry), day, point],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        start_new_session=True,
+        check=False,
+    )
     if not point:
         assert finished.returncode == 0, finished.stderr[-3000:]
     return finished.returncode
@@ -32,11 +38,17 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
     tables = {}
     connection = connect_read_only(db)
     try:
-        for (name,) in connection.execute("select table_name from information_schema.tables "
-                                          "where table_name <> 'dq_results' order by 1").fetchall():
-            columns = [c for (c,) in connection.execute(
-                "select column_name from information_schema.columns where table_name = $t order by ordinal_position",
-                {"t": name}).fetchall() if c not in RUN_TIME_COLUMNS]
+        for (name,) in connection.execute(
+            "select table_name from information_schema.tables where table_name <> 'dq_results' order by 1"
+        ).fetchall():
+            columns = [
+                c
+                for (c,) in connection.execute(
+                    "select column_name from information_schema.columns where table_name = $t order by ordinal_position",
+                    {"t": name},
+                ).fetchall()
+                if c not in RUN_TIME_COLUMNS
+            ]
             listed = ", ".join(f'"{c}"' for c in columns)
             tables[name] = connection.execute(f"select {listed} from {name} order by all").fetchall()
     finally:
@@ -74,12 +86,20 @@ def build_days(tmp_path_factory, shared_dir):
     for sample in samples[3:]:
         shutil.copy(sample, pages / sample.name)
     run_child(warehouse, registry, DAY2)
-    return {"tmp": tmp_path, "registry": registry, "after_day1": after_day1, "warehouse_day2": warehouse,
-            "day1": snapshot(after_day1 / "serving" / "drugtrade.duckdb"),
-            "day2": snapshot(warehouse / "serving" / "drugtrade.duckdb"),
-            "day1_export_rows": export_rows(after_day1), "day2_export_rows": export_rows(warehouse)}
+    return {
+        "tmp": tmp_path,
+        "registry": registry,
+        "after_day1": after_day1,
+        "warehouse_day2": warehouse,
+        "day1": snapshot(after_day1 / "serving" / "drugtrade.duckdb"),
+        "day2": snapshot(warehouse / "serving" / "drugtrade.duckdb"),
+        "day1_export_rows": export_rows(after_day1),
+        "day2_export_rows": export_rows(warehouse),
+    }
 
 
 def export_rows(warehouse: Path) -> dict[str, int]:
     """Rows of each Parquet export, read whole (a partial file fails here)."""
-    return {path.stem: pq.read_table(path).num_rows for path in sorted((warehouse / "exports").glob("*.parquet"))}
+    return {
+        path.stem: pq.read_table(path).num_rows for path in sorted((warehouse / "exports").glob("*.parquet"))
+    }

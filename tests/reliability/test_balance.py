@@ -39,12 +39,22 @@ def test_real_files_balance_on_ingest(shared_dir, tmp_path):
         "unodc-eradication": ("unodc/6.1.2_-_Eradication_of_coca_bush.xlsx", "unodc_annex"),
     }
     registry = tmp_path / "registry.yml"
-    registry.write_text("sources:\n" + "".join(
-        f"  - {{id: {source_id}, type: statistics, kind: file, location: '{sources / name}', family: {family},"
-        " publisher: p, dataset: d, url: 'https://example.org', licence: l, citation: c}\n"
-        for source_id, (name, family) in entries.items()))
-    settings = load_settings({**os.environ, "DRUGTRADE_WAREHOUSE": str(tmp_path / "wh"),
-                              "DRUGTRADE_REGISTRY": str(registry), "DRUGTRADE_LAKE": str(tmp_path / "wh" / "lake")})
+    registry.write_text(
+        "sources:\n"
+        + "".join(
+            f"  - {{id: {source_id}, type: statistics, kind: file, location: '{sources / name}', family: {family},"
+            " publisher: p, dataset: d, url: 'https://example.org', licence: l, citation: c}\n"
+            for source_id, (name, family) in entries.items()
+        )
+    )
+    settings = load_settings(
+        {
+            **os.environ,
+            "DRUGTRADE_WAREHOUSE": str(tmp_path / "wh"),
+            "DRUGTRADE_REGISTRY": str(registry),
+            "DRUGTRADE_LAKE": str(tmp_path / "wh" / "lake"),
+        }
+    )
     loads = ingest_statistics(settings)
     assert len(loads) == len(entries)
     for load in loads:
@@ -59,15 +69,28 @@ def test_hostile_file_names_are_data_not_sql(shared_dir, tmp_path):
     copy.parent.mkdir()
     shutil.copy(shared_dir / "sources" / "cbp" / "amo-drug-seizures-fy19-fy22.csv", copy)
     registry = tmp_path / "registry.yml"
-    registry.write_text("sources:\n  - id: amo\n    type: statistics\n    kind: file\n"
-                        f"    location: {json.dumps(str(copy))}\n    family: cbp_air_marine\n    publisher: p\n"
-                        "    dataset: d\n    url: 'https://example.org'\n    licence: l\n    citation: c\n")
-    settings = load_settings({**os.environ, "DRUGTRADE_WAREHOUSE": str(tmp_path / "wh"),
-                              "DRUGTRADE_REGISTRY": str(registry), "DRUGTRADE_LAKE": str(tmp_path / "wh" / "lake")})
+    registry.write_text(
+        "sources:\n  - id: amo\n    type: statistics\n    kind: file\n"
+        f"    location: {json.dumps(str(copy))}\n    family: cbp_air_marine\n    publisher: p\n"
+        "    dataset: d\n    url: 'https://example.org'\n    licence: l\n    citation: c\n"
+    )
+    settings = load_settings(
+        {
+            **os.environ,
+            "DRUGTRADE_WAREHOUSE": str(tmp_path / "wh"),
+            "DRUGTRADE_REGISTRY": str(registry),
+            "DRUGTRADE_LAKE": str(tmp_path / "wh" / "lake"),
+        }
+    )
     (load,) = ingest_statistics(settings)
     assert load.file_name == name and load.rows_read == load.rows_loaded + load.rows_quarantined > 0
     with duckdb.connect() as connection:
-        names = connection.execute("select distinct file_name from read_parquet($files)",
-                                   {"files": [str(p) for p in (tmp_path / "wh" / "lake").rglob("*.parquet")
-                                              if "observations" in p.parts]}).fetchall()
+        names = connection.execute(
+            "select distinct file_name from read_parquet($files)",
+            {
+                "files": [
+                    str(p) for p in (tmp_path / "wh" / "lake").rglob("*.parquet") if "observations" in p.parts
+                ]
+            },
+        ).fetchall()
     assert names == [(name,)]

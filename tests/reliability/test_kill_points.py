@@ -23,7 +23,11 @@ AFTER_SERVING_SWAP = {"exports"}
 
 
 def visible_files(warehouse: Path) -> list[Path]:
-    return [p for p in warehouse.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(warehouse).parts)]
+    return [
+        p
+        for p in warehouse.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(warehouse).parts)
+    ]
 
 
 @pytest.mark.parametrize("point", KILL_POINTS)
@@ -52,7 +56,9 @@ def test_kill_at_write_point_then_rerun(point, days):
             duckdb.connect(str(path)).close()  # read-write: fails if a lock were left behind
 
     run_child(warehouse, days["registry"], DAY2)
-    assert snapshot(serving) == days["day2"], f"the rerun after a kill at {point} differs from an uninterrupted run"
+    assert snapshot(serving) == days["day2"], (
+        f"the rerun after a kill at {point} differs from an uninterrupted run"
+    )
     assert export_rows(warehouse) == days["day2_export_rows"]
     # What a SIGKILL leaves is the killed write's temporary file: hidden, named *.tmp, so that no
     # reader's glob (*.parquet, the .duckdb file) ever picks it up.

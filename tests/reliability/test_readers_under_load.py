@@ -68,9 +68,13 @@ def test_readers_see_whole_states_while_runs_publish(days, tmp_path):
 
     warehouse = tmp_path / "warehouse"
     shutil.copytree(days["after_day1"], warehouse, symlinks=True)
-    settings = load_settings({**os.environ, "DRUGTRADE_WAREHOUSE": str(warehouse),
-                              "DRUGTRADE_REGISTRY": str(days["registry"])})
-    builds = [days["after_day1"] / "build" / "drugtrade.duckdb", days["warehouse_day2"] / "build" / "drugtrade.duckdb"]
+    settings = load_settings(
+        {**os.environ, "DRUGTRADE_WAREHOUSE": str(warehouse), "DRUGTRADE_REGISTRY": str(days["registry"])}
+    )
+    builds = [
+        days["after_day1"] / "build" / "drugtrade.duckdb",
+        days["warehouse_day2"] / "build" / "drugtrade.duckdb",
+    ]
     states = []
     for build in builds:
         shutil.copy(build, settings.build_db)
@@ -81,8 +85,10 @@ def test_readers_see_whole_states_while_runs_publish(days, tmp_path):
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
     stop_at = time.monotonic() + MAX_SECONDS
-    readers = [context.Process(target=_read_loop, args=(str(settings.serving_db), stop_at, results))
-               for _ in range(READERS)]
+    readers = [
+        context.Process(target=_read_loop, args=(str(settings.serving_db), stop_at, results))
+        for _ in range(READERS)
+    ]
     readers.append(context.Process(target=_long_reader, args=(str(settings.serving_db), stop_at, results)))
     for reader in readers:
         reader.start()
@@ -101,8 +107,10 @@ def test_readers_see_whole_states_while_runs_publish(days, tmp_path):
     queries = sum(r["queries"] for r in loops)
     errors = [e for r in reports for e in r["errors"]]
     seen = {state for r in loops for state in r["seen"]}
-    print(f"readers under load: {queries} queries by {READERS} readers, "
-          f"{sum(r.get('long_queries', 0) for r in reports)} long queries, {PUBLISHES} publishes, {len(errors)} errors")
+    print(
+        f"readers under load: {queries} queries by {READERS} readers, "
+        f"{sum(r.get('long_queries', 0) for r in reports)} long queries, {PUBLISHES} publishes, {len(errors)} errors"
+    )
     assert errors == []
     assert queries >= READERS * 10, "the readers hardly ran: the test would prove nothing"
     assert seen <= set(states), f"a reader saw a state that was never published: {seen - set(states)}"

@@ -75,7 +75,9 @@ def _assert_untouched(serving: dict[str, Path]) -> None:
 
 
 def test_reads_still_work(serving):
-    columns, rows = run_query("select label, count(*) as n from facts group by label order by label", serving["db"])
+    columns, rows = run_query(
+        "select label, count(*) as n from facts group by label order by label", serving["db"]
+    )
     assert columns == ["label", "n"] and rows == [("a", 1), ("b", 1)]
 
 
@@ -92,12 +94,18 @@ def test_configuration_stays_locked_within_one_connection(serving):
         for what in ("switch file access back on", "unlock the configuration", "reset the lock"):
             with pytest.raises(duckdb.Error):
                 connection.execute(_statement(REFUSED[what], serving))
-        settings = dict(connection.execute(
-            "select name, value from duckdb_settings() where name in "
-            "('enable_external_access', 'lock_configuration', 'access_mode', 'autoinstall_known_extensions')"
-        ).fetchall())
-        assert settings == {"enable_external_access": "false", "lock_configuration": "true",
-                            "access_mode": "read_only", "autoinstall_known_extensions": "false"}
+        settings = dict(
+            connection.execute(
+                "select name, value from duckdb_settings() where name in "
+                "('enable_external_access', 'lock_configuration', 'access_mode', 'autoinstall_known_extensions')"
+            ).fetchall()
+        )
+        assert settings == {
+            "enable_external_access": "false",
+            "lock_configuration": "true",
+            "access_mode": "read_only",
+            "autoinstall_known_extensions": "false",
+        }
         with pytest.raises(duckdb.Error):
             connection.execute(_statement(REFUSED["read any text file"], serving))
     finally:
@@ -119,8 +127,14 @@ def test_bi_uri_carries_the_same_locks(serving):
     try:
         with engine.connect() as connection:
             assert connection.exec_driver_sql("select count(*) from facts").scalar() == 2
-        for what in ("copy to a file", "read any text file", "attach another file", "switch file access back on",
-                     "write a table", "install an extension"):
+        for what in (
+            "copy to a file",
+            "read any text file",
+            "attach another file",
+            "switch file access back on",
+            "write a table",
+            "install an extension",
+        ):
             with engine.connect() as connection, pytest.raises(sqlalchemy.exc.DBAPIError):
                 connection.exec_driver_sql(_statement(REFUSED[what], serving))
     finally:
@@ -131,8 +145,19 @@ def test_bi_uri_carries_the_same_locks(serving):
 def test_cli_query_refuses_copy_out(serving):
     target = serving["out"] / "facts.csv"
     finished = subprocess.run(
-        [sys.executable, "-m", "drugtrade.cli", "query", f"copy facts to '{target}'", "--db", str(serving["db"])],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "drugtrade.cli",
+            "query",
+            f"copy facts to '{target}'",
+            "--db",
+            str(serving["db"]),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert finished.returncode == 1, finished.stderr
     assert "disabled by configuration" in finished.stderr

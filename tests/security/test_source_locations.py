@@ -30,7 +30,9 @@ def _feed(base: str, secret: Path) -> bytes:
         f"{base}/../../etc/passwd",  # dot segments stay on the server's host: fetched, a 404 there
     ]
     items = "".join(f"<item><title>i{n}</title><link>{link}</link></item>" for n, link in enumerate(links))
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>{items}</channel></rss>'.encode()
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>{items}</channel></rss>'.encode()
+    )
 
 
 @pytest.fixture()
@@ -46,8 +48,11 @@ def hostile_feed(tmp_path: Path) -> Iterator[tuple[str, Path, list[str]]]:
         def do_GET(self) -> None:  # noqa: N802 - the base class's name
             requested.append(self.path)
             base = f"http://127.0.0.1:{self.server.server_address[1]}"
-            body, status = (_feed(base, secret), 200) if self.path == "/feed.rss" else (
-                (PAGE, 200) if self.path == "/article-1.html" else (b"no", 404))
+            body, status = (
+                (_feed(base, secret), 200)
+                if self.path == "/feed.rss"
+                else ((PAGE, 200) if self.path == "/article-1.html" else (b"no", 404))
+            )
             self.send_response(status)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -73,7 +78,9 @@ def test_a_hostile_feed_cannot_make_the_fetcher_leave_its_host(hostile_feed, tmp
     assert [p.url for p in fetched] == [f"{base}/article-1.html"]
     assert fetched[0].content == PAGE
     assert len(pages) == 6, "every listed page is either fetched or rejected: none lost"
-    assert "scheme 'file'" in rejected[f"file://{secret}"] and "scheme 'file'" in rejected["file:///etc/passwd"]
+    assert (
+        "scheme 'file'" in rejected[f"file://{secret}"] and "scheme 'file'" in rejected["file:///etc/passwd"]
+    )
     assert "scheme 'ftp'" in rejected["ftp://127.0.0.1/x.html"]
     assert "host 'elsewhere.invalid'" in rejected["http://elsewhere.invalid/a.html"]
     assert all(b"fernet" not in (p.content or b"") and b"root:" not in (p.content or b"") for p in fetched)
@@ -81,11 +88,20 @@ def test_a_hostile_feed_cannot_make_the_fetcher_leave_its_host(hostile_feed, tmp
 
 
 def test_allowed_hosts_extends_the_source(tmp_path):
-    source = ArticleSource(id="s", kind="rss", location="https://www.example.org/feed", publisher="p",
-                           options={"allowed_hosts": ["cdn.example.net"]})
+    source = ArticleSource(
+        id="s",
+        kind="rss",
+        location="https://www.example.org/feed",
+        publisher="p",
+        options={"allowed_hosts": ["cdn.example.net"]},
+    )
     for url in ("https://example.org/a", "https://news.example.org/a", "https://cdn.example.net/a"):
         check_article_url(source, url, tmp_path)
-    for url in ("https://example.org.evil.invalid/a", "http://cdn.example.net.evil.invalid/a", "javascript:alert(1)"):
+    for url in (
+        "https://example.org.evil.invalid/a",
+        "http://cdn.example.net.evil.invalid/a",
+        "javascript:alert(1)",
+    ):
         with pytest.raises(LocationRefused):
             check_article_url(source, url, tmp_path)
 
@@ -100,7 +116,9 @@ def test_a_folder_source_reads_only_its_folder(tmp_path):
     source = ArticleSource(id="folder", kind="folder", location=str(folder), publisher="p")
     with HttpClient(min_interval_per_host=0) as client:
         pages = list(fetch_articles(source, client, base_dir=tmp_path))
-    assert [Path(p.url).name for p in pages] == ["ok.html"], "the symbolic link out of the folder was followed"
+    assert [Path(p.url).name for p in pages] == ["ok.html"], (
+        "the symbolic link out of the folder was followed"
+    )
     with pytest.raises(LocationRefused, match="outside the source folder"):
         check_article_url(source, f"file://{folder}/../secret.html", tmp_path)
 

@@ -41,10 +41,14 @@ def fact_fingerprints(serving_db: Path) -> dict[str, tuple[int, int]]:
     found = {}
     with duckdb.connect(str(serving_db), read_only=True) as connection:
         for table in FACT_TABLES:
-            columns = [row[0] for row in connection.execute(f"describe marts.{table}").fetchall()
-                       if row[0] not in RUN_COLUMNS and not row[0].endswith("_key")]
+            columns = [
+                row[0]
+                for row in connection.execute(f"describe marts.{table}").fetchall()
+                if row[0] not in RUN_COLUMNS and not row[0].endswith("_key")
+            ]
             rows, digest = connection.execute(
-                f"select count(*), coalesce(sum(hash({', '.join(columns)}))::hugeint, 0) from marts.{table}").fetchone()
+                f"select count(*), coalesce(sum(hash({', '.join(columns)}))::hugeint, 0) from marts.{table}"
+            ).fetchone()
             found[table] = (rows, int(digest))
     return found
 
@@ -54,12 +58,16 @@ def stack_state() -> Iterator[stack.Paths]:
     """The test stack's own state folder, inside the repository's git-ignored .stack/ (not a
     pytest temporary folder: PostgreSQL runs as the postgres user and must reach its data)."""
     if stack._pg_bin() is None and os.geteuid() != 0:
-        pytest.skip("PostgreSQL is not installed and this is not root: the stack cannot be started "
-                    "(apt-get install -y postgresql redis-server)")
+        pytest.skip(
+            "PostgreSQL is not installed and this is not root: the stack cannot be started "
+            "(apt-get install -y postgresql redis-server)"
+        )
     busy = [port for port in (stack.API_PORT, stack.POSTGRES_PORT, stack.REDIS_PORT) if _port_in_use(port)]
     if busy:
-        pytest.skip(f"ports {busy} are in use (a running `make stack`? `make stack-down` stops it): "
-                    "the stack test needs the ports the stack uses")
+        pytest.skip(
+            f"ports {busy} are in use (a running `make stack`? `make stack-down` stops it): "
+            "the stack test needs the ports the stack uses"
+        )
     paths = stack.Paths(PROJECT_ROOT / ".stack" / "test")
     if paths.root.exists():
         shutil.rmtree(paths.root)
@@ -98,8 +106,20 @@ def embedded_facts(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("embedded")
     env = {**os.environ, "DRUGTRADE_AIRFLOW_HOME": str(root / "airflow")}
     env.pop("DRUGTRADE_LAKE", None)
-    completed = subprocess.run([str(Path(sys.executable).with_name("drugtrade")), "run", "--date", STACK_DAY,
-                                "--warehouse", str(root / "warehouse")], env=env, capture_output=True,
-                               text=True, timeout=1200, check=False)
+    completed = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("drugtrade")),
+            "run",
+            "--date",
+            STACK_DAY,
+            "--warehouse",
+            str(root / "warehouse"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     return fact_fingerprints(root / "warehouse" / "serving" / "drugtrade.duckdb")

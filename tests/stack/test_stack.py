@@ -49,8 +49,10 @@ def _wait_for_transforms(api, after: set[str], timeout: float = RUN_TIMEOUT) -> 
             if len(again) == len(new) and all(run["state"] in ("success", "failed") for run in again):
                 return again
         time.sleep(5)
-    raise AssertionError(f"transform runs not finished after {timeout:.0f} s: "
-                         f"{[(r['dag_run_id'], r['state']) for r in api.runs('transform')]}")
+    raise AssertionError(
+        f"transform runs not finished after {timeout:.0f} s: "
+        f"{[(r['dag_run_id'], r['state']) for r in api.runs('transform')]}"
+    )
 
 
 def _run_folder(warehouse: Path, dag_id: str, run_id: str) -> Path:
@@ -95,7 +97,8 @@ def _assert_no_lock_conflict(paths: stack.Paths) -> None:
 
 
 def test_triggered_ingest_runs_publish_through_the_asset_triggered_transform(
-        stack_state, stack_environment, stack_warehouse, api, embedded_facts):
+    stack_state, stack_environment, stack_warehouse, api, embedded_facts
+):
     started = time.monotonic()
     stack.up("local", paths=stack_state)
     print(f"\nstack (LocalExecutor) up in {time.monotonic() - started:.0f}s")
@@ -109,16 +112,23 @@ def test_triggered_ingest_runs_publish_through_the_asset_triggered_transform(
         assert api.wait_for_run(dag_id, run_id, RUN_TIMEOUT)["state"] == "success", dag_id
     transforms = _wait_for_transforms(api, set())
     first_publish = min(_parse(run["end_date"]) for run in transforms if run["state"] == "success")
-    print(f"LocalExecutor: trigger to first publish {(first_publish - triggered_at).total_seconds():.0f}s; "
-          f"{len(transforms)} transform run(s)")
+    print(
+        f"LocalExecutor: trigger to first publish {(first_publish - triggered_at).total_seconds():.0f}s; "
+        f"{len(transforms)} transform run(s)"
+    )
 
     assert [run["state"] for run in transforms] == ["success"] * len(transforms)
     assert {run["run_type"] for run in transforms} == {"asset_triggered"}
     # One transform run per ingest run at most: each ingest run emits one event after all sources.
     assert 1 <= len(transforms) <= 2
     events = [event for run in transforms for event in api.upstream_events("transform", run["dag_run_id"])]
-    assert len(events) == 2 and {e["source_dag_id"] for e in events} == {"ingest_statistics", "ingest_articles"}
-    built = {day for run in transforms for day in _publish_step(stack_warehouse, run["dag_run_id"])["ingest_days"]}
+    assert len(events) == 2 and {e["source_dag_id"] for e in events} == {
+        "ingest_statistics",
+        "ingest_articles",
+    }
+    built = {
+        day for run in transforms for day in _publish_step(stack_warehouse, run["dag_run_id"])["ingest_days"]
+    }
     assert STACK_DAY in built
     assert fact_fingerprints(stack_warehouse / "serving" / "drugtrade.duckdb") == embedded_facts
     _assert_writers_never_overlap(api)
@@ -135,18 +145,31 @@ def _wait_for_dags(api, timeout: float = 180) -> bool:
 
 def _airflow_cli(paths: stack.Paths, *arguments: str) -> str:
     env = stack.stack_env("local", paths)
-    completed = subprocess.run([stack._airflow(), *arguments], env=env, capture_output=True, text=True,
-                               timeout=300, check=False)
+    completed = subprocess.run(
+        [stack._airflow(), *arguments], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
     assert completed.returncode == 0, completed.stdout[-2000:] + completed.stderr[-2000:]
     return completed.stdout
 
 
 def test_backfill_runs_every_day_one_writer_at_a_time_and_transform_builds_them_all(
-        stack_state, stack_environment, stack_warehouse, api, embedded_facts):
+    stack_state, stack_environment, stack_warehouse, api, embedded_facts
+):
     before = {run["dag_run_id"] for run in api.runs("transform")}
     started = time.monotonic()
-    _airflow_cli(stack_state, "backfill", "create", "--dag-id", "ingest_articles", "--from-date", BACKFILL_DAYS[0],
-                 "--to-date", BACKFILL_DAYS[-1], "--max-active-runs", "1")
+    _airflow_cli(
+        stack_state,
+        "backfill",
+        "create",
+        "--dag-id",
+        "ingest_articles",
+        "--from-date",
+        BACKFILL_DAYS[0],
+        "--to-date",
+        BACKFILL_DAYS[-1],
+        "--max-active-runs",
+        "1",
+    )
     deadline = time.monotonic() + 3 * RUN_TIMEOUT
     while time.monotonic() < deadline:
         backfilled = [run for run in api.runs("ingest_articles") if run["run_type"] == "backfill"]
@@ -156,10 +179,14 @@ def test_backfill_runs_every_day_one_writer_at_a_time_and_transform_builds_them_
     assert sorted(run["logical_date"][:10] for run in backfilled) == BACKFILL_DAYS
     assert [run["state"] for run in backfilled] == ["success"] * 3
     transforms = _wait_for_transforms(api, before)
-    print(f"\nbackfill of 3 days (LocalExecutor) to the last publish: {time.monotonic() - started:.0f}s, "
-          f"{len(transforms)} transform run(s)")
+    print(
+        f"\nbackfill of 3 days (LocalExecutor) to the last publish: {time.monotonic() - started:.0f}s, "
+        f"{len(transforms)} transform run(s)"
+    )
     assert [run["state"] for run in transforms] == ["success"] * len(transforms)
-    built = {day for run in transforms for day in _publish_step(stack_warehouse, run["dag_run_id"])["ingest_days"]}
+    built = {
+        day for run in transforms for day in _publish_step(stack_warehouse, run["dag_run_id"])["ingest_days"]
+    }
     assert set(BACKFILL_DAYS) <= built, f"days not rebuilt: {sorted(set(BACKFILL_DAYS) - built)}"
     assert not list((stack_warehouse / "state" / "unbuilt_days").glob("*")), "a landed day was never built"
     for day in BACKFILL_DAYS:
@@ -191,7 +218,8 @@ def _worker_running(paths: stack.Paths, needle: str) -> str | None:
 
 
 def test_a_worker_killed_mid_transform_is_recovered_by_retry_with_identical_facts(
-        stack_state, stack_environment, stack_warehouse, api, embedded_facts):
+    stack_state, stack_environment, stack_warehouse, api, embedded_facts
+):
     for service in ("api-server", "scheduler", "dag-processor", "triggerer"):
         stack.stop_service(stack_state, service)
     started = time.monotonic()
@@ -209,8 +237,11 @@ def test_a_worker_killed_mid_transform_is_recovered_by_retry_with_identical_fact
     while killed is None and time.monotonic() < deadline:
         worker = _worker_running(stack_state, "dbt")
         runs = [run for run in api.runs("transform") if run["dag_run_id"] not in before]
-        marts_running = any(instance["task_id"] == "dbt_marts" and instance["state"] == "running"
-                            for run in runs for instance in api.task_instances("transform", run["dag_run_id"]))
+        marts_running = any(
+            instance["task_id"] == "dbt_marts" and instance["state"] == "running"
+            for run in runs
+            for instance in api.task_instances("transform", run["dag_run_id"])
+        )
         if worker and marts_running:
             pid = stack.service_pid(stack_state, worker)
             tree = [pid, *(child.pid for child in psutil.Process(pid).children(recursive=True))]
@@ -218,22 +249,28 @@ def test_a_worker_killed_mid_transform_is_recovered_by_retry_with_identical_fact
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(victim, signal.SIGKILL)
             killed = worker
-            print(f"killed {worker} (pids {tree}) during dbt_marts, "
-                  f"{time.time() - triggered:.0f}s after the trigger")
+            print(
+                f"killed {worker} (pids {tree}) during dbt_marts, "
+                f"{time.time() - triggered:.0f}s after the trigger"
+            )
         time.sleep(1)
     assert killed, "never saw a worker run dbt_marts"
 
     transforms = _wait_for_transforms(api, before, timeout=2 * RUN_TIMEOUT)
     print(f"CeleryExecutor: trigger to publish after the kill {time.time() - triggered:.0f}s")
     assert [run["state"] for run in transforms] == ["success"] * len(transforms)
-    tries = [attempt for run in transforms
-             for attempt in api.task_tries("transform", run["dag_run_id"], "dbt_marts")]
+    tries = [
+        attempt
+        for run in transforms
+        for attempt in api.task_tries("transform", run["dag_run_id"], "dbt_marts")
+    ]
     states = [(attempt["try_number"], attempt["state"]) for attempt in tries]
     print(f"dbt_marts tries: {states}")
     assert len(tries) >= 2 and tries[-1]["state"] == "success", states
     assert tries[0]["state"] in ("failed", "up_for_retry"), states
-    summary = json.loads((_run_folder(stack_warehouse, "transform", transforms[-1]["dag_run_id"])
-                          / "summary.json").read_text())
+    summary = json.loads(
+        (_run_folder(stack_warehouse, "transform", transforms[-1]["dag_run_id"]) / "summary.json").read_text()
+    )
     assert summary["status"] == "success" and summary["failures"] == [], summary["failures"]
     assert fact_fingerprints(stack_warehouse / "serving" / "drugtrade.duckdb") == embedded_facts
     _assert_writers_never_overlap(api)
