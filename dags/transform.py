@@ -18,36 +18,8 @@ from drugtrade.orchestration import (
     LAKE_STATISTICS,
     SERVING_WAREHOUSE,
     run_day,
-    triggering_days,
 )
-
-# Kept in step with drugtrade.pipeline.transform (a DAG-integrity test checks it) so that
-# parsing this file imports neither dbt nor GX: the models whose rows each dbt step reports.
-STAGING_MODELS = (
-    "stg_articles",
-    "stg_statements",
-    "stg_mentions",
-    "stg_text_facts",
-    "stg_observations",
-    "stg_quarantine",
-    "stg_loads",
-    "stg_articles_rejected",
-    "stg_source_registry",
-)
-MART_MODELS = (
-    "dim_date",
-    "dim_country",
-    "dim_drug",
-    "dim_source",
-    "dim_person",
-    "dim_article",
-    "fct_statements",
-    "fct_seizures",
-    "fct_production",
-    "dim_topic",
-    "bridge_statement_topics",
-    "fct_article_facts",
-)
+from drugtrade.pipeline.layers import MART_MODELS, STAGING_MODELS
 
 
 def _settings_and_run():
@@ -70,13 +42,11 @@ def _settings_and_run():
 def transform():
     @task
     def ingest_days() -> list[str]:
-        """The article days this run (re)builds: those named by every asset event it consumed,
-        plus every landed day no run has published yet (a backfill's days, whatever the
-        scheduler made of their events); for a manual or `dags test` run, its own day."""
-        from drugtrade.pipeline.ingest_days import unbuilt_days
+        """The article days this run (re)builds (drugtrade.pipeline.ingest_days.days_to_build)."""
+        from drugtrade.pipeline.ingest_days import days_to_build
 
         settings, context, _ = _settings_and_run()
-        return sorted(set(triggering_days(context)) | set(unbuilt_days(settings))) or [run_day(context)]
+        return days_to_build(settings, context.get("triggering_asset_events"), run_day(context))
 
     @task(pool=DUCKDB_WRITER_POOL)
     def snapshot_registry() -> int:
@@ -150,7 +120,7 @@ def transform():
         from drugtrade.warehouse.publish import publish as publish_warehouse
 
         settings, context, _ = _settings_and_run()
-        result = publish_warehouse(settings, str(settings.quality_dir / "results" / "**" / "*.parquet"))
+        result = publish_warehouse(settings, settings.quality_results_glob)
         mark_built(settings, days)
         summary = {
             "serving_db": str(result.serving_db),

@@ -49,8 +49,48 @@ class Settings:
         return self.warehouse_dir / "quality"
 
     @property
+    def quality_results_dir(self) -> Path:
+        """Every validation's outcomes (Parquet, one file per run and dataset): the run summaries,
+        the quality Data Docs and the serving file's dq_results table all read them."""
+        return self.quality_dir / "results"
+
+    @property
+    def quality_results_glob(self) -> str:
+        """The results as one DuckDB read_parquet pattern."""
+        return parquet_glob(self.quality_results_dir)
+
+    @property
+    def quality_gx_dir(self) -> Path:
+        """The GX context (suites, checkpoints, validation results), beside the results."""
+        return self.quality_dir / "gx"
+
+    @property
+    def quality_docs_dir(self) -> Path:
+        """The quality Data Docs site."""
+        return self.quality_dir / "docs"
+
+    @property
+    def dbt_target_dir(self) -> Path:
+        """dbt's target folder (manifest, run results, partial parse), beside the build file."""
+        return self.warehouse_dir / "build" / "dbt-target"
+
+    @property
+    def dbt_manifest(self) -> Path:
+        """The manifest of the last dbt parse: contracts, docs, tests and lineage of every node."""
+        return self.dbt_target_dir / "manifest.json"
+
+    @property
+    def dbt_log_dir(self) -> Path:
+        return self.warehouse_dir / "build" / "dbt-logs"
+
+    @property
     def runs_dir(self) -> Path:
         return self.warehouse_dir / "runs"
+
+
+def parquet_glob(folder: Path) -> str:
+    """Every Parquet file under ``folder``, at any depth, as a DuckDB read_parquet pattern."""
+    return str(folder / "**" / "*.parquet")
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:

@@ -76,15 +76,3 @@ def run_day(context) -> str:
     none in Airflow 3) the moment it was queued to run after."""
     moment = context.get("logical_date") or context["dag_run"].run_after
     return moment.date().isoformat()
-
-
-def triggering_days(context) -> list[str]:
-    """The ingest days named by every asset event that triggered this run (one run may consume
-    several: a backfill's days, or both ingest DAGs)."""
-    days = set()
-    for events in (context.get("triggering_asset_events") or {}).values():
-        for event in events:
-            extra = event.extra or {}
-            if extra.get("ingest_date"):
-                days.add(extra["ingest_date"])
-    return sorted(days)

@@ -135,7 +135,7 @@ def _load_all(folder: Path) -> list[dict[str, Any]]:
 
 
 def quality_for_run(settings: Settings, run_id: str) -> list[dict[str, Any]]:
-    results = settings.quality_dir / "results"
+    results = settings.quality_results_dir
     if not results.exists() or not any(results.rglob("*.parquet")):
         return []
     import duckdb
@@ -145,7 +145,7 @@ def quality_for_run(settings: Settings, run_id: str) -> list[dict[str, Any]]:
             "select stage, dataset, expectation, severity, success, observed_value, unexpected_count, "
             "unexpected_sample from read_parquet($glob, union_by_name = true) where run_id = $run "
             "order by stage, dataset, expectation",
-            {"glob": str(results / "**" / "*.parquet"), "run": run_id},
+            {"glob": settings.quality_results_glob, "run": run_id},
         )
         columns = [d[0] for d in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
@@ -216,7 +216,7 @@ def finish_run(settings: Settings, context: Mapping[str, Any], data_docs: bool =
             from drugtrade.offline_docs import make_offline
             from drugtrade.quality import build_data_docs
 
-            index = build_data_docs(settings.quality_dir / "results", settings.quality_dir / "docs")
+            index = build_data_docs(settings.quality_results_dir, settings.quality_docs_dir)
             make_offline(Path(index).parent)  # the pages open from disk without network
         except Exception as error:  # noqa: BLE001 - docs are a report; their failure must not hide the run's
             log.warning("quality Data Docs were not built: %s", error)

@@ -303,14 +303,12 @@ def main() -> int:
         stage(f"{label}: gx staging", transform.validate_staging, settings, run_id)
         stage(f"{label}: dbt marts", transform.build_marts, settings, ingest_day)
         stage(f"{label}: gx marts", transform.validate_marts, settings, run_id)
-        stage(
-            f"{label}: publish", publish, settings, str(settings.quality_dir / "results" / "**" / "*.parquet")
-        )
+        stage(f"{label}: publish", publish, settings, settings.quality_results_glob)
         stage(
             f"{label}: gx data docs",
             build_data_docs,
-            settings.quality_dir / "results",
-            settings.quality_dir / "docs",
+            settings.quality_results_dir,
+            settings.quality_docs_dir,
         )
 
     def total(label: str, part: str, index: int = 1) -> float:

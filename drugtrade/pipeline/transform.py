@@ -20,49 +20,13 @@ import duckdb
 
 from drugtrade import lake
 from drugtrade.config import Settings
+from drugtrade.pipeline.layers import MART_MODELS, RAW_DATASETS, STAGING_MODELS, STATISTICS_INPUTS
 
 if TYPE_CHECKING:
     from drugtrade.quality import QualityPaths, Relation, ValidationReport
 from drugtrade.warehouse.dbt import NodeResult, run_dbt
 
 log = logging.getLogger(__name__)
-
-RAW_DATASETS = (
-    "articles",
-    "statements",
-    "mentions",
-    "text_facts",
-    "articles_rejected",
-    "observations",
-    "quarantine",
-    "loads",
-    "source_registry",
-)
-STAGING_MODELS = (
-    "stg_articles",
-    "stg_statements",
-    "stg_mentions",
-    "stg_text_facts",
-    "stg_observations",
-    "stg_quarantine",
-    "stg_loads",
-    "stg_articles_rejected",
-    "stg_source_registry",
-)
-MART_MODELS = (
-    "dim_date",
-    "dim_country",
-    "dim_drug",
-    "dim_source",
-    "dim_person",
-    "dim_article",
-    "fct_statements",
-    "fct_seizures",
-    "fct_production",
-    "dim_topic",
-    "bridge_statement_topics",
-    "fct_article_facts",
-)
 
 
 def _ledger_path(settings: Settings, dataset: str) -> Path:
@@ -94,17 +58,17 @@ def _quality_paths(settings: Settings) -> QualityPaths:
     from drugtrade.quality import QualityPaths, ResultStore
 
     return QualityPaths(
-        context_root=settings.quality_dir / "gx",
-        docs_dir=settings.quality_dir / "docs",
+        context_root=settings.quality_gx_dir,
+        docs_dir=settings.quality_docs_dir,
         seeds_dir=settings.dbt_project_dir / "seeds",
-        history=ResultStore(settings.quality_dir / "results"),
+        history=ResultStore(settings.quality_results_dir),
     )
 
 
 def _store_and_gate(settings: Settings, reports: list[ValidationReport]) -> None:
     from drugtrade.quality import ResultStore, gate
 
-    store = ResultStore(settings.quality_dir / "results")
+    store = ResultStore(settings.quality_results_dir)
     for report in reports:
         store.append(report)
         log.info("%s", report.summary_text())
@@ -279,9 +243,6 @@ def relation_rows(settings: Settings, schema: str, models: tuple[str, ...]) -> d
 
 IngestDays = date | str | list[date | str] | None
 
-# Lake datasets only the statistics side of the warehouse reads.
-STATISTICS_INPUTS = ("observations", "quarantine", "loads", "source_registry")
-
 
 def _ingest_environment(ingest_dates: IngestDays) -> dict[str, str]:
     """The article days to rebuild, for fct_statements (env DRUGTRADE_INGEST_DATES); empty lets
@@ -324,7 +285,7 @@ def statistics_only_models(settings: Settings) -> list[str]:
     """The models that read the statistics inputs and no other lake dataset, from the last
     parse's manifest (dbt's child map). A model downstream of both sides (analyst.coverage) is
     not one of them: it is rebuilt whenever the article side is. Empty without a manifest."""
-    manifest_path = settings.warehouse_dir / "build" / "dbt-target" / "manifest.json"
+    manifest_path = settings.dbt_manifest
     if not manifest_path.is_file():
         return []
     children: dict[str, list[str]] = json.loads(manifest_path.read_text())["child_map"]

@@ -21,6 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from drugtrade.config import parquet_glob
 from drugtrade.quality.report import ValidationReport
 
 RESULTS_SCHEMA = pa.schema(
@@ -116,7 +117,7 @@ class ResultStore:
     @property
     def glob(self) -> str:
         """The pattern to give DuckDB's read_parquet."""
-        return str(self.path_dir / "**" / "*.parquet")
+        return parquet_glob(self.path_dir)
 
     def _folder(self, stage: str, dataset: str) -> Path:
         return self.path_dir / _safe_segment(stage, "stage") / _safe_segment(dataset, "dataset")

@@ -195,7 +195,7 @@ def _inline(document: dict[str, Any]) -> str:
 
 def build_analyst_docs(settings: Settings) -> Path:
     """Write serving/docs/index.html (and its manifest.json and catalog.json); returns the page."""
-    manifest_path = settings.warehouse_dir / "build" / "dbt-target" / "manifest.json"
+    manifest_path = settings.dbt_manifest
     if not manifest_path.exists():
         raise DocsError(f"no dbt manifest at {manifest_path}: run the transform first")
     if not settings.serving_db.exists():

@@ -63,14 +63,14 @@ def run_dbt(settings: Settings, command: list[str], *, variables: dict[str, obje
     ``environment`` adds variables models read with env_var() (unlike --vars, a changed value
     keeps dbt's partial parse of the files that do not read it)."""
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
-    target_path = settings.warehouse_dir / "build" / "dbt-target"
+    target_path = settings.dbt_target_dir
     args = [
         dbt_executable(),
         *command,
         "--project-dir", str(settings.dbt_project_dir),
         "--profiles-dir", str(settings.dbt_project_dir),
         "--target-path", str(target_path),
-        "--log-path", str(settings.warehouse_dir / "build" / "dbt-logs"),
+        "--log-path", str(settings.dbt_log_dir),
         "--target", settings.dbt_target,
     ]
     if variables:

@@ -137,7 +137,7 @@ def publish(settings: Settings, quality_results_glob: str | None = None) -> Publ
 
 def _read_manifest(settings: Settings) -> dict:
     """dbt's manifest of the build: contracts, tests (the keys) and docs of every model."""
-    path = settings.warehouse_dir / "build" / "dbt-target" / "manifest.json"
+    path = settings.dbt_manifest
     if not path.exists():
         raise PublishError(f"no dbt manifest at {path}: run the dbt build before publishing")
     return json.loads(path.read_text(encoding="utf-8"))

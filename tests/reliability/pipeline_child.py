@@ -97,7 +97,7 @@ def main(warehouse: str, registry: str, day: str, point: str = "") -> None:
     transform.validate_raw(settings, f"run-{day}", datasets=("articles",))
     transform.build_staging(settings, ingest_day)
     transform.build_marts(settings, ingest_day)
-    publish(settings, str(settings.quality_dir / "results" / "**" / "*.parquet"))
+    publish(settings, settings.quality_results_glob)
 
 
 if __name__ == "__main__":
