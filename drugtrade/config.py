@@ -8,6 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The dbt seeds of this checkout: the vocabularies the extractors read at import time (the
+# settings' dbt project, which may be moved, is what dbt builds from).
+REPO_SEEDS_DIR = PROJECT_ROOT / "dbt_project" / "seeds"
+# The real material beside a development checkout (read-only, not part of the repository): the
+# default input of the evaluation and bundle-building commands, which all take another path.
+SHARED_MATERIAL_DIR = PROJECT_ROOT / ".." / "shared"
 
 
 @dataclass(frozen=True)

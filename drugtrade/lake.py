@@ -11,13 +11,16 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from drugtrade.schemas import DATASETS
+
+T = TypeVar("T")
 
 PARTITION_FILE = "data.parquet"
 SCHEMA_FOLDER = "_schema"
@@ -57,22 +60,18 @@ def write_partition(
     folder = partition_dir(lake_dir, dataset, partition)
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / PARTITION_FILE
-    temporary = folder / f".{PARTITION_FILE}.{uuid.uuid4().hex}.tmp"
-    rows = 0
-    try:
+
+    def stream(temporary: Path) -> int:
+        rows = 0
         with pq.ParquetWriter(temporary, schema, compression="zstd") as writer:
             for table in tables:
                 conformed = conform(table, schema)
                 if conformed.num_rows:
                     writer.write_table(conformed, row_group_size=128_000)
                     rows += conformed.num_rows
-        with open(temporary, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, final)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
-    return final, rows
+        return rows
+
+    return final, atomic_write(final, stream)
 
 
 def partition_exists(lake_dir: Path, dataset: str, partition: dict[str, str]) -> bool:
@@ -122,12 +121,26 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def atomic_write(path: Path, write: Callable[[Path], T], *, durable: bool = True) -> T:
+    """Replace ``path`` whole with what ``write`` writes to a temporary file beside it (a reader
+    sees the old file or the new one, never half of one; a failed write leaves the old file and
+    no temporary). ``durable`` also flushes the new file to disk before the rename, so a crash
+    cannot leave an empty file in place of the old one. Returns what ``write`` returned."""
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        temporary.write_bytes(data)
+        result = write(temporary)
+        if durable:
+            with open(temporary, "rb") as handle:
+                os.fsync(handle.fileno())
         os.replace(temporary, path)
     finally:
         if temporary.exists():
             temporary.unlink()
+    return result
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    # Small state and raw inputs kept beside the lake: replaced atomically, not fsynced (a lost
+    # marker or ledger is rewritten by the next run; raw inputs are fetched again).
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, lambda temporary: temporary.write_bytes(data), durable=False)

@@ -11,6 +11,18 @@ import pyarrow as pa
 
 TS = pa.timestamp("us", tz="UTC")
 
+# What every row extracted from an article's body carries, after its own id: the article version
+# it was read from (its offsets index that version's body), where and when it was fetched.
+ARTICLE_VERSION_PROVENANCE = [
+    pa.field("article_id", pa.string(), nullable=False),
+    pa.field("version", pa.int32(), nullable=False),
+    pa.field("source_id", pa.string(), nullable=False),
+    pa.field("url", pa.string(), nullable=False),
+    pa.field("content_hash", pa.string(), nullable=False),
+    pa.field("retrieved_at", TS, nullable=False),
+    pa.field("ingest_date", pa.date32(), nullable=False),
+]
+
 # One row per version of an article. A re-ingested article with the same URL and content hash
 # adds nothing; a changed article gets version + 1.
 ARTICLES = pa.schema(
@@ -36,13 +48,7 @@ ARTICLES = pa.schema(
 STATEMENTS = pa.schema(
     [
         pa.field("statement_id", pa.string(), nullable=False),
-        pa.field("article_id", pa.string(), nullable=False),
-        pa.field("version", pa.int32(), nullable=False),
-        pa.field("source_id", pa.string(), nullable=False),
-        pa.field("url", pa.string(), nullable=False),
-        pa.field("content_hash", pa.string(), nullable=False),
-        pa.field("retrieved_at", TS, nullable=False),
-        pa.field("ingest_date", pa.date32(), nullable=False),
+        *ARTICLE_VERSION_PROVENANCE,
         pa.field("published_date", pa.date32()),
         pa.field("quote", pa.string(), nullable=False),
         pa.field("start", pa.int32(), nullable=False),
@@ -59,13 +65,7 @@ STATEMENTS = pa.schema(
 MENTIONS = pa.schema(
     [
         pa.field("mention_id", pa.string(), nullable=False),
-        pa.field("article_id", pa.string(), nullable=False),
-        pa.field("version", pa.int32(), nullable=False),
-        pa.field("source_id", pa.string(), nullable=False),
-        pa.field("url", pa.string(), nullable=False),
-        pa.field("content_hash", pa.string(), nullable=False),
-        pa.field("retrieved_at", TS, nullable=False),
-        pa.field("ingest_date", pa.date32(), nullable=False),
+        *ARTICLE_VERSION_PROVENANCE,
         pa.field("kind", pa.string(), nullable=False),  # person | country | drug
         pa.field("text", pa.string(), nullable=False),
         pa.field("normalized", pa.string()),  # full name, ISO3 or vocabulary drug
@@ -78,13 +78,7 @@ MENTIONS = pa.schema(
 TEXT_FACTS = pa.schema(
     [
         pa.field("fact_id", pa.string(), nullable=False),
-        pa.field("article_id", pa.string(), nullable=False),
-        pa.field("version", pa.int32(), nullable=False),
-        pa.field("source_id", pa.string(), nullable=False),
-        pa.field("url", pa.string(), nullable=False),
-        pa.field("content_hash", pa.string(), nullable=False),
-        pa.field("retrieved_at", TS, nullable=False),
-        pa.field("ingest_date", pa.date32(), nullable=False),
+        *ARTICLE_VERSION_PROVENANCE,
         pa.field("kind", pa.string(), nullable=False),  # seizure | cultivation | eradication | production
         pa.field("value", pa.float64(), nullable=False),  # the low end of a range
         pa.field("value_max", pa.float64()),  # the high end of a range ("4-6 acres"), else null

@@ -217,6 +217,11 @@ def test_serving_file_storage_version_and_exports(three_days):
         untitled = connection.execute(
             "select table_name from duckdb_tables() where database_name = 'serving' and comment is null"
         ).fetchall()
+        # The storage version DuckDB reads from the written file (the oldest DuckDB that opens it,
+        # "v1.5.0+"): what a writer on a newer DuckDB could raise past the 1.5 clients.
+        (written_version,) = connection.execute(
+            "select tags['storage_version'] from duckdb_databases() where database_name = 'serving'"
+        ).fetchone()
     assert {
         "fct_statements",
         "fct_seizures",
@@ -227,7 +232,12 @@ def test_serving_file_storage_version_and_exports(three_days):
         "articles_rejected",
         "loads",
     } <= tables
-    assert SERVING_STORAGE_VERSION == "v1.5.0"
+    oldest_reader = re.fullmatch(r"v(\d+)\.(\d+)\.(\d+)\+", written_version)
+    assert oldest_reader, f"unexpected storage version tag {written_version!r}"
+    assert tuple(int(part) for part in oldest_reader.groups()) <= (1, 5, 0), (
+        f"the serving file needs DuckDB {written_version}: DuckDB 1.5 clients cannot open it"
+    )
+    assert written_version == f"{SERVING_STORAGE_VERSION}+", "publish wrote another version than it asks for"
     exported = {p.stem for p in settings.exports_dir.glob("*.parquet")}
     assert tables <= exported
     assert undescribed == [], "every column an analyst sees must carry its dbt description"

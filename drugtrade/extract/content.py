@@ -1,7 +1,8 @@
 """Main content of a fetched article: metadata and clean body text, from HTML or plain text.
 
 HTML is parsed once, by trafilatura's own loader (the best open extractor measured on this kind
-of page, see ../shared/notes/extraction.md). One metadata pass of our own reads JSON-LD, <meta>
+of page: F1 .960 on the ScrapingHub article-extraction benchmark of 181 pages, readability-lxml
+.949, goose3 .875). One metadata pass of our own reads JSON-LD, <meta>
 tags, <time> and the URL. Asides are pruned on whole class and id tokens, never on substrings and
 never when the element holds the article. trafilatura then extracts the main text with tables
 (its fast path, and its full cascade as a second opinion on a short result), and the paragraph

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drugtrade.extract import scoring
+
 _SPACE = re.compile(r"\s+")
 
 
@@ -44,18 +46,15 @@ class SnippetScore:
 
     @property
     def precision(self) -> float:
-        found = self.true_positives + self.false_positives
-        return self.true_positives / found if found else 0.0
+        return scoring.precision(self.true_positives, self.false_positives, when_empty=0.0)
 
     @property
     def recall(self) -> float:
-        wanted = self.true_positives + self.false_negatives
-        return self.true_positives / wanted if wanted else 0.0
+        return scoring.recall(self.true_positives, self.false_negatives, when_empty=0.0)
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return scoring.f1(self.precision, self.recall)
 
     def summary(self) -> str:
         per_page = 1000 * self.cpu_seconds / self.pages if self.pages else 0.0

@@ -25,11 +25,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from drugtrade.config import SHARED_MATERIAL_DIR
 from drugtrade.errors import DrugtradeError
+from drugtrade.extract import scoring
 from drugtrade.extract.content import extract_article
 from drugtrade.extract.statements import Statement, extract_statements, normalise_quote
 
-SHARED_DIR = Path(__file__).resolve().parents[2] / ".." / "shared"
+SHARED_DIR = SHARED_MATERIAL_DIR
 OVERLAP = 0.9
 
 
@@ -50,18 +52,15 @@ class ArticleScore:
 
     @property
     def precision(self) -> float:
-        found = self.true_positives + self.false_positives
-        return self.true_positives / found if found else 1.0
+        return scoring.precision(self.true_positives, self.false_positives, when_empty=1.0)
 
     @property
     def recall(self) -> float:
-        gold = self.true_positives + self.false_negatives
-        return self.true_positives / gold if gold else 1.0
+        return scoring.recall(self.true_positives, self.false_negatives, when_empty=1.0)
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return scoring.f1(self.precision, self.recall)
 
 
 @dataclass(frozen=True)
@@ -76,18 +75,15 @@ class Score:
 
     @property
     def precision(self) -> float:
-        found = self._sum("true_positives") + self._sum("false_positives")
-        return self._sum("true_positives") / found if found else 1.0
+        return scoring.precision(self._sum("true_positives"), self._sum("false_positives"), when_empty=1.0)
 
     @property
     def recall(self) -> float:
-        gold = self._sum("true_positives") + self._sum("false_negatives")
-        return self._sum("true_positives") / gold if gold else 1.0
+        return scoring.recall(self._sum("true_positives"), self._sum("false_negatives"), when_empty=1.0)
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return scoring.f1(self.precision, self.recall)
 
     @property
     def scored(self) -> int:

@@ -44,6 +44,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from drugtrade.extract.drugs import CROP_OF, find_drugs
 from drugtrade.extract.fact_context import CROPS, PARAGRAPH_WINDOW, FactContext, clause_of
@@ -91,6 +92,21 @@ class TextFact:
     start: int
     end: int
     value_max: float | None = None  # the high end of a range ("4-6 acres"), else None
+
+    def as_row(self) -> dict[str, Any]:
+        """The fact's columns, in the order of the lake's text_facts (after the provenance)."""
+        return {
+            "kind": self.kind,
+            "value": self.value,
+            "value_max": self.value_max,
+            "unit": self.unit,
+            "drug": self.drug,
+            "country": self.country,
+            "year": self.year,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+        }
 
 
 _CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s+|(?<!\s)\s++(?:and that|[–—])\s+|:\s+")

@@ -1,6 +1,6 @@
 """Direct quotations and who said them.
 
-Rules, tried in this order for each quoted span (see /work/shared/notes/extraction.md):
+Rules, tried in this order for each quoted span:
 
   quote-verb-speaker   "Q," X said. / "Q," said X. / "Q," X, a spokesman for Y, said.
   speaker-verb-colon   X said: "Q" / She told the Monitor: "Q" / he said, "Q" (after a split)

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from drugtrade.config import REPO_SEEDS_DIR
 from drugtrade.errors import DrugtradeError
 
-TAXONOMY_CSV = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "topic_taxonomy.csv"
+TAXONOMY_CSV = REPO_SEEDS_DIR / "topic_taxonomy.csv"
 
 
 @dataclass(frozen=True)

@@ -22,15 +22,16 @@ import argparse
 import csv
 import importlib.metadata
 import io
-import sys
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
 import pycountry
 
+from drugtrade.config import REPO_SEEDS_DIR
+from drugtrade.generated import write_or_check
 from drugtrade.vocab.countries import FORMER_AND_USER_ASSIGNED
 
-SEED_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "countries.csv"
+SEED_PATH = REPO_SEEDS_DIR / "countries.csv"
 
 # The M49 hierarchy above each (intermediate) sub-region: UN Statistics Division, "Standard
 # country or area codes for statistical use (M49)".
@@ -123,15 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=SEED_PATH)
     args = parser.parse_args(argv)
     text = render(build_rows(read_m49_subregions(country_converter_data())))
-    if args.check:
-        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-        if current != text:
-            print(f"{args.output} differs from what pycountry + country_converter give", file=sys.stderr)
-            return 1
-        return 0
-    args.output.write_text(text, encoding="utf-8")
-    print(f"wrote {args.output}")
-    return 0
+    return write_or_check(args.output, text, check=args.check, made_from="pycountry + country_converter")
 
 
 if __name__ == "__main__":

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from drugtrade.config import parquet_glob
+from drugtrade.lake import atomic_write
 from drugtrade.quality.report import ValidationReport
 
 RESULTS_SCHEMA = pa.schema(
@@ -76,18 +74,6 @@ def _safe_segment(value: str, what: str) -> str:
     return value
 
 
-def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        write(temporary)
-        with open(temporary, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
-
-
 def report_table(report: ValidationReport) -> pa.Table:
     rows = [
         {
@@ -133,7 +119,7 @@ class ResultStore:
         stem = _file_stem(report.run_id)
         parquet_path = folder / f"{stem}.parquet"
         table = report_table(report)
-        _atomic_write(parquet_path, lambda p: pq.write_table(table, p, compression="zstd"))
+        atomic_write(parquet_path, lambda p: pq.write_table(table, p, compression="zstd"))
         return parquet_path
 
     def previous_row_count(

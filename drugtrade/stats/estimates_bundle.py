@@ -14,12 +14,13 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED_DATA = REPO / ".." / "shared" / "data"
-OUTPUT = REPO / "sources" / "statistics" / "coca_estimates.csv"
+from drugtrade.config import PROJECT_ROOT, SHARED_MATERIAL_DIR
+from drugtrade.generated import write_or_check
+
+SHARED_DATA = SHARED_MATERIAL_DIR / "data"
+OUTPUT = PROJECT_ROOT / "sources" / "statistics" / "coca_estimates.csv"
 
 COLUMNS = (
     "country",
@@ -101,15 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="compare with the bundled file, write nothing")
     args = parser.parse_args(argv)
     text = render(build(args.data_dir))
-    if args.check:
-        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-        if current != text:
-            print(f"{args.output} differs from what {args.data_dir} gives", file=sys.stderr)
-            return 1
-        return 0
-    args.output.write_text(text, encoding="utf-8")
-    print(f"wrote {args.output} ({len(text.splitlines()) - 1} rows)")
-    return 0
+    return write_or_check(
+        args.output,
+        text,
+        check=args.check,
+        made_from=str(args.data_dir),
+        wrote=f" ({len(text.splitlines()) - 1} rows)",
+    )
 
 
 if __name__ == "__main__":

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from drugtrade.config import REPO_SEEDS_DIR
 from drugtrade.vocab.text import label_key as _key
 
-VOCABULARY_CSV = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "drug_vocabulary.csv"
+VOCABULARY_CSV = REPO_SEEDS_DIR / "drug_vocabulary.csv"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 -- A table, not a view: it ranks every observation, and the facts and a dozen data tests read
 -- it; as a view each of them would rank all of them again (minutes at millions of rows).
 -- A new release of a file replaces the figures it revises; older releases stay in the lake
--- (and in int_observation_revisions) as the revision history. A figure is identified by what
+-- (and in stg_observations, which reads every release) as the revision history. A figure is identified by what
 -- it measures, not by its row number, so a release that inserts a row still lines up.
 with numbered as (
     select

@@ -53,6 +53,6 @@ ranked as (
 
 select
     * exclude (preference_rank, published_values, figure_note),
-    list_sort(list_filter(published_values, published -> published != value)) as other_published_values
+    list_sort(list_filter(published_values, lambda published: published != value)) as other_published_values
 from ranked
 where preference_rank = 1

@@ -4,7 +4,7 @@
         incremental_strategy='delete+insert',
         unique_key='article_id',
         on_schema_change='append_new_columns',
-        post_hook="delete from {{ this }} as kept where not exists (select 1 from {{ ref('int_articles_current') }} as current_versions where current_versions.article_id = kept.article_id and current_versions.article_version = kept.article_version)"
+        post_hook="{{ delete_superseded_article_versions() }}"
     )
 }}
 -- depends_on: {{ ref('int_articles_current') }}
