@@ -24,14 +24,6 @@ from drugtrade.stats.csvfile import UnknownFileFamily, normalize_column, read_he
 from drugtrade.stats.limits import FileTooLarge, check_file_size
 from drugtrade.stats.records import FileContext, ParseBatch, Record, batches, concat
 
-FAMILIES: tuple[str, ...] = (
-    unodc_annex.FAMILY,
-    unodc_seizures.FAMILY,
-    cbp.NATIONWIDE,
-    cbp.AIR_MARINE,
-    estimates.FAMILY,
-)
-
 _PARSERS: dict[str, Callable[[FileContext], Iterator[Record]]] = {
     unodc_annex.FAMILY: unodc_annex.parse,
     unodc_seizures.FAMILY: unodc_seizures.parse,
@@ -39,6 +31,8 @@ _PARSERS: dict[str, Callable[[FileContext], Iterator[Record]]] = {
     cbp.AIR_MARINE: cbp.parse,
     estimates.FAMILY: estimates.parse,
 }
+# The families of file a registry entry may name: those with a parser.
+FAMILIES: tuple[str, ...] = tuple(_PARSERS)
 
 __all__ = [
     "FAMILIES",

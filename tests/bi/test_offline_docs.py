@@ -25,6 +25,7 @@ TEMPLATE_ASSET = re.compile(r"<(?:script|link)[^>]*(?:src|href)=\"(https?://[^\"
 def test_every_cdn_asset_of_gx_templates_is_vendored():
     """A GX upgrade that loads a new file from a CDN fails here, not silently offline."""
     urls = vendored_urls()
+    loaded = []
     for template in GX_TEMPLATES.glob("*.j2"):
         for match in TEMPLATE_ASSET.finditer(template.read_text(encoding="utf-8")):
             tag, url = match.group(0), match.group(1)
@@ -32,6 +33,10 @@ def test_every_cdn_asset_of_gx_templates_is_vendored():
                 assert url in urls, (
                     f"{template.name} loads {url}, which drugtrade/offline_docs does not vendor"
                 )
+                loaded.append(url)
+    assert loaded, (
+        f"no CDN asset found in GX's templates under {GX_TEMPLATES}: this check has nothing to check"
+    )
 
 
 def test_vendored_files_are_those_the_cdns_serve():

@@ -263,11 +263,14 @@ def test_figure_recall_and_precision_on_real_articles(
 
 def test_fact_phrases_are_the_printed_text(real_set: tuple[dict, Path]) -> None:
     _, folder = real_set
+    checked = 0
     for path in sorted(folder.glob("[0-9][0-9].txt")):
         body = _read(path)
         for fact in extract_facts(body):
             assert body[fact.start : fact.end] == fact.text
             assert re.match(r"[\d.]|[A-Za-z]", unicodedata.normalize("NFKC", fact.text)), fact.text
+            checked += 1
+    assert checked, f"no fact extracted from the articles in {folder}: nothing was checked"
 
 
 def test_a_figure_takes_the_year_printed_right_after_it() -> None:

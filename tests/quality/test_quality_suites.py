@@ -16,6 +16,7 @@ import pytest
 from quality_factories import GOOD_RAW, NOW, observations
 from raw_views import outcome, paths, validate_raw_tables, views_of
 
+from drugtrade.pipeline.layers import STAGING_MODELS as STAGING_MODEL_NAMES
 from drugtrade.quality import QualityPaths, Relation, SuiteFileError, load_suite, validate_relations
 from drugtrade.quality.parameters import ParameterInputs, resolve_parameters
 from drugtrade.schemas import DATASETS
@@ -276,6 +277,7 @@ def test_staging_suites_accept_the_staging_models_run_on_good_raw_rows(
             f"{suite_file.stem} uses Jinja beyond source()"
         )
         views[suite_file.stem] = _SOURCE.sub(lambda m: f"main.lake_{m.group(1)}", sql)
+    assert sorted(views) == sorted(STAGING_MODEL_NAMES), "a staging model without a suite, or the reverse"
     database = tmp_path / "build.duckdb"
     with duckdb.connect(str(database)) as connection:
         for dataset, make in GOOD_RAW.items():
