@@ -99,6 +99,11 @@ def parquet_glob(folder: Path) -> str:
     return str(folder / "**" / "*.parquet")
 
 
+def default_lake_dir(warehouse: Path) -> Path:
+    """Where the lake is when DRUGTRADE_LAKE does not move it: inside the warehouse folder."""
+    return warehouse / "lake"
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     root = Path(env.get("DRUGTRADE_PROJECT_ROOT", PROJECT_ROOT)).resolve()
@@ -106,7 +111,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     return Settings(
         project_root=root,
         warehouse_dir=warehouse,
-        lake_dir=Path(env.get("DRUGTRADE_LAKE", warehouse / "lake")).resolve(),
+        lake_dir=Path(env.get("DRUGTRADE_LAKE", default_lake_dir(warehouse))).resolve(),
         registry_path=Path(env.get("DRUGTRADE_REGISTRY", root / "sources" / "registry.yml")).resolve(),
         dbt_project_dir=Path(env.get("DRUGTRADE_DBT_PROJECT", root / "dbt_project")).resolve(),
         dbt_target=env.get("DRUGTRADE_DBT_TARGET", "local"),

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from datetime import date as date_type
 from pathlib import Path
 
-from drugtrade.config import PROJECT_ROOT, Settings, load_settings
+from drugtrade.config import PROJECT_ROOT, Settings, default_lake_dir, load_settings
 from drugtrade.errors import DrugtradeError
 
 DAG_ORDER = ("ingest_statistics", "ingest_articles", "transform")
@@ -94,7 +94,7 @@ def _embedded_settings(
     overrides = {}
     if warehouse:
         overrides["DRUGTRADE_WAREHOUSE"] = str(warehouse.resolve())
-        overrides["DRUGTRADE_LAKE"] = str(warehouse.resolve() / "lake")
+        overrides["DRUGTRADE_LAKE"] = str(default_lake_dir(warehouse.resolve()))
     if registry:
         overrides["DRUGTRADE_REGISTRY"] = str(registry.resolve())
     settings = load_settings({**os.environ, **overrides})
