@@ -1,7 +1,7 @@
 """Snippet scoring of main-content extractors on the shared content pages.
 
-The pages and their snippets are trafilatura's own evaluation data (see
-``../shared/benchmarks/content-pages/README.md``), scored the way trafilatura scores them: a
+The pages and their snippets are trafilatura's own evaluation data (Apache-2.0: ``tests/eval``
+and ``tests/evaldata.json`` of the trafilatura repository), scored the way trafilatura scores them: a
 ``with`` snippet found in the output is a true positive, one missing a false negative; a
 ``without`` snippet found is a false positive, one missing a true negative; a page with no output
 counts all its ``with`` snippets as missed and all its ``without`` snippets as absent. Snippets
