@@ -48,9 +48,8 @@ MANIFEST = {
 @pytest.fixture()
 def settings(tmp_path):
     settings = load_settings({"DRUGTRADE_WAREHOUSE": str(tmp_path / "warehouse")})
-    target = settings.warehouse_dir / "build" / "dbt-target"
-    target.mkdir(parents=True)
-    (target / "manifest.json").write_text(json.dumps(MANIFEST))
+    settings.dbt_target_dir.mkdir(parents=True)
+    settings.dbt_manifest.write_text(json.dumps(MANIFEST))
     with duckdb.connect(str(settings.build_db)) as build:
         build.execute("""
             create schema marts; create schema analyst; create schema staging;
