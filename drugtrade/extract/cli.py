@@ -117,7 +117,7 @@ def _eval(args: argparse.Namespace) -> int:
     return 1 if args.fail_below_targets and below_targets(report["totals"]) else 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``statements`` and ``facts`` commands to a parent parser's subparsers."""
     statements = subparsers.add_parser(
         "statements", help="quotations and their speakers, one JSON object per line"
