@@ -52,12 +52,12 @@ def write_table(result: StatementResult, out: TextIO, max_rows: int = DEFAULT_MA
 
     out.write(line(result.columns) + "\n")
     out.write("-+-".join("-" * width for width in widths) + "\n")
-    for row in rows:
-        out.write(line(row) + "\n")
+    for cells in rows:
+        out.write(line(cells) + "\n")
     if truncated:
         out.write(line(["·" for _ in widths]) + "\n")
-        for row in tail:
-            out.write(line(row) + "\n")
+        for cells in tail:
+            out.write(line(cells) + "\n")
         shown = len(rows) + len(tail)
         out.write(f"({total:,} rows, {shown:,} shown; --max-rows 0 shows all)\n")
     else:
