@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint bench docs bi bi-down clean venv fuzz stack stack-down
+.PHONY: run test check lint lint-python lint-sql fix-sql bench docs bi bi-down clean venv fuzz stack stack-down
 
 # `make stack EXECUTOR=celery` for Redis and two Celery workers.
 EXECUTOR ?= local
@@ -36,11 +36,31 @@ test: $(STAMP)
 
 # The inner loop (<= 60 s): lint, then the tests that need no pipeline run, ingestion run or GX.
 check: $(STAMP)
-	$(BIN)/ruff check drugtrade dags tests scripts
+	$(MAKE) --no-print-directory lint-python
 	$(BIN)/python -m pytest -q -m "not slow and not gx and not integration" -p no:cacheprovider $(PYTEST_ARGS)
 
-lint: $(STAMP)
+# Style checked as CI checks it: ruff (lint and format), mypy strict on the package, sqlfluff on
+# the dbt models and singular tests. `make check` runs the Python part only (sqlfluff renders
+# every model with dbt: tens of seconds); `make fix-sql` applies sqlfluff's fixes.
+lint: lint-python lint-sql
+
+lint-python: $(STAMP)
 	$(BIN)/ruff check drugtrade dags tests scripts
+	$(BIN)/ruff format --check drugtrade dags tests scripts
+	$(BIN)/mypy
+
+# The dbt templater renders each model with the pipeline's profile (dbt_project/profiles.yml)
+# against a throwaway warehouse folder, so linting never touches warehouse/ and needs no network.
+SQLFLUFF = tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && mkdir -p "$$tmp/build" && cd dbt_project && \
+	env DRUGTRADE_WAREHOUSE="$$tmp" DRUGTRADE_LAKE="$$tmp/lake" DRUGTRADE_DBT_TARGET=local \
+	DBT_TARGET_PATH="$$tmp/target" DBT_LOG_PATH="$$tmp/logs" DBT_SEND_ANONYMOUS_USAGE_STATS=false DO_NOT_TRACK=1 \
+	../$(BIN)/sqlfluff
+
+lint-sql: $(STAMP)
+	$(SQLFLUFF) lint models tests
+
+fix-sql: $(STAMP)
+	$(SQLFLUFF) fix models tests
 
 # Hostile input at nightly size: hundreds of generated inputs per parser (tests/fuzz); prints
 # the inputs tried and how each ended. CI runs the same tests on a small derandomised sample.

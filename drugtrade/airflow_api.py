@@ -6,10 +6,14 @@ from __future__ import annotations
 import json
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
-from typing import Any
+from typing import Any, cast
 
 TERMINAL = {"success", "failed"}
+
+# One decoded JSON object of the API (a DAG run, a task instance, an asset event).
+JsonObject = dict[str, Any]
 
 
 class AirflowApi:
@@ -18,7 +22,7 @@ class AirflowApi:
         self.username, self.password = username, password
         self._token: str | None = None
 
-    def _request(self, method: str, path: str, body: dict | None = None, auth: bool = True) -> Any:
+    def _request(self, method: str, path: str, body: JsonObject | None = None, auth: bool = True) -> Any:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(f"{self.base_url}{path}", data=data, method=method)
         request.add_header("Content-Type", "application/json")
@@ -46,30 +50,35 @@ class AirflowApi:
 
     def trigger(self, dag_id: str, logical_date: str) -> str:
         run = self._request("POST", f"/api/v2/dags/{dag_id}/dagRuns", {"logical_date": logical_date})
-        return run["dag_run_id"]
+        return cast(str, run["dag_run_id"])
 
-    def runs(self, dag_id: str) -> list[dict]:
-        return self._request("GET", f"/api/v2/dags/{dag_id}/dagRuns?limit=100&order_by=run_after")["dag_runs"]
+    def runs(self, dag_id: str) -> list[JsonObject]:
+        return cast(
+            list[JsonObject],
+            self._request("GET", f"/api/v2/dags/{dag_id}/dagRuns?limit=100&order_by=run_after")["dag_runs"],
+        )
 
-    def run(self, dag_id: str, run_id: str) -> dict:
-        return self._request("GET", f"/api/v2/dags/{dag_id}/dagRuns/{urllib.request.quote(run_id)}")
+    def run(self, dag_id: str, run_id: str) -> JsonObject:
+        return cast(
+            JsonObject, self._request("GET", f"/api/v2/dags/{dag_id}/dagRuns/{urllib.parse.quote(run_id)}")
+        )
 
-    def task_instances(self, dag_id: str, run_id: str) -> list[dict]:
-        path = f"/api/v2/dags/{dag_id}/dagRuns/{urllib.request.quote(run_id)}/taskInstances?limit=200"
-        return self._request("GET", path)["task_instances"]
+    def task_instances(self, dag_id: str, run_id: str) -> list[JsonObject]:
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{urllib.parse.quote(run_id)}/taskInstances?limit=200"
+        return cast(list[JsonObject], self._request("GET", path)["task_instances"])
 
-    def task_tries(self, dag_id: str, run_id: str, task_id: str, map_index: int = -1) -> list[dict]:
+    def task_tries(self, dag_id: str, run_id: str, task_id: str, map_index: int = -1) -> list[JsonObject]:
         path = (
-            f"/api/v2/dags/{dag_id}/dagRuns/{urllib.request.quote(run_id)}/taskInstances/{task_id}"
+            f"/api/v2/dags/{dag_id}/dagRuns/{urllib.parse.quote(run_id)}/taskInstances/{task_id}"
             f"/tries?map_index={map_index}"
         )
-        return self._request("GET", path)["task_instances"]
+        return cast(list[JsonObject], self._request("GET", path)["task_instances"])
 
-    def upstream_events(self, dag_id: str, run_id: str) -> list[dict]:
-        path = f"/api/v2/dags/{dag_id}/dagRuns/{urllib.request.quote(run_id)}/upstreamAssetEvents"
-        return self._request("GET", path)["asset_events"]
+    def upstream_events(self, dag_id: str, run_id: str) -> list[JsonObject]:
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{urllib.parse.quote(run_id)}/upstreamAssetEvents"
+        return cast(list[JsonObject], self._request("GET", path)["asset_events"])
 
-    def wait_for_run(self, dag_id: str, run_id: str, timeout: float) -> dict:
+    def wait_for_run(self, dag_id: str, run_id: str, timeout: float) -> JsonObject:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             run = self.run(dag_id, run_id)

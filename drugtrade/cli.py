@@ -34,7 +34,7 @@ class UsageError(DrugtradeError):
     """The command line asks for something impossible (e.g. an empty query): exit status 2."""
 
 
-def _register_run(subparsers: argparse._SubParsersAction) -> None:
+def _register_run(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     run = subparsers.add_parser(
         "run",
         help="run the whole pipeline end to end with real Airflow DAG runs (embedded: SQLite, local DuckDB)",
@@ -72,7 +72,7 @@ def _run(args: argparse.Namespace) -> int:
     )
 
 
-def _register_airflow(subparsers: argparse._SubParsersAction) -> None:
+def _register_airflow(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     airflow = subparsers.add_parser(
         "airflow",
         help="any Airflow CLI command on the embedded set-up (e.g. `drugtrade airflow dags list`)",
@@ -89,7 +89,7 @@ def _airflow(args: argparse.Namespace) -> int:
     return run_airflow_command(args.airflow_args or ["--help"])
 
 
-def _register_query(subparsers: argparse._SubParsersAction) -> None:
+def _register_query(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     query = subparsers.add_parser(
         "query",
         help="run read-only SQL against the serving warehouse",
@@ -162,7 +162,7 @@ def _query(args: argparse.Namespace) -> int:
     return 0
 
 
-def _register_summary(subparsers: argparse._SubParsersAction) -> None:
+def _register_summary(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     summary = subparsers.add_parser("summary", help="print what the serving warehouse holds and the last run")
     summary.add_argument("--warehouse", type=Path)
     summary.add_argument(
@@ -179,7 +179,7 @@ def _summary(args: argparse.Namespace) -> int:
     return print_summary(args.warehouse, steps=args.steps)
 
 
-def _register_docs(subparsers: argparse._SubParsersAction) -> None:
+def _register_docs(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     docs = subparsers.add_parser(
         "docs",
         help="build the dbt docs site of what analysts can query, beside the serving warehouse",
@@ -199,7 +199,7 @@ def _docs(args: argparse.Namespace) -> int:
     return 0
 
 
-def _register_bi(subparsers: argparse._SubParsersAction) -> None:
+def _register_bi(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     bi = subparsers.add_parser(
         "bi",
         help="Superset on the serving warehouse, with the project's datasets and dashboards",

@@ -12,6 +12,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from datetime import date as date_type
 from pathlib import Path
+from typing import Any, cast
 
 from drugtrade.config import PROJECT_ROOT, Settings, default_lake_dir, load_settings
 from drugtrade.errors import DrugtradeError
@@ -80,7 +81,7 @@ def prepare_airflow(settings: Settings, airflow_home: Path, log_file: Path) -> d
     return env
 
 
-def _dag_run_failed(settings: Settings, dag_id: str, since: float) -> list[dict]:
+def _dag_run_failed(settings: Settings, dag_id: str, since: float) -> list[dict[str, Any]]:
     """Failure records written by the on-failure callback during this invocation."""
     root = settings.runs_dir / dag_id
     if not root.exists():
@@ -181,9 +182,9 @@ def latest_summary_file(settings: Settings, dag_id: str, name: str = "summary.js
     return summaries[-1] if summaries else None
 
 
-def latest_transform_summary(settings: Settings) -> dict | None:
+def latest_transform_summary(settings: Settings) -> dict[str, Any] | None:
     path = latest_summary_file(settings, "transform")
-    return json.loads(path.read_text()) if path else None
+    return cast("dict[str, Any]", json.loads(path.read_text())) if path else None
 
 
 def print_summary(warehouse: Path | None = None, steps: bool = False) -> int:
@@ -203,7 +204,10 @@ def print_summary(warehouse: Path | None = None, steps: bool = False) -> int:
     with duckdb.connect(str(serving), read_only=True) as connection:
         print("Rows per fact table (serving warehouse):")
         for table in ("fct_statements", "fct_seizures", "fct_production", "fct_article_facts"):
-            count = connection.execute(f"select count(*) from marts.{table}").fetchone()[0]
+            # count(*) returns exactly one row.
+            count = cast("tuple[int]", connection.execute(f"select count(*) from marts.{table}").fetchone())[
+                0
+            ]
             print(f"  {table:<20} {count:>10,}")
         print("Coverage per source and measure (analyst.coverage):")
         for line in coverage_lines(connection):

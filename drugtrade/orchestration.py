@@ -5,7 +5,9 @@ often."""
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
 
 from airflow.sdk import Asset
 
@@ -30,14 +32,14 @@ ARTICLES_LAKE_POOL = "articles_lake_writer"
 POOLS = {DUCKDB_WRITER_POOL: 1, ARTICLES_LAKE_POOL: 1}
 
 
-def record_failure(context) -> None:
+def record_failure(context: Mapping[str, Any]) -> None:
     """Keep why a task failed beside the run's summary, readable without the Airflow UI."""
     from drugtrade.runs import record_task_failure
 
     record_task_failure(context)
 
 
-def clear_failure(context) -> None:
+def clear_failure(context: Mapping[str, Any]) -> None:
     """A task that succeeds on a retry or after a clear no longer fails its run's report."""
     from drugtrade.runs import clear_task_failure
 
@@ -71,8 +73,8 @@ NETWORK_RETRIES = {
 }
 
 
-def run_day(context) -> str:
+def run_day(context: Mapping[str, Any]) -> str:
     """The day a run is about: its logical date, or for asset-triggered runs (which have
     none in Airflow 3) the moment it was queued to run after."""
-    moment = context.get("logical_date") or context["dag_run"].run_after
+    moment: datetime = context.get("logical_date") or context["dag_run"].run_after
     return moment.date().isoformat()

@@ -63,7 +63,8 @@ class Registry:
         return str(path if path.is_absolute() else (self.base_dir / path).resolve())
 
     def get(self, source_id: str) -> ArticleSource | StatisticsSource:
-        for source in (*self.articles, *self.statistics):
+        sources: tuple[ArticleSource | StatisticsSource, ...] = (*self.articles, *self.statistics)
+        for source in sources:
             if source.id == source_id:
                 return source
         raise KeyError(f"no source {source_id!r} in the registry")

@@ -13,11 +13,14 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drugtrade import lake
 from drugtrade.config import Settings, load_settings
 from drugtrade.errors import DrugtradeError
+
+if TYPE_CHECKING:
+    from drugtrade.warehouse.dbt import NodeResult
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +68,7 @@ def record_dbt_step(
     settings: Settings,
     context: Mapping[str, Any],
     step: str,
-    nodes: list,
+    nodes: list[NodeResult],
     rows: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     counts: dict[str, int] = {}

@@ -27,6 +27,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -240,7 +241,13 @@ def stop_service(paths: Paths, service: str, timeout: float = 30.0) -> bool:
     return True
 
 
-def _wait(what: str, ready, timeout: float, log: Path, pid_of=None) -> None:
+def _wait(
+    what: str,
+    ready: Callable[[], bool],
+    timeout: float,
+    log: Path,
+    pid_of: Callable[[], int | None] | None = None,
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if ready():
@@ -254,7 +261,7 @@ def _wait(what: str, ready, timeout: float, log: Path, pid_of=None) -> None:
 def _http_ok(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own loopback URL
-            return response.status == 200
+            return bool(response.status == 200)
     except (urllib.error.URLError, OSError):
         return False
 

@@ -21,6 +21,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict, cast
 
 from drugtrade.config import Settings
 from drugtrade.errors import DrugtradeError
@@ -213,19 +214,27 @@ def import_assets(settings: Settings, paths: SupersetPaths) -> None:
     )
 
 
+class ServerState(TypedDict):
+    """What `up` writes to the state file: the server's process group and where it answers."""
+
+    pid: int
+    port: int
+    url: str
+
+
 def _health(port: int) -> bool:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=3) as response:
-            return response.status == 200
+            return bool(response.status == 200)
     except (urllib.error.URLError, OSError):
         return False
 
 
-def running_server(paths: SupersetPaths) -> dict | None:
+def running_server(paths: SupersetPaths) -> ServerState | None:
     """The state of the server `up` started ({"pid", "port", "url"}) if its process still runs."""
     if not paths.state_file.exists():
         return None
-    state = json.loads(paths.state_file.read_text())
+    state = cast(ServerState, json.loads(paths.state_file.read_text()))
     try:
         os.kill(state["pid"], 0)
     except (ProcessLookupError, PermissionError):
@@ -233,7 +242,7 @@ def running_server(paths: SupersetPaths) -> dict | None:
     return state
 
 
-def start(paths: SupersetPaths, port: int) -> dict:
+def start(paths: SupersetPaths, port: int) -> ServerState:
     """Gunicorn with one worker and a few threads (Superset's production server, sized for one
     analyst on a shared machine), in its own session so `down` stops it and its worker together."""
     log = paths.log_file.open("ab")
@@ -262,7 +271,7 @@ def start(paths: SupersetPaths, port: int) -> dict:
         start_new_session=True,
         cwd=paths.home,
     )
-    state = {"pid": process.pid, "port": port, "url": f"http://127.0.0.1:{port}"}
+    state: ServerState = {"pid": process.pid, "port": port, "url": f"http://127.0.0.1:{port}"}
     paths.state_file.write_text(json.dumps(state))
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:

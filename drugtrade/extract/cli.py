@@ -105,7 +105,7 @@ def _eval(args: argparse.Namespace) -> int:
     return 1 if args.fail_below_targets and below_targets(report["totals"]) else 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``statements`` and ``facts`` commands to a parent parser's subparsers."""
     statements = subparsers.add_parser(
         "statements", help="quotations and their speakers, one JSON object per line"
@@ -142,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
-    return args.handler(args)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import trafilatura
@@ -33,6 +34,9 @@ from drugtrade.extract.boilerplate import clean_paragraphs
 from drugtrade.extract.decoding import DecodeFailure, decode
 from drugtrade.extract.language import detect_language, primary_subtag
 from drugtrade.extract.lexicon import word_list
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 MAX_BYTES = 5_000_000
 # Real pages have thousands to tens of thousands of tags; beyond this the page is junk or an
@@ -170,8 +174,8 @@ class _PageMetadata:
     title: str | None
 
 
-def _json_ld_articles(tree: HtmlElement) -> list[dict]:
-    found: list[dict] = []
+def _json_ld_articles(tree: HtmlElement) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
@@ -205,7 +209,7 @@ def _ld_author(value: object) -> str | None:
     return None
 
 
-def _ld_text(item: dict, key: str) -> str | None:
+def _ld_text(item: dict[str, Any], key: str) -> str | None:
     value = item.get(key)
     return value.strip() or None if isinstance(value, str) else None
 
@@ -401,15 +405,19 @@ def _prune_asides(tree: HtmlElement, source: str) -> None:
 def _main_text(tree: HtmlElement, url: str, *, fast: bool) -> str:
     """trafilatura's main text of the page, one block per line ("" when it finds none). It works
     on a copy, so the tree can be extracted again."""
-    document = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        fast=fast,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_links=False,
-        with_metadata=False,
+    # Without as_dict=True, bare_extraction returns a Document (or None).
+    document = cast(
+        "Document | None",
+        trafilatura.bare_extraction(
+            tree,
+            url=url,
+            fast=fast,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            include_links=False,
+            with_metadata=False,
+        ),
     )
     return (document.text or "") if document is not None else ""
 

@@ -111,7 +111,7 @@ def run_content(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def register_content(subparsers: argparse._SubParsersAction) -> None:
+def register_content(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     content = subparsers.add_parser(
         "content",
         help="main content and metadata of saved pages, one JSON object per page",

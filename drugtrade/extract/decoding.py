@@ -85,9 +85,9 @@ def declared_charset(content: bytes, content_type: str | None) -> tuple[str | No
         match = _HEADER_CHARSET.search(content_type)
         if match and _codec(match.group(1)):
             return _codec(match.group(1)), "Content-Type header"
-    match = _META_CHARSET.search(content[:8192])
-    if match and _codec(match.group(1).decode("ascii", "replace")):
-        return _codec(match.group(1).decode("ascii", "replace")), "meta charset"
+    meta = _META_CHARSET.search(content[:8192])
+    if meta and _codec(meta.group(1).decode("ascii", "replace")):
+        return _codec(meta.group(1).decode("ascii", "replace")), "meta charset"
     return None, "none"
 
 

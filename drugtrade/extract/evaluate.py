@@ -24,6 +24,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from drugtrade.config import SHARED_MATERIAL_DIR
 from drugtrade.errors import DrugtradeError
@@ -33,6 +34,10 @@ from drugtrade.extract.statements import Statement, extract_statements, normalis
 
 SHARED_DIR = SHARED_MATERIAL_DIR
 OVERLAP = 0.9
+# A gold file as decoded from JSON: "article" or "shared_article" names the article, "split",
+# and "statements", each with "speaker" and "quote" or "sha256"/"start"/"end".
+GoldFile = dict[str, Any]
+GoldStatement = dict[str, Any]
 
 
 class GoldFileError(DrugtradeError, ValueError):
@@ -100,7 +105,7 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
     return inter / union if union else 0.0
 
 
-def _matches(gold: dict, predicted: Statement) -> bool:
+def _matches(gold: GoldStatement, predicted: Statement) -> bool:
     if gold.get("speaker") != predicted.speaker:
         return False
     if "quote" in gold and normalise_quote(gold["quote"]) == normalise_quote(predicted.quote):
@@ -112,16 +117,18 @@ def _matches(gold: dict, predicted: Statement) -> bool:
     return False
 
 
-def _describe(gold: dict) -> str:
+def _describe(gold: GoldStatement) -> str:
     quote = gold.get("quote") or f"[{gold.get('start')}:{gold.get('end')}]"
     return f"{gold.get('speaker')!r}: {quote[:70]!r}"
 
 
-def _article_path(gold_path: Path, gold: dict) -> Path | None:
+def _article_path(gold_path: Path, gold: GoldFile) -> Path | None:
     if "article" in gold:
-        return gold_path.parent / gold["article"]
+        article: str = gold["article"]
+        return gold_path.parent / article
     if "shared_article" in gold:
-        return (SHARED_DIR / gold["shared_article"]).resolve()
+        shared_article: str = gold["shared_article"]
+        return (SHARED_DIR / shared_article).resolve()
     raise GoldFileError(f"{gold_path}: needs 'article' or 'shared_article'")
 
 

@@ -30,6 +30,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from drugtrade.errors import DrugtradeError
 from drugtrade.extract.content import ExtractionError, extract_article
@@ -45,6 +46,11 @@ TARGETS = {
     "figure_recall": 0.90,
 }
 VALUE_TOLERANCE = 0.005
+# One gold statement ("speaker", "key", optional "role", "country", "cases") or gold fact
+# ("kind", "value", "unit", "drug"), as decoded from the gold JSON.
+GoldEntry = dict[str, Any]
+# The JSON-ready evaluation report (and its totals): what `python -m drugtrade.extract.cli eval --json` prints.
+Report = dict[str, Any]
 ROLE_SHARE = 0.75
 _TO_BASE = {"kg": ("kg", 1.0), "t": ("kg", 1000.0), "ha": ("ha", 1.0)}
 # one spelling for titles, so "Capt." in the gold and "Captain" in the text compare equal
@@ -89,8 +95,8 @@ def role_matches(extracted: str | None, gold: str) -> bool:
 class GoldArticle:
     name: str
     path: Path
-    statements: tuple[dict, ...]
-    facts: tuple[dict, ...]
+    statements: tuple[GoldEntry, ...]
+    facts: tuple[GoldEntry, ...]
 
 
 def _check_entry(
@@ -204,7 +210,7 @@ def _speaker_right(speaker: str | None, gold_speaker: str) -> bool:
     return bool(speaker) and _last_token(gold_speaker) in normalise(speaker or "")
 
 
-def _fact_matches(fact: TextFact, gold: dict) -> bool:
+def _fact_matches(fact: TextFact, gold: GoldEntry) -> bool:
     base = _TO_BASE.get(fact.unit)
     if base is None or base[0] != gold["unit"] or fact.kind != gold["kind"]:
         return False
@@ -221,27 +227,27 @@ def _fact_matches(fact: TextFact, gold: dict) -> bool:
     return any(near(v, low) or near(v, high) or low <= v <= high for v in values)
 
 
-def score_statements(name: str, gold: Iterable[dict], extracted: list[Statement]) -> ArticleResult:
+def score_statements(name: str, gold: Iterable[GoldEntry], extracted: list[Statement]) -> ArticleResult:
     result = ArticleResult(name)
     normalised = [normalise(s.quote) for s in extracted]
     golds = list(gold)
     keys = [normalise(g["key"]) for g in golds]
     for g, key in zip(golds, keys, strict=True):
         holders = [s for s, q in zip(extracted, normalised, strict=True) if key in q]
-        right = [s for s in holders if _speaker_right(s.speaker, g["speaker"])]
+        right_speakers = [s for s in holders if _speaker_right(s.speaker, g["speaker"])]
         item = StatementResult(
             article=name,
             speaker=g["speaker"],
             key=g["key"],
             cases=list(g.get("cases") or []),
             found=bool(holders),
-            right=bool(right),
+            right=bool(right_speakers),
             extracted_speakers=[s.speaker for s in holders],
             gold_role=g.get("role"),
             gold_country=g.get("country"),
         )
-        if right:
-            best = right[0]
+        if right_speakers:
+            best = right_speakers[0]
             item.extracted_role, item.extracted_country = best.speaker_role, best.speaker_country
             if g.get("role"):
                 item.role_right = role_matches(best.speaker_role, g["role"])
@@ -295,7 +301,7 @@ def _ratio(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
 
-def summarise(results: list[ArticleResult]) -> dict:
+def summarise(results: list[ArticleResult]) -> Report:
     statements = [s for r in results for s in r.statements]
     judged = [q for r in results for q in r.judged_quotes]
     named = [q for q in judged if q.speaker]
@@ -320,8 +326,8 @@ def summarise(results: list[ArticleResult]) -> dict:
     }
 
 
-def breakdown_by_case(results: list[ArticleResult]) -> dict[str, dict]:
-    cases: dict[str, dict] = {}
+def breakdown_by_case(results: list[ArticleResult]) -> dict[str, dict[str, Any]]:
+    cases: dict[str, dict[str, Any]] = {}
     for s in (s for r in results for s in r.statements):
         for case in s.cases:
             row = cases.setdefault(case, {"gold": 0, "right": 0})
@@ -332,7 +338,7 @@ def breakdown_by_case(results: list[ArticleResult]) -> dict[str, dict]:
     return dict(sorted(cases.items()))
 
 
-def evaluate_folder(folder: Path, only: Iterable[str] | None = None) -> dict:
+def evaluate_folder(folder: Path, only: Iterable[str] | None = None) -> Report:
     """The whole report as one JSON-ready dict: totals, by case, by article, misses."""
     results = [score_article(a) for a in load_gold(folder, only)]
     return {
@@ -349,7 +355,7 @@ def evaluate_folder(folder: Path, only: Iterable[str] | None = None) -> dict:
     }
 
 
-def below_targets(totals: dict) -> list[str]:
+def below_targets(totals: Report) -> list[str]:
     return [
         f"{name} {totals[name]:.3f} < {target:.2f}"
         for name, target in TARGETS.items()
@@ -361,7 +367,7 @@ def _figure(value: float | None) -> str:
     return "  n/a" if value is None else f"{value:.3f}"
 
 
-def format_report(report: dict) -> str:
+def format_report(report: Report) -> str:
     t = report["totals"]
     lines = [
         f"gold folder {report['folder']}: {t['articles']} articles, {t['gold_statements']} gold statements, "

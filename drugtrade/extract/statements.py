@@ -203,8 +203,8 @@ def _org_from_noun(ctx: _Context, noun: str, position: int) -> _Speaker:
                 if parse.is_org and parse.org:
                     return _Speaker(_org_as_written(match.group("org"), chain[-1]), None, parse.country)
         return _Speaker(noun_low)
-    for chain in reversed(chains(before)):
-        parse = parse_chain(ctx.body, chain)
+    for candidate in reversed(chains(before)):
+        parse = parse_chain(ctx.body, candidate)
         if parse.is_org and parse.org and noun_low in parse.org.lower().split():
             return _Speaker(parse.org, None, parse.country)
     return _Speaker(noun_low)
@@ -270,9 +270,9 @@ def _speaker_ending(ctx: _Context, text: str, offset: int, paragraph: int) -> _S
         # "The observatory's director, Paula Hincapié," names the speaker inside the commas;
         # "X, a spokesman for Y," describes the speaker before them
         inner = appositive.group("inner").strip()
-        named = ctx.people.resolve(inner) if inner[:1].isupper() else None
-        if named is not None:
-            return _person(named)
+        person = ctx.people.resolve(inner) if inner[:1].isupper() else None
+        if person is not None:
+            return _person(person)
         text = text[: appositive.start()]
     text = re.sub(r"\s+$", "", text)
     if not text:
@@ -532,27 +532,28 @@ def _attribute(ctx: _Context) -> list[_Attribution | None]:
         post = ctx.body[span.after : post_end] if span.close_mark is not None else ""
 
         found = _post_attribution(ctx, span, post) or _pre_attribution(ctx, span, pre, pre_start)
-        if found is None and previous is not None and results[k - 1] is not None:
+        earlier = results[k - 1] if previous is not None else None
+        if found is None and previous is not None and earlier is not None:
             same_sentence = ctx.sentence_start(previous.open_mark) == sentence_start
             between = ctx.body[previous.after : span.open_mark]
             if same_sentence and re.fullmatch(r"\s*,?\s*(?:and|or|but|as well as|then|,)?\s*", between):
-                found = _Attribution(results[k - 1].speaker, "coordinated", False)
+                found = _Attribution(earlier.speaker, "coordinated", False)
             elif (
                 same_sentence
-                and results[k - 1].rule in {"reported-speech", "according-to", "participial", "coordinated"}
+                and earlier.rule in {"reported-speech", "according-to", "participial", "coordinated"}
                 and not _speech_word_in(between)
-                and not _names_someone_else(ctx, previous.after, span.open_mark, results[k - 1].speaker)
+                and not _names_someone_else(ctx, previous.after, span.open_mark, earlier.speaker)
             ):
                 # "X said that authorities "a" and seized the drugs, which had been "b"": one
                 # reporting clause governs every quoted fragment of its sentence
-                found = _Attribution(results[k - 1].speaker, "coordinated", False)
+                found = _Attribution(earlier.speaker, "coordinated", False)
             elif not ctx.body[
                 ctx.sentence_end(previous.after) : span.open_mark
             ].strip() and not _names_someone_else(
-                ctx, ctx.sentence_end(previous.after), span.open_mark, results[k - 1].speaker
+                ctx, ctx.sentence_end(previous.after), span.open_mark, earlier.speaker
             ):
                 # '"A," X said. "B."': the quote opens the very next sentence
-                found = _Attribution(results[k - 1].speaker, "continuation", results[k - 1].direct)
+                found = _Attribution(earlier.speaker, "continuation", earlier.direct)
         results.append(found)
         if (
             found is not None
@@ -575,12 +576,13 @@ def _attribute(ctx: _Context) -> list[_Attribution | None]:
         if ctx.body[span.after : para.end].strip(" .,;"):
             continue
         prior = [i for i in range(k) if ctx.spans[i].paragraph == span.paragraph - 1]
-        if not prior or results[prior[-1]] is None or results[prior[-1]].speaker.name is None:
+        quoted_before = results[prior[-1]] if prior else None
+        if quoted_before is None or quoted_before.speaker.name is None:
             continue
         last = ctx.spans[prior[-1]]
-        if _names_someone_else(ctx, last.after, para.start, results[prior[-1]].speaker):
+        if _names_someone_else(ctx, last.after, para.start, quoted_before.speaker):
             continue
-        results[k] = _Attribution(results[prior[-1]].speaker, "follow-on-paragraph", False)
+        results[k] = _Attribution(quoted_before.speaker, "follow-on-paragraph", False)
     _share_over_paragraphs(ctx, results)  # a follow-on paragraph may open a quote running on
     _attribute_dash_lines(ctx, results)
     _attribute_follow_on_sentences(ctx, results)
@@ -609,8 +611,8 @@ def _attribute_dash_lines(ctx: _Context, results: list[_Attribution | None]) -> 
             continue
         speaker = _Speaker(who.name, who.role or (role.strip() or None), who.country)
         group = [k]
-        while ctx.spans[group[0]].continues is not None:
-            group.insert(0, ctx.spans[group[0]].continues)
+        while (continued := ctx.spans[group[0]].continues) is not None:
+            group.insert(0, continued)
         for i in group:
             if results[i] is None:
                 results[i] = _Attribution(speaker, "dash-line", True)
@@ -625,7 +627,8 @@ def _attribute_follow_on_sentences(ctx: _Context, results: list[_Attribution | N
         prior = [
             i for i in range(k) if ctx.spans[i].paragraph == span.paragraph - 1 and results[i] is not None
         ]
-        if not prior or results[prior[-1]].speaker.name is None:
+        quoted_before = results[prior[-1]] if prior else None
+        if quoted_before is None or quoted_before.speaker.name is None:
             continue
         sentence = (ctx.sentence_start(span.open_mark), ctx.sentence_end(span.after - 1))
         words = {
@@ -639,7 +642,7 @@ def _attribute_follow_on_sentences(ctx: _Context, results: list[_Attribution | N
             continue
         if ctx.sentence_start(span.open_mark) != ctx.paras[span.paragraph].start:
             continue  # only a paragraph's first sentence follows on from the paragraph before
-        results[k] = _Attribution(results[prior[-1]].speaker, "follow-on-sentence", False)
+        results[k] = _Attribution(quoted_before.speaker, "follow-on-sentence", False)
 
 
 def _share_over_paragraphs(ctx: _Context, results: list[_Attribution | None]) -> None:
@@ -648,15 +651,15 @@ def _share_over_paragraphs(ctx: _Context, results: list[_Attribution | None]) ->
         if span.continues is None:
             continue
         group = [span.continues, k]
-        while ctx.spans[group[0]].continues is not None:
-            group.insert(0, ctx.spans[group[0]].continues)
-        known = next(
-            (results[i] for i in group if results[i] is not None and results[i].rule != "continuation"), None
-        )
-        known = known or next((results[i] for i in group if results[i] is not None), None)
+        while (continued := ctx.spans[group[0]].continues) is not None:
+            group.insert(0, continued)
+        members = [results[i] for i in group]
+        known = next((r for r in members if r is not None and r.rule != "continuation"), None)
+        known = known or next((r for r in members if r is not None), None)
         if known is not None:
             for i in group:
-                if results[i] is None or results[i].rule == "continuation":
+                current = results[i]
+                if current is None or current.rule == "continuation":
                     results[i] = _Attribution(known.speaker, "continuation", known.direct)
 
 

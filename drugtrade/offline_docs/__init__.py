@@ -120,8 +120,8 @@ def make_offline(site_dir: Path) -> OfflineReport:
         unknown = external_assets(offline)
         if unknown:
             report.unknown_assets[str(page.relative_to(site_dir))] = unknown
-    for page, unknown in report.unknown_assets.items():
+    for relative, unknown in report.unknown_assets.items():
         log.warning(
-            "%s: %s still loads %s from the network (not vendored)", site_dir, page, ", ".join(unknown)
+            "%s: %s still loads %s from the network (not vendored)", site_dir, relative, ", ".join(unknown)
         )
     return report

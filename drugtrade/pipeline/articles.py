@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import duckdb
 import pyarrow as pa
@@ -31,7 +32,14 @@ from drugtrade.config import Settings
 from drugtrade.registry import ArticleSource, load_registry
 from drugtrade.schemas import ARTICLES, ARTICLES_REJECTED, MENTIONS, STATEMENTS, TEXT_FACTS
 
+if TYPE_CHECKING:
+    from drugtrade.sources.http import HttpClient
+
 log = logging.getLogger(__name__)
+
+# One row of a lake table (articles, statements, mentions, text_facts, articles_rejected),
+# keyed by the column names of its Arrow schema in drugtrade/schemas.py.
+LakeRow = dict[str, Any]
 
 # Pages per extraction batch: the unit the ingest_articles DAG maps over, so that a backfill's
 # or a large day's extraction spreads over every worker. Extraction costs about 0.1-0.5 s of CPU
@@ -60,10 +68,10 @@ class PageResult:
     raw_path: str
     fetched_at: datetime
     error: str | None = None
-    article: dict | None = None
-    statements: list[dict] = field(default_factory=list)
-    mentions: list[dict] = field(default_factory=list)
-    facts: list[dict] = field(default_factory=list)
+    article: LakeRow | None = None
+    statements: list[LakeRow] = field(default_factory=list)
+    mentions: list[LakeRow] = field(default_factory=list)
+    facts: list[LakeRow] = field(default_factory=list)
 
 
 def process_page(job: PageJob) -> PageResult:
@@ -155,7 +163,7 @@ class FetchedDay:
     ingest_date: date
     pages: list[PageRef]
     summary: ArticleIngestSummary
-    rejected: list[dict]
+    rejected: list[LakeRow]
     validators: list[tuple[str, str | None, str | None]]
     batch_size: int
 
@@ -205,9 +213,9 @@ def _raw_path(settings: Settings, source_id: str, content: bytes, url: str) -> P
 def _jobs(
     source: ArticleSource,
     settings: Settings,
-    client,
+    client: HttpClient,
     summary: ArticleIngestSummary,
-    rejected: list[dict],
+    rejected: list[LakeRow],
     index: ArticleIndex,
     ingest_date: date,
     validators: list[tuple[str, str | None, str | None]],
@@ -278,7 +286,7 @@ def fetch_source(
 
     summary = ArticleIngestSummary(source_id=source.id, ingest_date=ingest_date)
     index = ArticleIndex(settings.lake_dir, ingest_date, source.id)
-    rejected: list[dict] = []
+    rejected: list[LakeRow] = []
     validators: list[tuple[str, str | None, str | None]] = []
     with HttpClient(state_path=validators_path(settings.state_dir)) as client:
         pages = [
@@ -305,7 +313,7 @@ def _load_manifest(folder: Path) -> FetchedDay:
     path = _manifest_path(folder)
     if not path.exists():
         raise FileNotFoundError(f"no fetched-page manifest at {path}: fetch the source's day first")
-    return pickle.loads(path.read_bytes())  # noqa: S301 - written by fetch_source above
+    return cast(FetchedDay, pickle.loads(path.read_bytes()))  # noqa: S301 - written by fetch_source above
 
 
 def extract_batch(settings: Settings, source_id: str, ingest_date: date, batch: int) -> int:
@@ -379,7 +387,7 @@ def land_source(source: ArticleSource, settings: Settings, ingest_date: date) ->
     summary = fetched.summary
     rejected = list(fetched.rejected)
     index = ArticleIndex(settings.lake_dir, ingest_date, source.id)
-    tables: dict[str, list[dict]] = {"articles": [], "statements": [], "mentions": [], "text_facts": []}
+    tables: dict[str, list[LakeRow]] = {"articles": [], "statements": [], "mentions": [], "text_facts": []}
     seen_in_run: set[tuple[str, str]] = set()
     for batch in range(batch_count(fetched)):
         path = _batch_path(folder, batch)
@@ -441,7 +449,7 @@ def _collect(
     ingest_date: date,
     index: ArticleIndex,
     summary: ArticleIngestSummary,
-    tables: dict[str, list[dict]],
+    tables: dict[str, list[LakeRow]],
     seen_in_run: set[tuple[str, str]],
 ) -> None:
     article = result.article or {}

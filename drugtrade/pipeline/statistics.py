@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -107,7 +108,7 @@ def ingest_source(source: StatisticsSource, registry: Registry, settings: Settin
     counts = {"rows_read": 0, "rows_loaded": 0, "observations": 0, "quarantined": 0}
     quarantine_batches: list[pa.Table] = []
 
-    def observations():
+    def observations() -> Iterator[pa.Table]:
         for batch in iter_parse(
             kept,
             source_id=source.id,

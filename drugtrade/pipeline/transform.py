@@ -14,7 +14,7 @@ import json
 import logging
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import duckdb
 
@@ -140,7 +140,11 @@ def validate_raw(
     views = _write_raw_views(settings, new_files)
     relations = [Relation(suite=load_suite(settings.expectations_dir, "raw", d), table=d) for d in new_files]
     with duckdb.connect(str(views), read_only=True) as connection:
-        if new_files.get("loads") and connection.execute("select count(*) from releases").fetchone()[0]:
+        # count(*) returns exactly one row.
+        if (
+            new_files.get("loads")
+            and cast("tuple[int]", connection.execute("select count(*) from releases").fetchone())[0]
+        ):
             relations.append(release_sizes_relation("select * from releases"))
     reports = validate_relations("raw", views, relations, run_id=run_id, paths=_quality_paths(settings))
     failed = {r.dataset for r in reports if not r.success}
@@ -204,10 +208,14 @@ def validate_staging(settings: Settings, run_id: str) -> dict[str, object]:
     skipped = [f"stg_{dataset}" for dataset in STATISTICS_INPUTS] if unchanged else []
 
     with duckdb.connect(str(settings.build_db), read_only=True) as connection:
-        read, staged, quarantined = connection.execute(
-            f"select coalesce(sum(raw_rows), 0), coalesce(sum(staging_rows), 0), "
-            f"coalesce(sum(quarantined_rows), 0) from ({RECONCILIATION_QUERY})"
-        ).fetchone()
+        # An aggregate without group by returns exactly one row.
+        read, staged, quarantined = cast(
+            "tuple[int, int, int]",
+            connection.execute(
+                f"select coalesce(sum(raw_rows), 0), coalesce(sum(staging_rows), 0), "
+                f"coalesce(sum(quarantined_rows), 0) from ({RECONCILIATION_QUERY})"
+            ).fetchone(),
+        )
     if skipped:
         log.info(
             "staging: statistics files unchanged since the last build; %s and the reconciliation "
@@ -236,7 +244,9 @@ def relation_rows(settings: Settings, schema: str, models: tuple[str, ...]) -> d
     """Rows in each model just built, for the run summary (what went out of a dbt step)."""
     with duckdb.connect(str(settings.build_db), read_only=True) as connection:
         return {
-            model: connection.execute(f'select count(*) from {schema}."{model}"').fetchone()[0]
+            model: cast(
+                "tuple[int]", connection.execute(f'select count(*) from {schema}."{model}"').fetchone()
+            )[0]
             for model in models
         }
 

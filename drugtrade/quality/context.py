@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import great_expectations as gx
 from great_expectations.data_context.types.base import ProgressBarsConfig
+from great_expectations.exceptions.exceptions import DataContextError
 
 from drugtrade.quality.duckdb_gx import install
 
@@ -55,7 +56,7 @@ def drop_checkpoint(context: Any, name: str) -> None:
 
 
 def _drop(store: Any, name: str) -> None:
-    with contextlib.suppress(KeyError, ValueError, gx.exceptions.DataContextError):
+    with contextlib.suppress(KeyError, ValueError, DataContextError):
         store.delete(name)
 
 
@@ -93,8 +94,11 @@ def add_validation(
     # for a suite of 60).
     _drop(context.suites, suite.name)
     stored = context.suites.add(suite)
-    return context.validation_definitions.add(
-        gx.ValidationDefinition(name=suite.name, data=batch, suite=stored)
+    return cast(
+        gx.ValidationDefinition,
+        context.validation_definitions.add(
+            gx.ValidationDefinition(name=suite.name, data=batch, suite=stored)
+        ),
     )
 
 
@@ -104,4 +108,4 @@ def stage_checkpoint(
     """One checkpoint per quality stage: every suite of the stage. Its results go to GX's
     validation results store; Data Docs are rendered once per run (drugtrade.quality.docs)."""
     checkpoint = gx.Checkpoint(name=name, validation_definitions=validations, result_format=result_format)
-    return context.checkpoints.add(checkpoint)
+    return cast(gx.Checkpoint, context.checkpoints.add(checkpoint))

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -53,7 +53,7 @@ _TYPES: dict[str, Any] = {
 _DECIMAL = re.compile(r"^DECIMAL\((\d+),\s*(\d+)\)$")
 
 
-def duckdb_type(name: str) -> sa.types.TypeEngine:
+def duckdb_type(name: str) -> sa.types.TypeEngine[Any]:
     """The SQLAlchemy type of a DuckDB column type name."""
     name = name.strip().upper()
     if name.endswith("[]"):
@@ -81,7 +81,7 @@ def _get_columns(
     if not rows:
         raise sa.exc.NoSuchTableError(f"{schema}.{table_name}" if schema else table_name)
     return [
-        {"name": name, "type": duckdb_type(kind), "nullable": bool(nullable), "default": default}
+        {"name": name, "type": duckdb_type(cast(str, kind)), "nullable": bool(nullable), "default": default}
         for name, kind, nullable, default in rows
     ]
 
@@ -101,8 +101,9 @@ def install() -> None:
     import duckdb_engine
     from great_expectations.execution_engine.sqlalchemy_execution_engine import SqlAlchemyExecutionEngine
 
-    SqlAlchemyExecutionEngine.execute_query = _execute_query
-    duckdb_engine.Dialect.get_columns = _get_columns
+    # Replacing the two methods is the point of this module (see its docstring).
+    SqlAlchemyExecutionEngine.execute_query = _execute_query  # type: ignore[method-assign]
+    duckdb_engine.Dialect.get_columns = _get_columns  # type: ignore[method-assign]
     # GX resolves a DuckDB type name against SQLAlchemy's own types (what the reflection above
     # returns) and says so at WARNING for every type expectation; that is the intended path here.
     logging.getLogger("great_expectations.expectations.type_comparison").setLevel(logging.ERROR)

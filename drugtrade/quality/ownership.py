@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -45,7 +46,7 @@ def _expression_rules(relation: str, expression: str, where: str) -> list[Rule]:
     return rules
 
 
-def _test_name(test: object) -> tuple[str, dict]:
+def _test_name(test: str | dict[str, Any]) -> tuple[str, dict[str, Any]]:
     if isinstance(test, str):
         return test, {}
     ((name, body),) = test.items()

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 from great_expectations.core.expectation_validation_result import (
@@ -33,6 +34,9 @@ from drugtrade.quality.report import SAMPLE_SIZE, ExpectationOutcome, Validation
 from drugtrade.quality.store import ResultStore
 from drugtrade.quality.suites import LoadedSuite, SuiteExpectation
 from drugtrade.quality.values import jsonable
+
+if TYPE_CHECKING:
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
 RESULT_FORMAT: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
 
@@ -114,7 +118,8 @@ def outcome_of(
     unexpected = outcome.get("unexpected_count")
     if expectation.type == "unexpected_rows_expectation":
         unexpected = outcome.get("observed_value")
-    details = outcome.get("details") if isinstance(outcome.get("details"), dict) else {}
+    reported = outcome.get("details")
+    details = reported if isinstance(reported, dict) else {}
     values = outcome.get("partial_unexpected_list") or details.get("unexpected_rows") or []
     sample = [jsonable(v) for v in values][:SAMPLE_SIZE]
     observed = _observed(outcome, expectation)
@@ -142,7 +147,11 @@ def _report(
     by_position = (
         {}
         if result is None
-        else {int(r.expectation_config.meta["suite_position"]): r for r in result.results}
+        # GX returns every result with the configuration it validated.
+        else {
+            int(cast("ExpectationConfiguration", r.expectation_config).meta["suite_position"]): r
+            for r in result.results
+        }
     )
     outcomes = [outcome_of(e, by_position.get(e.position), resolved) for e in suite.expectations]
     return ValidationReport(
@@ -195,7 +204,7 @@ def validate_relations(
     for relation in relations:
         suite = relation.suite
         previous: Callable[[], int | None] = (
-            (lambda s=suite: paths.history.previous_row_count(s.stage, s.dataset, exclude_run_id=run_id))
+            partial(paths.history.previous_row_count, suite.stage, suite.dataset, exclude_run_id=run_id)
             if paths.history
             else (lambda: None)
         )

@@ -214,6 +214,7 @@ def _feed(context: _Context) -> Iterator[ArticleRef]:
     base = result.final_url
     inline = bool(context.option("inline_content", False))
     kind = _local(root.tag)
+    entries: list[tuple[ET.Element, Callable[[ET.Element, str, bool], ArticleRef | None]]]
     if kind == "rss":
         channel = _children(root, "channel")
         if not channel:

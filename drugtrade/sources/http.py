@@ -326,7 +326,7 @@ class HttpClient:
                 status=response.status_code,
                 attempts=attempts,
             )
-        target = urljoin(current, location.strip())
+        target: str = urljoin(current, location.strip())
         scheme = urlsplit(target).scheme.lower()
         if scheme not in _NETWORK_SCHEMES or scheme not in self._schemes:
             raise FetchError(
@@ -464,7 +464,7 @@ class HttpClient:
     def _delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
             return min(retry_after, self._max_retry_after)
-        base = min(self._backoff * 2 ** (attempt - 1), self._max_backoff)
+        base: float = min(self._backoff * 2 ** (attempt - 1), self._max_backoff)
         with self._random_lock:
             spread = self._random.random()
         # Jitter keeps parallel workers that failed together from retrying in lockstep.

@@ -74,7 +74,7 @@ def run_parse(path: Path, family: str | None, source_id: str | None, out: TextIO
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``parse`` subcommand to a parent command's subparsers."""
     parser = subparsers.add_parser(
         "parse",

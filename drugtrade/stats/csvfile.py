@@ -7,6 +7,7 @@ import csv
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 from drugtrade.errors import DrugtradeError
 from drugtrade.stats.limits import MAX_RAW_CELL_CHARS
@@ -51,7 +52,7 @@ def encoding_of(path: Path) -> str:
     return next((encoding for bom, encoding in _BOMS if head.startswith(bom)), "utf-8-sig")
 
 
-def _open(path: Path):
+def _open(path: Path) -> TextIO:
     # newline="" lets csv see CRLF line endings and quoted newlines as they are.
     return path.open(encoding=encoding_of(path), newline="")
 
@@ -117,7 +118,8 @@ def raw_cells(header: list[str], row: list[str]) -> dict[str, object]:
     raw: dict[str, object] = {_bounded(name): _bounded(cell) for name, cell in zip(header, row, strict=False)}
     if len(row) > len(header):
         extra = row[len(header) :]
-        raw["_extra"] = [_bounded(cell) for cell in extra[:MAX_RAW_CELL_CHARS]]
+        extra_cells: list[object] = [_bounded(cell) for cell in extra[:MAX_RAW_CELL_CHARS]]
         if len(extra) > MAX_RAW_CELL_CHARS:
-            raw["_extra"].append(f"... ({len(extra)} extra cells)")
+            extra_cells.append(f"... ({len(extra)} extra cells)")
+        raw["_extra"] = extra_cells
     return raw

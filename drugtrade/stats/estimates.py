@@ -27,7 +27,7 @@ from drugtrade.vocab.countries import is_known_code, resolve_country
 
 FAMILY = "production_estimates"
 
-_COLUMNS = {
+_COLUMNS: dict[str, tuple[str, ...]] = {
     name: (name,) for name in ("country", "iso3", "year", "drug", "measure", "value", "unit", "estimator")
 }
 _NOTE_COLUMNS = (

@@ -163,7 +163,7 @@ class _Rows:
         self.values: list[object] = []
         self.rows = 0
 
-    def add(self, row: tuple) -> None:
+    def add(self, row: tuple[object, ...]) -> None:
         self.values.extend(row)
         self.rows += 1
 

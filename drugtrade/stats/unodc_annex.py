@@ -151,7 +151,7 @@ def _drug_of(title: str) -> tuple[str, str] | None:
 
 def _unit_label(title: str) -> str | None:
     for group in re.findall(r"\(([^()]+)\)", title):
-        label = group.strip()
+        label: str = group.strip()
         if label.lower() in _UN_TONS:
             return label
         try:
@@ -293,7 +293,7 @@ def read_tables(path: Path, *, strict: bool = True) -> list[AnnexTable]:
         tables = []
         for sheet in values.worksheets:
             check_sheet_size(path, sheet.title, sheet.max_row, sheet.max_column)
-            rows = [tuple(cells) for cells in sheet.iter_rows(values_only=True)]
+            rows: list[tuple[object, ...]] = [tuple(cells) for cells in sheet.iter_rows(values_only=True)]
             sheet_formulas = {
                 (row, column): cell
                 for row, cells in enumerate(formulas[sheet.title].iter_rows(values_only=True), start=1)

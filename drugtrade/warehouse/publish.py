@@ -20,8 +20,6 @@ The serving file has three schemas, named as dbt docs name them:
 
 from __future__ import annotations
 
-from drugtrade.errors import DrugtradeError
-
 import json
 import logging
 import os
@@ -30,10 +28,12 @@ import shutil
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 import duckdb
 
 from drugtrade.config import Settings
+from drugtrade.errors import DrugtradeError
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,8 @@ AUDIT_RELATIONS = {
     "articles_rejected": ("staging", "stg_articles_rejected"),
     "loads": ("staging", "stg_loads"),
 }
+# dbt's manifest.json as decoded (its schema is dbt's, versioned by dbt, not ours).
+Manifest = dict[str, Any]
 
 
 class PublishError(DrugtradeError, RuntimeError):
@@ -104,7 +106,9 @@ def publish(settings: Settings, quality_results_glob: str | None = None) -> Publ
     connection = duckdb.connect()
     try:
         connection.execute(f"attach {_literal(build)} as build (read_only)")
-        connection.execute(f"attach {_literal(temporary)} as serving (storage_version '{SERVING_STORAGE_VERSION}')")
+        connection.execute(
+            f"attach {_literal(temporary)} as serving (storage_version '{SERVING_STORAGE_VERSION}')"
+        )
         # Constraints and views name their relations without a catalog, so they bind to the
         # file they are in whatever a reader attaches it as.
         connection.execute("use serving")
@@ -113,14 +117,18 @@ def publish(settings: Settings, quality_results_glob: str | None = None) -> Publ
         relations = _relations(connection, manifest)
         for relation in _in_dependency_order([r for r in relations if not r.is_view]):
             _create_table(connection, relation)
-            tables[relation.name] = connection.execute(f"select count(*) from {relation.qualified}").fetchone()[0]
+            # count(*) returns exactly one row.
+            tables[relation.name] = cast(
+                "tuple[int]", connection.execute(f"select count(*) from {relation.qualified}").fetchone()
+            )[0]
         for relation in (r for r in relations if r.is_view):
             _create_view(connection, relation, _dbt_database(manifest))
         _copy_descriptions(connection, relations)
         if quality_results_glob:
             _publish_quality_results(connection, quality_results_glob)
-            tables["dq_results"] = connection.execute(
-                f"select count(*) from {AUDIT_SCHEMA}.dq_results").fetchone()[0]
+            tables["dq_results"] = cast(
+                "tuple[int]", connection.execute(f"select count(*) from {AUDIT_SCHEMA}.dq_results").fetchone()
+            )[0]
         connection.execute("use memory")
         connection.execute("detach serving")
         connection.execute("detach build")
@@ -135,19 +143,21 @@ def publish(settings: Settings, quality_results_glob: str | None = None) -> Publ
     return PublishResult(serving_db=serving, exports_dir=exports, tables=tables)
 
 
-def _read_manifest(settings: Settings) -> dict:
+def _read_manifest(settings: Settings) -> Manifest:
     """dbt's manifest of the build: contracts, tests (the keys) and docs of every model."""
     path = settings.dbt_manifest
     if not path.exists():
         raise PublishError(f"no dbt manifest at {path}: run the dbt build before publishing")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return cast(Manifest, json.loads(path.read_text(encoding="utf-8")))
 
 
-def _dbt_database(manifest: dict) -> str:
-    return next(node["database"] for node in manifest["nodes"].values() if node["resource_type"] == "model")
+def _dbt_database(manifest: Manifest) -> str:
+    return cast(
+        str, next(node["database"] for node in manifest["nodes"].values() if node["resource_type"] == "model")
+    )
 
 
-def _relations(connection: duckdb.DuckDBPyConnection, manifest: dict) -> list[Relation]:
+def _relations(connection: duckdb.DuckDBPyConnection, manifest: Manifest) -> list[Relation]:
     built = connection.execute(
         "select schema_name, table_name, false from duckdb_tables() where database_name = 'build' "
         "and schema_name in ($marts, $analyst) "
@@ -156,13 +166,15 @@ def _relations(connection: duckdb.DuckDBPyConnection, manifest: dict) -> list[Re
         {"marts": MARTS_SCHEMA, "analyst": ANALYST_SCHEMA},
     ).fetchall()
     relations = [Relation(schema, name, schema, name, is_view) for schema, name, is_view in built]
-    relations += [Relation(schema, name, AUDIT_SCHEMA, published)
-                  for published, (schema, name) in AUDIT_RELATIONS.items()]
+    relations += [
+        Relation(schema, name, AUDIT_SCHEMA, published)
+        for published, (schema, name) in AUDIT_RELATIONS.items()
+    ]
     _apply_keys(connection, relations, manifest)
     return relations
 
 
-def _apply_keys(connection: duckdb.DuckDBPyConnection, relations: list[Relation], manifest: dict) -> None:
+def _apply_keys(connection: duckdb.DuckDBPyConnection, relations: list[Relation], manifest: Manifest) -> None:
     """Keys from what dbt tested: the tests passed before publish runs, so the data holds them."""
     by_model = {r.build_name: r for r in relations if not r.is_view}
     unique: dict[str, list[str]] = {}
@@ -189,14 +201,22 @@ def _apply_keys(connection: duckdb.DuckDBPyConnection, relations: list[Relation]
             if target:
                 relationships.setdefault(attached, []).append((column, target.group(1), kwargs["field"]))
     for relation in by_model.values():
-        relation.not_null |= {column for (column,) in connection.execute(
-            "select unnest(constraint_column_names) from duckdb_constraints() where database_name = 'build' "
-            "and schema_name = $s and table_name = $t and constraint_type = 'NOT NULL'",
-            {"s": relation.build_schema, "t": relation.build_name}).fetchall()}
-        columns = [c for (c,) in connection.execute(
-            "select column_name from duckdb_columns() where database_name = 'build' and schema_name = $s "
-            "and table_name = $t order by column_index", {"s": relation.build_schema, "t": relation.build_name}
-        ).fetchall()]
+        relation.not_null |= {
+            column
+            for (column,) in connection.execute(
+                "select unnest(constraint_column_names) from duckdb_constraints() where database_name = 'build' "
+                "and schema_name = $s and table_name = $t and constraint_type = 'NOT NULL'",
+                {"s": relation.build_schema, "t": relation.build_name},
+            ).fetchall()
+        }
+        columns = [
+            c
+            for (c,) in connection.execute(
+                "select column_name from duckdb_columns() where database_name = 'build' and schema_name = $s "
+                "and table_name = $t order by column_index",
+                {"s": relation.build_schema, "t": relation.build_name},
+            ).fetchall()
+        ]
         keys = [c for c in columns if c in unique.get(relation.build_name, []) and c in relation.not_null]
         # The surrogate key named for the table's grain (`*_key`) over a natural one.
         keys.sort(key=lambda c: (not c.endswith("_key"), columns.index(c)))
@@ -209,16 +229,24 @@ def _apply_keys(connection: duckdb.DuckDBPyConnection, relations: list[Relation]
                     break
     tested_unique = {model: set(columns) for model, columns in unique.items()}
     for model, links in relationships.items():
-        published = [(column, by_model[target], target_column) for column, target, target_column in links
-                     if target in by_model and by_model[target].schema == by_model[model].schema]
+        published = [
+            (column, by_model[target], target_column)
+            for column, target, target_column in links
+            if target in by_model and by_model[target].schema == by_model[model].schema
+        ]
         # One join path per dimension: a link to a natural key (country_iso3 -> iso3) is left
         # out when the table also links to that dimension's primary key (country_key); every
         # key is an index the serving file stores.
-        by_primary_key = {referenced.name for _, referenced, target_column in published
-                          if (target_column,) == referenced.primary_key}
+        by_primary_key = {
+            referenced.name
+            for _, referenced, target_column in published
+            if (target_column,) == referenced.primary_key
+        }
         for column, referenced, target_column in published:
             if (target_column,) != referenced.primary_key:
-                if referenced.name in by_primary_key or target_column not in tested_unique.get(referenced.build_name, ()):
+                if referenced.name in by_primary_key or target_column not in tested_unique.get(
+                    referenced.build_name, ()
+                ):
                     continue  # DuckDB keys reference a primary key or a unique column only
                 referenced.unique.add(target_column)
             by_model[model].foreign_keys.append((column, referenced.name, target_column))
@@ -274,20 +302,34 @@ def _create_table(connection: duckdb.DuckDBPyConnection, relation: Relation) -> 
             f"select {listed} from build.{_quote(relation.build_schema)}.{_quote(relation.build_name)}"
         )
     except duckdb.ConstraintException as error:
-        raise PublishError(f"{relation.qualified}: the build breaks a published constraint: {error}") from error
+        raise PublishError(
+            f"{relation.qualified}: the build breaks a published constraint: {error}"
+        ) from error
 
 
 def _create_view(connection: duckdb.DuckDBPyConnection, relation: Relation, dbt_database: str) -> None:
-    (sql,) = connection.execute(
-        "select sql from duckdb_views() where database_name = 'build' and schema_name = $s and view_name = $t",
-        {"s": relation.build_schema, "t": relation.build_name},
-    ).fetchone()
+    # The view was just listed from duckdb_views(), so its row is there.
+    (sql,) = cast(
+        "tuple[str]",
+        connection.execute(
+            "select sql from duckdb_views() where database_name = 'build' and schema_name = $s and view_name = $t",
+            {"s": relation.build_schema, "t": relation.build_name},
+        ).fetchone(),
+    )
     # dbt qualifies refs with the build's catalog; in the serving file they are relative to it.
-    body = re.sub(rf'(?<![\w."]){re.escape(_quote(dbt_database))}\.|(?<![\w."]){re.escape(dbt_database)}\.', "", sql)
-    body = re.sub(r"^\s*create\s+view\s+\S+\s+as\s+", "", body, count=1, flags=re.IGNORECASE).rstrip().rstrip(";")
+    body = re.sub(
+        rf'(?<![\w."]){re.escape(_quote(dbt_database))}\.|(?<![\w."]){re.escape(dbt_database)}\.', "", sql
+    )
+    body = (
+        re.sub(r"^\s*create\s+view\s+\S+\s+as\s+", "", body, count=1, flags=re.IGNORECASE)
+        .rstrip()
+        .rstrip(";")
+    )
     referenced = set(re.findall(r'(?<![\w."])"?(staging|intermediate|reference)"?\."?\w', body))
     if referenced:
-        raise PublishError(f"{relation.qualified}: reads {sorted(referenced)}, which the serving file does not have")
+        raise PublishError(
+            f"{relation.qualified}: reads {sorted(referenced)}, which the serving file does not have"
+        )
     connection.execute(f"create view {relation.qualified} as {body}")
 
 
@@ -295,12 +337,18 @@ def _publish_quality_results(connection: duckdb.DuckDBPyConnection, results_glob
     from drugtrade.quality.store import RESULTS_COLUMN_DESCRIPTIONS, RESULTS_DESCRIPTION
 
     table = f"{AUDIT_SCHEMA}.dq_results"
-    connection.execute(f"create table {table} as select * from read_parquet({_literal(results_glob)}, union_by_name = true)")
+    connection.execute(
+        f"create table {table} as select * from read_parquet({_literal(results_glob)}, union_by_name = true)"
+    )
     connection.execute(f"comment on table {table} is {_literal(RESULTS_DESCRIPTION)}")
-    present = {row[0] for row in connection.execute(
-        "select column_name from duckdb_columns() where database_name = 'serving' and schema_name = $s "
-        "and table_name = 'dq_results'", {"s": AUDIT_SCHEMA}
-    ).fetchall()}
+    present = {
+        row[0]
+        for row in connection.execute(
+            "select column_name from duckdb_columns() where database_name = 'serving' and schema_name = $s "
+            "and table_name = 'dq_results'",
+            {"s": AUDIT_SCHEMA},
+        ).fetchall()
+    }
     for column, description in RESULTS_COLUMN_DESCRIPTIONS.items():
         if column in present:
             connection.execute(f"comment on column {table}.{_quote(column)} is {_literal(description)}")

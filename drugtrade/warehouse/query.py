@@ -10,8 +10,6 @@ of them, and ``lock_configuration = true`` stops a query from switching it back 
 
 from __future__ import annotations
 
-from drugtrade.errors import DrugtradeError
-
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ from urllib.parse import quote, urlencode
 import duckdb
 
 from drugtrade.config import load_settings
+from drugtrade.errors import DrugtradeError
 from drugtrade.warehouse.publish import SERVING_SEARCH_PATH
 
 # DuckDB settings of every reader connection. Values are strings so that the same mapping
@@ -65,7 +64,9 @@ def connect_read_only(db: Path | None = None) -> duckdb.DuckDBPyConnection:
     try:
         # search_path is a session setting (not accepted in the connect config), so the lock is
         # applied after it: the session ends up exactly as locked as the BI URI's.
-        unlocked = {key: value for key, value in READ_ONLY_CONFIG.items() if key != "lock_configuration"}
+        unlocked: dict[str, str | bool | int | float | list[str]] = {
+            key: value for key, value in READ_ONLY_CONFIG.items() if key != "lock_configuration"
+        }
         connection = duckdb.connect(str(path), config=unlocked)
         # Relations are found by name across the serving schemas: `from fct_seizures`,
         # `from seizures_kg`, `from loads` as well as `from marts.fct_seizures`. (A file with
@@ -129,10 +130,10 @@ def run_statements(sql: str, db: Path | None = None) -> Iterator[StatementResult
             )
 
 
-def run_query(sql: str, db: Path | None = None) -> tuple[list[str], list[tuple]]:
+def run_query(sql: str, db: Path | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
     """The columns and all rows of the last statement of ``sql`` (for callers that want one table)."""
     columns: list[str] = []
-    rows: list[tuple] = []
+    rows: list[tuple[Any, ...]] = []
     for result in run_statements(sql, db):
         columns = result.columns
         rows = [row for batch in result.batches for row in batch]
@@ -145,8 +146,19 @@ def _abbreviate(sql: str, width: int = 60) -> str:
 
 
 NUMERIC_TYPES: Sequence[str] = (
-    "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
-    "UHUGEINT", "FLOAT", "DOUBLE", "REAL",
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+    "FLOAT",
+    "DOUBLE",
+    "REAL",
 )
 
 

@@ -52,12 +52,12 @@ def write_table(result: StatementResult, out: TextIO, max_rows: int = DEFAULT_MA
 
     out.write(line(result.columns) + "\n")
     out.write("-+-".join("-" * width for width in widths) + "\n")
-    for row in rows:
-        out.write(line(row) + "\n")
+    for cells in rows:
+        out.write(line(cells) + "\n")
     if truncated:
         out.write(line(["·" for _ in widths]) + "\n")
-        for row in tail:
-            out.write(line(row) + "\n")
+        for cells in tail:
+            out.write(line(cells) + "\n")
         shown = len(rows) + len(tail)
         out.write(f"({total:,} rows, {shown:,} shown; --max-rows 0 shows all)\n")
     else:
@@ -74,11 +74,15 @@ def write_csv(result: StatementResult, out: TextIO) -> None:
 def write_json_lines(result: StatementResult, out: TextIO) -> None:
     for batch in result.batches:
         for row in batch:
-            out.write(json.dumps(dict(zip(result.columns, row, strict=True)), default=str, ensure_ascii=False) + "\n")
+            out.write(
+                json.dumps(dict(zip(result.columns, row, strict=True)), default=str, ensure_ascii=False)
+                + "\n"
+            )
 
 
-def write_results(results: Iterable[StatementResult], out: TextIO, output_format: str,
-                  max_rows: int = DEFAULT_MAX_ROWS) -> None:
+def write_results(
+    results: Iterable[StatementResult], out: TextIO, output_format: str, max_rows: int = DEFAULT_MAX_ROWS
+) -> None:
     """Every statement's result in order; table and CSV results are separated by a blank line.
     A statement without a result set (none in a read-only session, but SET has none) prints nothing."""
     first = True

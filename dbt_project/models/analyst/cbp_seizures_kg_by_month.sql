@@ -9,7 +9,8 @@ select
     family,
     fiscal_year,
     -- the year as CBP labels it, e.g. `2026 (FYTD)` for a fiscal year to date
-    case when bool_or(is_partial_period) then fiscal_year || ' (FYTD)' else cast(fiscal_year as varchar) end as fiscal_year_label,
+    case when bool_or(is_partial_period) then fiscal_year || ' (FYTD)' else cast(fiscal_year as varchar) end
+        as fiscal_year_label,
     bool_or(is_partial_period) as is_partial_year,
     period_start as month_start,
     component,

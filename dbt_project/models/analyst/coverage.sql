@@ -80,7 +80,9 @@ newest_load as (
 ),
 
 article_loads as (
-    select source_id, max(retrieved_at) as loaded_at
+    select
+        source_id,
+        max(retrieved_at) as loaded_at
     from statements
     group by source_id
 )

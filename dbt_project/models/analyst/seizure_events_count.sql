@@ -7,7 +7,8 @@ with seizures as (
 select
     family,
     fiscal_year,
-    case when bool_or(is_partial_period) then fiscal_year || ' (FYTD)' else cast(fiscal_year as varchar) end as fiscal_year_label,
+    case when bool_or(is_partial_period) then fiscal_year || ' (FYTD)' else cast(fiscal_year as varchar) end
+        as fiscal_year_label,
     bool_or(is_partial_period) as is_partial_year,
     period_start as month_start,
     component,

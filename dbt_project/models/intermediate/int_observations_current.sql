@@ -10,7 +10,8 @@ with numbered as (
         -- Some files publish several rows for one key (UNODC annual seizures): keep each,
         -- told apart by their order within the release.
         row_number() over (
-            partition by source_id, file_sha256, period_start, period_end, country_iso3, area,
+            partition by
+                source_id, file_sha256, period_start, period_end, country_iso3, area,
                 component, drug_label, measure, estimator
             order by source_row
         ) as duplicate_ordinal
@@ -21,18 +22,21 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by source_id, period_start, period_end, country_iso3, area, component,
+            partition by
+                source_id, period_start, period_end, country_iso3, area, component,
                 drug_label, measure, estimator, duplicate_ordinal
             order by retrieved_at desc, file_sha256 desc
         ) as release_rank,
         count(*) over (
-            partition by source_id, period_start, period_end, country_iso3, area, component,
+            partition by
+                source_id, period_start, period_end, country_iso3, area, component,
                 drug_label, measure, estimator, duplicate_ordinal
         ) as releases_seen,
         -- The value the oldest loaded release published: a newer release that changes it is a
         -- revision, visible as such (is_revised) rather than silently replacing it.
         first_value(value) over (
-            partition by source_id, period_start, period_end, country_iso3, area, component,
+            partition by
+                source_id, period_start, period_end, country_iso3, area, component,
                 drug_label, measure, estimator, duplicate_ordinal
             order by retrieved_at, file_sha256
             rows between unbounded preceding and unbounded following
@@ -42,6 +46,7 @@ ranked as (
 
 select
     * exclude (release_rank),
-    value is distinct from first_published_value as is_revised
+    -- Parenthesised: sqlfluff's DuckDB grammar cannot parse IS DISTINCT FROM before an alias.
+    (value is distinct from first_published_value) as is_revised
 from ranked
 where release_rank = 1

@@ -21,11 +21,12 @@ values_published as (
             partition by country_iso3, year, drug, measure, estimator, value
         ) as sources_agreeing
     from figures
-    qualify row_number() over (
-        partition by country_iso3, year, drug, measure, estimator, value
-        -- the estimator's own statistical table is the copy kept, then the newest retrieval
-        order by (family = 'production_estimates'), retrieved_at desc, source_id, source_row
-    ) = 1
+    qualify
+        row_number() over (
+            partition by country_iso3, year, drug, measure, estimator, value
+            -- the estimator's own statistical table is the copy kept, then the newest retrieval
+            order by (family = 'production_estimates'), retrieved_at desc, source_id asc, source_row asc
+        ) = 1
 ),
 
 ranked as (
@@ -42,8 +43,8 @@ ranked as (
                 regexp_matches(figure_note, '\brounded\b'),
                 -- 4. the value most publications agree on, then file order
                 sources_agreeing desc,
-                source_id,
-                source_row
+                source_id asc,
+                source_row asc
         ) as preference_rank,
         list(value) over (
             partition by country_iso3, year, drug, measure, estimator

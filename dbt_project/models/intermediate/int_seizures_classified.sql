@@ -12,7 +12,9 @@ forms as (
 ),
 
 releases as (
-    select file_sha256, any_value(release) as release
+    select
+        file_sha256,
+        any_value(release) as release
     from {{ ref('stg_loads') }}
     group by file_sha256
 ),
@@ -36,7 +38,12 @@ classified as (
 -- as published: a figure three orders of magnitude above their median is implausible (Egypt
 -- 1996, poppy plants: 363,932,083 kg against a median near 62 t).
 yearly as (
-    select source_id, country_iso3, drug_label, year(period_start) as year, sum(quantity_kg) as year_kg
+    select
+        source_id,
+        country_iso3,
+        drug_label,
+        year(period_start) as year,
+        sum(quantity_kg) as year_kg
     from classified
     where family = 'unodc_seizures' and quantity_kg > 0
     group by all
@@ -81,8 +88,17 @@ checked as (
 
 select
     * exclude (other_years_median_kg, other_years),
-    case when is_implausible then printf(
-        'implausible: %.0f kg is %.0f times the median (%.3f kg) of the %d other years %s reported for %s; kept, but out of every total',
-        quantity_kg, quantity_kg / other_years_median_kg, other_years_median_kg, other_years, country_iso3, drug_label
-    ) end as implausible_reason
+    case
+        when is_implausible
+            then printf(
+                    'implausible: %.0f kg is %.0f times the median (%.3f kg) of the %d other years '
+                    || '%s reported for %s; kept, but out of every total',
+                    quantity_kg,
+                    quantity_kg / other_years_median_kg,
+                    other_years_median_kg,
+                    other_years,
+                    country_iso3,
+                    drug_label
+                )
+    end as implausible_reason
 from checked

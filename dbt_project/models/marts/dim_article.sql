@@ -1,6 +1,9 @@
 -- One row per article (its newest version), with provenance back to the page it came from.
 with versions as (
-    select article_id, count(*) as versions_seen, min(retrieved_at) as first_retrieved_at
+    select
+        article_id,
+        count(*) as versions_seen,
+        min(retrieved_at) as first_retrieved_at
     from {{ ref('stg_articles') }}
     group by article_id
 )

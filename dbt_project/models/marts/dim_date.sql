@@ -1,11 +1,12 @@
 -- Day grain. US sources count fiscal years from October (FY2019 = 2018-10-01 .. 2019-09-30).
 with days as (
     select cast(day as date) as date_day
-    from generate_series(
-        cast('{{ var("date_spine_start") }}' as date),
-        cast('{{ var("date_spine_end") }}' as date),
-        interval 1 day
-    ) as spine(day)
+    from
+        generate_series(
+            cast('{{ var("date_spine_start") }}' as date),
+            cast('{{ var("date_spine_end") }}' as date),
+            interval 1 day
+        ) as spine (day)
 )
 
 select

@@ -65,7 +65,7 @@ unseeded as (
         'article text' as role_source
     from {{ ref('int_statements_current') }}
     where speaker is not null
-        and speaker_match_name not in (select lower(strip_accents(person_name)) from terms)
+        and speaker_match_name not in (select lower(strip_accents(terms.person_name)) from terms)
     group by speaker
 ),
 
@@ -77,7 +77,15 @@ all_terms as (
     select * from unseeded
     union all
     -- Quotes no rule could attribute: kept, with the speaker unknown, never guessed.
-    select 'Unknown speaker', null, null, null, cast('1900-01-01' as date), null, null, 'unattributed'
+    select
+        'Unknown speaker',
+        null,
+        null,
+        null,
+        cast('1900-01-01' as date),
+        null,
+        null,
+        'unattributed'
 )
 
 select

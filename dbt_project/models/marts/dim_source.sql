@@ -3,7 +3,9 @@
 with estimators as (
     -- from staging, not int_observations_current: two columns of a plain scan, not the
     -- release ranking over every observation
-    select source_id, string_agg(distinct estimator, '; ' order by estimator) as estimators
+    select
+        source_id,
+        string_agg(distinct estimator, '; ' order by estimator) as estimators
     from {{ ref('stg_observations') }}
     group by source_id
 )

@@ -31,7 +31,10 @@ with seizures as (
 )
 
 select
-    {{ surrogate_key(['source_id', 'period_start', 'period_end', 'country_iso3', 'area', 'component', 'drug_label', 'duplicate_ordinal']) }} as seizure_key,
+    {{ surrogate_key([
+        'source_id', 'period_start', 'period_end', 'country_iso3', 'area', 'component', 'drug_label',
+        'duplicate_ordinal'
+    ]) }} as seizure_key,
     cast(strftime(period_start, '%Y%m%d') as integer) as date_key,
     cast(strftime(period_end, '%Y%m%d') as integer) as period_end_date_key,
     {{ surrogate_key(['country_iso3']) }} as country_key,

@@ -41,13 +41,16 @@ speaker_terms as (
     from statements
     inner join people
         on coalesce(statements.speaker_match_name, 'unknown speaker') = people.person_match_name
-    qualify row_number() over (
-        partition by statements.statement_id
-        order by
-            (coalesce(statements.published_date, statements.ingest_date)
-                between people.valid_from and coalesce(people.valid_to, date '9999-12-31')) desc,
-            abs(datediff('day', people.valid_from, coalesce(statements.published_date, statements.ingest_date)))
-    ) = 1
+    qualify
+        row_number() over (
+            partition by statements.statement_id
+            order by
+                (
+                    coalesce(statements.published_date, statements.ingest_date)
+                    between people.valid_from and coalesce(people.valid_to, date '9999-12-31')
+                ) desc,
+                abs(datediff('day', people.valid_from, coalesce(statements.published_date, statements.ingest_date)))
+        ) = 1
 )
 
 select

@@ -10,6 +10,6 @@ select
     kind as mention_kind,
     text as mention_text,
     normalized as mention_normalized,
-    cast("start" as integer) as start_offset,
+    cast(start as integer) as start_offset,
     cast("end" as integer) as end_offset
 from {{ source('lake', 'mentions') }}

@@ -15,6 +15,6 @@ select
     upper(country) as country_iso3,
     year as fact_year,
     text as fact_text,
-    cast("start" as integer) as start_offset,
+    cast(start as integer) as start_offset,
     cast("end" as integer) as end_offset
 from {{ source('lake', 'text_facts') }}
