@@ -59,8 +59,12 @@ def _run_day(settings, day: dt.date, validate: bool = False) -> dict[str, object
     nodes = transform.build_staging(settings, day)
     skipped = transform.validate_staging(settings, f"day-{day}")["skipped"] if validate else None
     nodes += transform.build_marts(settings, day)
-    publish(settings)
-    return {"nodes": {node.unique_id for node in nodes}, "staging_skipped": skipped}
+    published = publish(settings)
+    return {
+        "nodes": {node.unique_id for node in nodes},
+        "staging_skipped": skipped,
+        "published": set(published.rebuilt),
+    }
 
 
 def _serving(settings) -> duckdb.DuckDBPyConnection:
@@ -147,6 +151,16 @@ def test_a_day_without_new_statistics_leaves_the_statistics_side_alone(three_day
             "stg_loads",
             "stg_source_registry",
         ]
+
+
+def test_a_day_without_new_statistics_keeps_their_published_tables(three_days):
+    """Publish writes again only what changed: the seizure facts and their dimensions stay as
+    the first day wrote them, the statements of the new articles are written."""
+    first, *later = three_days["built"]
+    assert {"fct_seizures", "fct_statements", "dim_date"} <= first["published"]
+    for built in later:
+        assert {"fct_statements", "dim_article"} <= built["published"]
+        assert not built["published"] & {"fct_seizures", "fct_production", "dim_date", "dim_country"}
 
 
 def test_daily_runs_add_only_the_new_articles(three_days):
@@ -263,3 +277,67 @@ def test_a_new_version_without_quotations_drops_the_old_statements(three_days):
             "select current_version from dim_article where canonical_url like '%panama-free-zone-laundering%'"
         ).fetchall()
     assert versions == [(2,)]
+
+
+def _serving_state(settings) -> dict[str, object]:
+    """Everything a reader of the serving file and the exports can see: every row of every
+    table and view, the keys, the comments, the view definitions, every exported row."""
+    state: dict[str, object] = {}
+    with duckdb.connect(str(settings.serving_db), read_only=True) as connection:
+        for schema, name in connection.execute(
+            "select table_schema, table_name from information_schema.tables order by 1, 2"
+        ).fetchall():
+            state[f"{schema}.{name}"] = connection.execute(
+                f'select * from "{schema}"."{name}" order by all'
+            ).fetchall()
+        state["constraints"] = connection.execute(
+            "select schema_name, table_name, constraint_type, constraint_text from duckdb_constraints() "
+            "order by all"
+        ).fetchall()
+        state["comments"] = connection.execute(
+            "select schema_name, table_name, column_name, comment from duckdb_columns() "
+            "union all select schema_name, table_name, null, comment from duckdb_tables() "
+            "union all select schema_name, view_name, null, sql from duckdb_views() where not internal "
+            "order by all"
+        ).fetchall()
+        for export in sorted(settings.exports_dir.glob("*.parquet")):
+            state[f"export {export.name}"] = connection.execute(
+                f"select * from read_parquet('{export}') order by all"
+            ).fetchall()
+    return state
+
+
+def test_full_refresh_gives_the_warehouse_the_daily_runs_built(three_days):
+    """The days built one after the other, incrementally (with a re-run, a backfill and a new
+    version of an article), against all of them built at once with dbt's --full-refresh and
+    published in full: the same rows in every model and the same serving file and exports."""
+    settings = three_days["settings"]
+    models = ("staging", "intermediate", "marts", "analyst")
+
+    def built_rows() -> dict[str, list[tuple]]:
+        with duckdb.connect(str(settings.build_db), read_only=True) as connection:
+            relations = connection.execute(
+                "select schema_name, table_name from duckdb_tables() where schema_name in (select unnest($s)) "
+                "union all select schema_name, view_name from duckdb_views() where schema_name in (select unnest($s)) "
+                "order by all",
+                {"s": list(models)},
+            ).fetchall()
+            return {
+                f"{schema}.{name}": connection.execute(
+                    f'select * from "{schema}"."{name}" order by all'
+                ).fetchall()
+                for schema, name in relations
+            }
+
+    incremental, published = built_rows(), _serving_state(settings)
+    assert incremental["marts.fct_statements"] and incremental["marts.fct_seizures"]
+    nodes = transform.build_staging(settings, full_refresh=True)
+    nodes += transform.build_marts(settings, full_refresh=True)
+    assert {"model.drugtrade.fct_statements", "model.drugtrade.fct_seizures"} <= {n.unique_id for n in nodes}
+    refreshed = built_rows()
+    assert refreshed.keys() == incremental.keys()
+    for relation, rows in incremental.items():
+        assert refreshed[relation] == rows, relation
+    result = publish(settings, full=True)
+    assert "fct_seizures" in result.rebuilt
+    assert _serving_state(settings) == published
