@@ -279,6 +279,12 @@ def test_a_new_version_without_quotations_drops_the_old_statements(three_days):
     assert versions == [(2,)]
 
 
+def _exact(rows: list[tuple]) -> list[tuple]:
+    """Rows with every float to 12 significant digits: a SUM of doubles in an analyst view adds
+    in whatever order DuckDB's threads finish, so its last digit differs from run to run."""
+    return [tuple(float(f"{v:.12g}") if isinstance(v, float) else v for v in row) for row in rows]
+
+
 def _serving_state(settings) -> dict[str, object]:
     """Everything a reader of the serving file and the exports can see: every row of every
     table and view, the keys, the comments, the view definitions, every exported row."""
@@ -287,9 +293,9 @@ def _serving_state(settings) -> dict[str, object]:
         for schema, name in connection.execute(
             "select table_schema, table_name from information_schema.tables order by 1, 2"
         ).fetchall():
-            state[f"{schema}.{name}"] = connection.execute(
-                f'select * from "{schema}"."{name}" order by all'
-            ).fetchall()
+            state[f"{schema}.{name}"] = _exact(
+                connection.execute(f'select * from "{schema}"."{name}" order by all').fetchall()
+            )
         state["constraints"] = connection.execute(
             "select schema_name, table_name, constraint_type, constraint_text from duckdb_constraints() "
             "order by all"
@@ -301,32 +307,48 @@ def _serving_state(settings) -> dict[str, object]:
             "order by all"
         ).fetchall()
         for export in sorted(settings.exports_dir.glob("*.parquet")):
-            state[f"export {export.name}"] = connection.execute(
-                f"select * from read_parquet('{export}') order by all"
-            ).fetchall()
+            state[f"export {export.name}"] = _exact(
+                connection.execute(f"select * from read_parquet('{export}') order by all").fetchall()
+            )
     return state
 
 
 def test_full_refresh_gives_the_warehouse_the_daily_runs_built(three_days):
-    """The days built one after the other, incrementally (with a re-run, a backfill and a new
-    version of an article), against all of them built at once with dbt's --full-refresh and
+    """The days built one after the other, incrementally (with a re-run, a backfill, a new
+    version of an article and a revised statistical release), against all of them built at once with dbt's --full-refresh and
     published in full: the same rows in every model and the same serving file and exports."""
     settings = three_days["settings"]
     models = ("staging", "intermediate", "marts", "analyst")
+    # A revised release of the CBP air and marine file (one figure changed) on a fifth day.
+    original = PROJECT_ROOT / "sources" / "statistics" / "amo-drug-seizures-fy19-fy22.csv"
+    revised = settings.registry_path.parent / "amo-revised" / original.name
+    revised.parent.mkdir()
+    lines = original.read_text().splitlines(keepends=True)
+    figure = lines[2].rsplit(",", 1)
+    lines[2] = f"{figure[0]},{float(figure[1]) + 100:.2f}\n"
+    revised.write_text("".join(lines))
+    settings.registry_path.write_text(settings.registry_path.read_text().replace(str(original), str(revised)))
+    built = _run_day(settings, dt.date(2026, 3, 5))
+    assert "model.drugtrade.fct_seizures" in built["nodes"] and "fct_seizures" in built["published"]
+    with duckdb.connect(str(settings.build_db), read_only=True) as connection:
+        assert (
+            connection.execute("select count(*) from marts.fct_seizures where is_revised").fetchone()[0] == 1
+        )
 
     def built_rows() -> dict[str, list[tuple]]:
         with duckdb.connect(str(settings.build_db), read_only=True) as connection:
             relations = connection.execute(
-                "select schema_name, table_name from duckdb_tables() where schema_name in (select unnest($s)) "
-                "union all select schema_name, view_name from duckdb_views() where schema_name in (select unnest($s)) "
-                "order by all",
+                "select schema_name, table_name, false from duckdb_tables() where schema_name in (select unnest($s)) "
+                "union all select schema_name, view_name, true from duckdb_views() "
+                "where schema_name in (select unnest($s)) order by all",
                 {"s": list(models)},
             ).fetchall()
+            # Tables to the last bit; views (some sum doubles) to 12 significant digits.
             return {
-                f"{schema}.{name}": connection.execute(
-                    f'select * from "{schema}"."{name}" order by all'
-                ).fetchall()
-                for schema, name in relations
+                f"{schema}.{name}": (_exact if is_view else list)(
+                    connection.execute(f'select * from "{schema}"."{name}" order by all').fetchall()
+                )
+                for schema, name, is_view in relations
             }
 
     incremental, published = built_rows(), _serving_state(settings)

@@ -484,7 +484,9 @@ def _export_fingerprints(
     """What each export holds: a table's fingerprint; for a view, its SQL and the fingerprints
     of the relations it reads (from dbt's manifest, through other views); dq_results and
     anything unknown, None (exported every time)."""
-    models = {node["name"]: node for node in manifest["nodes"].values() if node["resource_type"] == "model"}
+    models = {
+        key.rsplit(".", 1)[1]: node for key, node in manifest["nodes"].items() if key.startswith("model.")
+    }
     published = {r.build_name: r.name for r in relations}
     views = {r.name for r in relations if r.is_view}
     result: dict[str, str | None] = {}
@@ -497,7 +499,7 @@ def _export_fingerprints(
             return result[name]
         result[name] = None  # a cycle proves nothing
         node = models.get(name)
-        if node is None:
+        if node is None or "nodes" not in node.get("depends_on", {}):
             return None
         dependencies = [
             of(published[dependency.rsplit(".", 1)[1]])
