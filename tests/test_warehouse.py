@@ -52,17 +52,19 @@ def _settings(tmp_path: Path, folder: Path):
 
 def _run_day(settings, day: dt.date, validate: bool = False) -> dict[str, object]:
     """One day of the pipeline; returns the dbt nodes it built or tested and, with
-    ``validate``, the staging suites the staging gate left out."""
+    ``validate``, the staging suites and the marts the quality gates left out."""
     ingest_statistics(settings)
     ingest_articles(settings, day, workers=1)
     snapshot_registry(settings)
     nodes = transform.build_staging(settings, day)
     skipped = transform.validate_staging(settings, f"day-{day}")["skipped"] if validate else None
     nodes += transform.build_marts(settings, day)
+    marts_skipped = transform.validate_marts(settings, f"day-{day}")["skipped"] if validate else None
     published = publish(settings)
     return {
         "nodes": {node.unique_id for node in nodes},
         "staging_skipped": skipped,
+        "marts_skipped": marts_skipped,
         "published": set(published.rebuilt),
     }
 
@@ -161,6 +163,15 @@ def test_a_day_without_new_statistics_keeps_their_published_tables(three_days):
     for built in later:
         assert {"fct_statements", "dim_article"} <= built["published"]
         assert not built["published"] & {"fct_seizures", "fct_production", "dim_date", "dim_country"}
+
+
+def test_the_marts_gate_validates_the_marts_that_changed(three_days):
+    """GX validates again only the marts whose rows changed since they last passed."""
+    first, *later = three_days["built"]
+    assert first["marts_skipped"] == []
+    for built in later:
+        assert {"fct_seizures", "fct_production", "dim_date", "dim_country"} <= set(built["marts_skipped"])
+        assert not {"fct_statements", "dim_article"} & set(built["marts_skipped"])
 
 
 def test_daily_runs_add_only_the_new_articles(three_days):
