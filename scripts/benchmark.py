@@ -333,14 +333,16 @@ def main() -> int:
     peak = max(t[2] for t in timings)
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print()
+    backfill_cpu = sum(t[3] for t in timings if t[0].startswith("backfill"))
+    daily_cpu = sum(t[3] for t in timings if t[0].startswith("daily"))
     print(
         f"backfill of {args.articles:,} articles + {args.seizure_rows:,} seizure rows: {backfill_seconds:.0f}s "
-        f"wall, {sum(t[3] for t in timings if t[0].startswith('backfill')):.0f}s cpu"
+        f"wall, {backfill_cpu:.0f}s cpu"
     )
     print(
-        f"daily run adding {args.daily_articles:,} articles: {daily_seconds:.0f}s wall, "
-        f"{sum(t[3] for t in timings if t[0].startswith('daily')):.0f}s cpu; "
-        f"daily / backfill = {daily_seconds / backfill_seconds:.0%}"
+        f"daily run adding {args.daily_articles:,} articles: {daily_seconds:.0f}s wall, {daily_cpu:.0f}s cpu; "
+        f"daily / backfill = {daily_seconds / backfill_seconds:.0%} wall, {daily_cpu / backfill_cpu:.0%} cpu "
+        f"(load average {os.getloadavg()[0]:.1f})"
     )
     for label in ("backfill", "daily"):
         gx_wall, dbt_wall = total(label, "gx"), total(label, "dbt")

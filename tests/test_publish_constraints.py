@@ -126,3 +126,61 @@ def test_a_build_that_breaks_a_key_publishes_nothing(settings):
         publish(settings)
     assert first.serving_db.stat().st_mtime_ns == before, "readers keep the last good serving file"
     assert not list(first.serving_db.parent.glob(".*.tmp")), "the half-written file is removed"
+
+
+def _published(path: Path, exports: Path) -> dict[str, object]:
+    """What readers of the serving file and the exports see: rows, keys, comments, views."""
+    with duckdb.connect(str(path), read_only=True) as connection:
+        state: dict[str, object] = {
+            f"{schema}.{name}": connection.execute(
+                f'select * from "{schema}"."{name}" order by all'
+            ).fetchall()
+            for schema, name in connection.execute(
+                "select table_schema, table_name from information_schema.tables order by all"
+            ).fetchall()
+        }
+        state["keys"] = connection.execute(
+            "select table_name, constraint_type, constraint_text from duckdb_constraints() order by all"
+        ).fetchall()
+        state["docs"] = connection.execute(
+            "select table_name, comment from duckdb_tables() union all "
+            "select view_name, sql || coalesce(comment, '') from duckdb_views() where not internal order by all"
+        ).fetchall()
+        for export in sorted(exports.glob("*.parquet")):
+            state[export.name] = connection.execute(f"select * from '{export}' order by all").fetchall()
+    return state
+
+
+def test_a_publish_writes_again_only_what_changed(settings):
+    first = publish(settings)
+    assert set(first.rebuilt) == set(first.tables)
+    assert publish(settings).rebuilt == ()
+    # A new fact row: that table only; the dimension and the other fact stay as they were.
+    with duckdb.connect(str(settings.build_db)) as build:
+        build.execute("insert into marts.fct_count values ('k2', 'PER', 2017, 40300, 'b')")
+    kept_export = (settings.exports_dir / "dim_place.parquet").stat().st_ino
+    second = publish(settings)
+    assert second.rebuilt == ("fct_count",)
+    assert second.tables["fct_count"] == 3
+    assert (settings.exports_dir / "dim_place.parquet").stat().st_ino == kept_export, (
+        "linked, not written again"
+    )
+    # A changed dimension row: the dimension and every table whose keys reference it.
+    with duckdb.connect(str(settings.build_db)) as build:
+        build.execute("update marts.dim_place set name = 'Perú' where place_key = 'k2'")
+    assert set(publish(settings).rebuilt) == {"dim_place", "fct_count", "fct_named"}
+    incremental = _published(settings.serving_db, settings.exports_dir)
+    assert ("Perú", 2017, 40300.0) in incremental["analyst.hectares_ha"]
+    full = publish(settings, full=True)
+    assert set(full.rebuilt) == set(full.tables)
+    assert _published(settings.serving_db, settings.exports_dir) == incremental
+
+
+def test_a_serving_file_the_state_does_not_describe_is_written_whole(settings):
+    publish(settings)
+    # Put in place by something else than publish (a restored copy): nothing in it is trusted.
+    with duckdb.connect(str(settings.serving_db)) as serving:
+        serving.execute("delete from marts.fct_named")
+    result = publish(settings)
+    assert set(result.rebuilt) == set(result.tables)
+    assert result.tables["fct_named"] == 1

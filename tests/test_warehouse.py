@@ -52,15 +52,21 @@ def _settings(tmp_path: Path, folder: Path):
 
 def _run_day(settings, day: dt.date, validate: bool = False) -> dict[str, object]:
     """One day of the pipeline; returns the dbt nodes it built or tested and, with
-    ``validate``, the staging suites the staging gate left out."""
+    ``validate``, the staging suites and the marts the quality gates left out."""
     ingest_statistics(settings)
     ingest_articles(settings, day, workers=1)
     snapshot_registry(settings)
     nodes = transform.build_staging(settings, day)
     skipped = transform.validate_staging(settings, f"day-{day}")["skipped"] if validate else None
     nodes += transform.build_marts(settings, day)
-    publish(settings)
-    return {"nodes": {node.unique_id for node in nodes}, "staging_skipped": skipped}
+    marts_skipped = transform.validate_marts(settings, f"day-{day}")["skipped"] if validate else None
+    published = publish(settings)
+    return {
+        "nodes": {node.unique_id for node in nodes},
+        "staging_skipped": skipped,
+        "marts_skipped": marts_skipped,
+        "published": set(published.rebuilt),
+    }
 
 
 def _serving(settings) -> duckdb.DuckDBPyConnection:
@@ -147,6 +153,25 @@ def test_a_day_without_new_statistics_leaves_the_statistics_side_alone(three_day
             "stg_loads",
             "stg_source_registry",
         ]
+
+
+def test_a_day_without_new_statistics_keeps_their_published_tables(three_days):
+    """Publish writes again only what changed: the seizure facts and their dimensions stay as
+    the first day wrote them, the statements of the new articles are written."""
+    first, *later = three_days["built"]
+    assert {"fct_seizures", "fct_statements", "dim_date"} <= first["published"]
+    for built in later:
+        assert {"fct_statements", "dim_article"} <= built["published"]
+        assert not built["published"] & {"fct_seizures", "fct_production", "dim_date", "dim_country"}
+
+
+def test_the_marts_gate_validates_the_marts_that_changed(three_days):
+    """GX validates again only the marts whose rows changed since they last passed."""
+    first, *later = three_days["built"]
+    assert first["marts_skipped"] == []
+    for built in later:
+        assert {"fct_seizures", "fct_production", "dim_date", "dim_country"} <= set(built["marts_skipped"])
+        assert not {"fct_statements", "dim_article"} & set(built["marts_skipped"])
 
 
 def test_daily_runs_add_only_the_new_articles(three_days):
@@ -273,3 +298,89 @@ def test_a_new_version_without_quotations_drops_the_old_statements(three_days):
             "select current_version from dim_article where canonical_url like '%panama-free-zone-laundering%'"
         ).fetchall()
     assert versions == [(2,)]
+
+
+def _exact(rows: list[tuple]) -> list[tuple]:
+    """Rows with every float to 12 significant digits: a SUM of doubles in an analyst view adds
+    in whatever order DuckDB's threads finish, so its last digit differs from run to run."""
+    return [tuple(float(f"{v:.12g}") if isinstance(v, float) else v for v in row) for row in rows]
+
+
+def _serving_state(settings) -> dict[str, object]:
+    """Everything a reader of the serving file and the exports can see: every row of every
+    table and view, the keys, the comments, the view definitions, every exported row."""
+    state: dict[str, object] = {}
+    with duckdb.connect(str(settings.serving_db), read_only=True) as connection:
+        for schema, name in connection.execute(
+            "select table_schema, table_name from information_schema.tables order by 1, 2"
+        ).fetchall():
+            state[f"{schema}.{name}"] = _exact(
+                connection.execute(f'select * from "{schema}"."{name}" order by all').fetchall()
+            )
+        state["constraints"] = connection.execute(
+            "select schema_name, table_name, constraint_type, constraint_text from duckdb_constraints() "
+            "order by all"
+        ).fetchall()
+        state["comments"] = connection.execute(
+            "select schema_name, table_name, column_name, comment from duckdb_columns() "
+            "union all select schema_name, table_name, null, comment from duckdb_tables() "
+            "union all select schema_name, view_name, null, sql from duckdb_views() where not internal "
+            "order by all"
+        ).fetchall()
+        for export in sorted(settings.exports_dir.glob("*.parquet")):
+            state[f"export {export.name}"] = _exact(
+                connection.execute(f"select * from read_parquet('{export}') order by all").fetchall()
+            )
+    return state
+
+
+def test_full_refresh_gives_the_warehouse_the_daily_runs_built(three_days):
+    """The days built one after the other, incrementally (with a re-run, a backfill, a new
+    version of an article and a revised statistical release), against all of them built at once with dbt's --full-refresh and
+    published in full: the same rows in every model and the same serving file and exports."""
+    settings = three_days["settings"]
+    models = ("staging", "intermediate", "marts", "analyst")
+    # A revised release of the CBP air and marine file (one figure changed) on a fifth day.
+    original = PROJECT_ROOT / "sources" / "statistics" / "amo-drug-seizures-fy19-fy22.csv"
+    revised = settings.registry_path.parent / "amo-revised" / original.name
+    revised.parent.mkdir()
+    lines = original.read_text().splitlines(keepends=True)
+    figure = lines[2].rsplit(",", 1)
+    lines[2] = f"{figure[0]},{float(figure[1]) + 100:.2f}\n"
+    revised.write_text("".join(lines))
+    settings.registry_path.write_text(settings.registry_path.read_text().replace(str(original), str(revised)))
+    built = _run_day(settings, dt.date(2026, 3, 5))
+    assert "model.drugtrade.fct_seizures" in built["nodes"] and "fct_seizures" in built["published"]
+    with duckdb.connect(str(settings.build_db), read_only=True) as connection:
+        assert (
+            connection.execute("select count(*) from marts.fct_seizures where is_revised").fetchone()[0] == 1
+        )
+
+    def built_rows() -> dict[str, list[tuple]]:
+        with duckdb.connect(str(settings.build_db), read_only=True) as connection:
+            relations = connection.execute(
+                "select schema_name, table_name, false from duckdb_tables() where schema_name in (select unnest($s)) "
+                "union all select schema_name, view_name, true from duckdb_views() "
+                "where schema_name in (select unnest($s)) order by all",
+                {"s": list(models)},
+            ).fetchall()
+            # Tables to the last bit; views (some sum doubles) to 12 significant digits.
+            return {
+                f"{schema}.{name}": (_exact if is_view else list)(
+                    connection.execute(f'select * from "{schema}"."{name}" order by all').fetchall()
+                )
+                for schema, name, is_view in relations
+            }
+
+    incremental, published = built_rows(), _serving_state(settings)
+    assert incremental["marts.fct_statements"] and incremental["marts.fct_seizures"]
+    nodes = transform.build_staging(settings, full_refresh=True)
+    nodes += transform.build_marts(settings, full_refresh=True)
+    assert {"model.drugtrade.fct_statements", "model.drugtrade.fct_seizures"} <= {n.unique_id for n in nodes}
+    refreshed = built_rows()
+    assert refreshed.keys() == incremental.keys()
+    for relation, rows in incremental.items():
+        assert refreshed[relation] == rows, relation
+    result = publish(settings, full=True)
+    assert "fct_seizures" in result.rebuilt
+    assert _serving_state(settings) == published

@@ -236,8 +236,18 @@ def validate_staging(settings: Settings, run_id: str) -> dict[str, object]:
 
 def validate_marts(settings: Settings, run_id: str) -> dict[str, object]:
     """The marts gate: the mart suites (distribution, volume, value sets GX owns) in one GX
-    checkpoint on the build file."""
-    return _validate_built(settings, "marts", MART_MODELS, run_id)
+    checkpoint on the build file, for the marts whose rows (or rules) changed since they last
+    passed: a day of new articles does not validate the seizure facts again."""
+    from drugtrade.pipeline import validated_relations
+
+    current = validated_relations.fingerprints(settings, "marts", MART_MODELS)
+    skipped = validated_relations.already_validated(settings, "marts", current)
+    if skipped:
+        log.info("marts: %s unchanged since they last passed; not validated again", ", ".join(skipped))
+    models = tuple(model for model in MART_MODELS if model not in skipped)
+    result = _validate_built(settings, "marts", models, run_id)
+    validated_relations.mark_validated(settings, "marts", {m: current[m] for m in models if m in current})
+    return {**result, "skipped": skipped}
 
 
 def relation_rows(settings: Settings, schema: str, models: tuple[str, ...]) -> dict[str, int]:
@@ -270,10 +280,39 @@ def _statistics_ledger(settings: Settings) -> Path:
     return settings.build_db.parent / "statistics_inputs.json"
 
 
+# What dbt builds from: a changed model, macro, test or seed changes what every model may hold.
+PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "tests", "seeds")
+
+
+def project_digest(settings: Settings) -> str:
+    """The content digest of the dbt project's files (models, macros, tests, seeds)."""
+    digest = hashlib.sha256()
+    root = settings.dbt_project_dir
+    for entry in PROJECT_INPUTS:
+        paths = [root / entry] if (root / entry).is_file() else sorted((root / entry).rglob("*"))
+        for path in paths:
+            if path.is_file():
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _unit_tested_ledger(settings: Settings) -> Path:
+    return settings.build_db.parent / "unit_tested_project.json"
+
+
+def unit_tests_passed(settings: Settings) -> bool:
+    """True when dbt's unit tests passed on the project as it is now: they test the models'
+    logic on fixed inputs, not the data, so a daily run of an unchanged project need not run
+    them again."""
+    ledger = _unit_tested_ledger(settings)
+    return ledger.is_file() and json.loads(ledger.read_text()) == project_digest(settings)
+
+
 def statistics_inputs(settings: Settings) -> dict[str, str]:
     """The content digest of every lake file the statistics side reads (the registry snapshot
-    is rewritten by every run, so size and time would always differ)."""
-    digests = {}
+    is rewritten by every run, so size and time would always differ), and of the dbt project:
+    a changed model rebuilds the statistics side too."""
+    digests = {"dbt project": project_digest(settings)}
     for dataset in STATISTICS_INPUTS:
         for path in lake.dataset_files(settings.lake_dir, dataset):
             digests[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -317,34 +356,62 @@ def statistics_only_models(settings: Settings) -> list[str]:
     return sorted(node.rsplit(".", 1)[1] for node in only if node.startswith("model."))
 
 
-def _selection(settings: Settings, layers: list[str], skip_statistics: bool) -> list[str]:
+def _selection(
+    settings: Settings, layers: list[str], skip_statistics: bool, skip_unit_tests: bool = False
+) -> list[str]:
     selection = ["build", "--select", *layers]
     excluded = statistics_only_models(settings) if skip_statistics else []
+    excluded += ["resource_type:unit_test"] if skip_unit_tests else []
     return [*selection, "--exclude", *excluded] if excluded else selection
 
 
-def build_staging(settings: Settings, ingest_dates: IngestDays = None) -> list[NodeResult]:
+def _refresh(full_refresh: bool) -> list[str]:
+    # Every incremental model rebuilt from the whole lake: what a backfill, a changed model or
+    # a schema change needs, and by construction the same rows the daily runs leave.
+    return ["--full-refresh"] if full_refresh else []
+
+
+def build_staging(
+    settings: Settings, ingest_dates: IngestDays = None, *, full_refresh: bool = False
+) -> list[NodeResult]:
     """Seeds and staging in one dbt invocation (one parse, reused from the target folder).
     Cautious indirect selection: a seed's tests that also read a later layer (relationships from
     an intermediate model to a seed) wait for the marts build, which selects that layer."""
-    selection = _selection(settings, ["resource_type:seed", "staging"], statistics_unchanged(settings))
+    unchanged = statistics_unchanged(settings) and not full_refresh
+    selection = _selection(
+        settings,
+        ["resource_type:seed", "staging"],
+        unchanged,
+        skip_unit_tests=unit_tests_passed(settings) and not full_refresh,
+    )
     return run_dbt(
         settings,
-        [*selection, "--indirect-selection", "cautious"],
+        [*selection, "--indirect-selection", "cautious", *_refresh(full_refresh)],
         environment=_ingest_environment(ingest_dates),
     )
 
 
-def build_marts(settings: Settings, ingest_dates: IngestDays = None) -> list[NodeResult]:
+def build_marts(
+    settings: Settings, ingest_dates: IngestDays = None, *, full_refresh: bool = False
+) -> list[NodeResult]:
     """Intermediate models, marts and the analyst layer in one dbt invocation; the statistics side only when its
-    lake files changed since it was last built."""
+    lake files changed since it was last built (always with ``full_refresh``)."""
     inputs = statistics_inputs(settings)
-    unchanged = statistics_unchanged(settings)
+    unchanged = statistics_unchanged(settings) and not full_refresh
+    unit_tested = unit_tests_passed(settings) and not full_refresh
     nodes = run_dbt(
         settings,
-        _selection(settings, ["intermediate", "marts", "analyst"], unchanged),
+        [
+            *_selection(
+                settings, ["intermediate", "marts", "analyst"], unchanged, skip_unit_tests=unit_tested
+            ),
+            *_refresh(full_refresh),
+        ],
         environment=_ingest_environment(ingest_dates),
     )
+    if not unit_tested:
+        # Both layers built with their unit tests, which passed (dbt raised otherwise).
+        lake.atomic_write_bytes(_unit_tested_ledger(settings), json.dumps(inputs["dbt project"]).encode())
     if not unchanged:
         lake.atomic_write_bytes(
             _statistics_ledger(settings), json.dumps(inputs, indent=1, sort_keys=True).encode()

@@ -34,6 +34,15 @@ import duckdb
 
 from drugtrade.config import Settings
 from drugtrade.errors import DrugtradeError
+from drugtrade.warehouse.published_state import (
+    PublishedState,
+    link_or_copy,
+    read_state,
+    stale_closure,
+    table_fingerprint,
+    view_fingerprint,
+    write_state,
+)
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +73,7 @@ class PublishResult:
     serving_db: Path
     exports_dir: Path
     tables: dict[str, int]  # published name -> rows (names are unique across the schemas)
+    rebuilt: tuple[str, ...] = ()  # the tables this publish wrote (the others were kept as they were)
 
 
 @dataclass
@@ -94,7 +104,14 @@ def _literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def publish(settings: Settings, quality_results_glob: str | None = None) -> PublishResult:
+def publish(
+    settings: Settings, quality_results_glob: str | None = None, *, full: bool = False
+) -> PublishResult:
+    """Write the serving file for the build as it is now and swap it in. The new file starts as
+    a copy of the one in place, and only the tables whose content or definition changed since
+    the last publish (and the tables whose keys reference them) are dropped and written again;
+    views and dq_results are always recreated. ``full`` (or a serving file the state does not
+    describe) writes every table. Either way readers see the old file or the new one."""
     build = settings.build_db
     if not build.exists():
         raise FileNotFoundError(f"no build warehouse at {build}: run the transform first")
@@ -103,27 +120,38 @@ def publish(settings: Settings, quality_results_glob: str | None = None) -> Publ
     temporary = serving.with_name(f".{serving.name}.{uuid.uuid4().hex}.tmp")
     tables: dict[str, int] = {}
     manifest = _read_manifest(settings)
+    previous = None if full else read_state(serving)
     connection = duckdb.connect()
     try:
         connection.execute(f"attach {_literal(build)} as build (read_only)")
-        connection.execute(
-            f"attach {_literal(temporary)} as serving (storage_version '{SERVING_STORAGE_VERSION}')"
-        )
+        relations = _relations(connection, manifest)
+        fingerprints = {r.name: _table_fingerprint(connection, r) for r in relations if not r.is_view}
+        if previous is not None:
+            shutil.copyfile(serving, temporary)
+            connection.execute(f"attach {_literal(temporary)} as serving")
+        else:
+            connection.execute(
+                f"attach {_literal(temporary)} as serving (storage_version '{SERVING_STORAGE_VERSION}')"
+            )
         # Constraints and views name their relations without a catalog, so they bind to the
         # file they are in whatever a reader attaches it as.
         connection.execute("use serving")
-        for schema in SERVING_SCHEMAS:
-            connection.execute(f"create schema {_quote(schema)}")
-        relations = _relations(connection, manifest)
+        if previous is None:
+            for schema in SERVING_SCHEMAS:
+                connection.execute(f"create schema {_quote(schema)}")
+            rebuilt = {r.name for r in relations if not r.is_view}
+        else:
+            rebuilt = _drop_stale(connection, relations, fingerprints, previous)
         for relation in _in_dependency_order([r for r in relations if not r.is_view]):
-            _create_table(connection, relation)
+            if relation.name in rebuilt:
+                _create_table(connection, relation)
             # count(*) returns exactly one row.
             tables[relation.name] = cast(
                 "tuple[int]", connection.execute(f"select count(*) from {relation.qualified}").fetchone()
             )[0]
         for relation in (r for r in relations if r.is_view):
             _create_view(connection, relation, _dbt_database(manifest))
-        _copy_descriptions(connection, relations)
+        _copy_descriptions(connection, [r for r in relations if r.is_view or r.name in rebuilt])
         if quality_results_glob:
             _publish_quality_results(connection, quality_results_glob)
             tables["dq_results"] = cast(
@@ -138,9 +166,109 @@ def publish(settings: Settings, quality_results_glob: str | None = None) -> Publ
         raise
     connection.close()
     os.replace(temporary, serving)
-    exports = _export_parquet(settings)
-    log.info("published %d tables to %s", len(tables), serving)
-    return PublishResult(serving_db=serving, exports_dir=exports, tables=tables)
+    exports, exported = _export_parquet(
+        settings, _export_fingerprints(relations, fingerprints, manifest), previous
+    )
+    write_state(
+        serving, PublishedState(tables=fingerprints, exports_set=exports.resolve().name, exports=exported)
+    )
+    log.info("published %d tables to %s (%d written again)", len(tables), serving, len(rebuilt))
+    return PublishResult(
+        serving_db=serving, exports_dir=exports, tables=tables, rebuilt=tuple(sorted(rebuilt))
+    )
+
+
+def _table_definition(connection: duckdb.DuckDBPyConnection, relation: Relation) -> tuple[str, list[str]]:
+    """The CREATE TABLE statement of ``relation`` in the serving file (types and NOT NULL from
+    the build, keys from dbt's tests) and its column names."""
+    columns = connection.execute(
+        "select column_name, data_type from duckdb_columns() where database_name = 'build' "
+        "and schema_name = $s and table_name = $t order by column_index",
+        {"s": relation.build_schema, "t": relation.build_name},
+    ).fetchall()
+    if not columns:
+        raise PublishError(f"build.{relation.build_schema}.{relation.build_name}: not in the build warehouse")
+    definitions = [
+        f"{_quote(name)} {data_type}" + (" not null" if name in relation.not_null else "")
+        for name, data_type in columns
+    ]
+    if relation.primary_key:
+        definitions.append(f"primary key ({', '.join(_quote(c) for c in relation.primary_key)})")
+    definitions += [f"unique ({_quote(c)})" for c in sorted(relation.unique)]
+    definitions += [
+        f"foreign key ({_quote(column)}) references {_quote(relation.schema)}.{_quote(target)} ({_quote(target_column)})"
+        for column, target, target_column in relation.foreign_keys
+    ]
+    statement = f"create table {relation.qualified} (\n    " + ",\n    ".join(definitions) + "\n)"
+    return statement, [name for name, _ in columns]
+
+
+def _table_fingerprint(connection: duckdb.DuckDBPyConnection, relation: Relation) -> str:
+    statement, columns = _table_definition(connection, relation)
+    comments = connection.execute(
+        "select column_name, comment from duckdb_columns() where database_name = 'build' and schema_name = $s "
+        "and table_name = $t union all select '', comment from duckdb_tables() where database_name = 'build' "
+        "and schema_name = $s and table_name = $t order by 1",
+        {"s": relation.build_schema, "t": relation.build_name},
+    ).fetchall()
+    return table_fingerprint(
+        connection,
+        f"build.{_quote(relation.build_schema)}.{_quote(relation.build_name)}",
+        [_quote(c) for c in columns],
+        statement,
+        comments,
+    )
+
+
+def _drop_stale(
+    connection: duckdb.DuckDBPyConnection,
+    relations: list[Relation],
+    fingerprints: dict[str, str],
+    previous: PublishedState,
+) -> set[str]:
+    """In the copy of the last serving file: drop every view, dq_results, the tables that are
+    gone from the build, and the tables whose fingerprint changed with every table whose keys
+    reference one of them (in the old file or the new definitions). Returns the tables to write."""
+    held = {
+        name: schema
+        for schema, name in connection.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = 'serving'"
+        ).fetchall()
+    }
+    for schema, name in connection.execute(
+        "select schema_name, view_name from duckdb_views() where database_name = 'serving' and not internal"
+    ).fetchall():
+        connection.execute(f"drop view {_quote(schema)}.{_quote(name)}")
+    references: dict[str, set[str]] = {}
+    for table, referenced in connection.execute(
+        "select table_name, referenced_table from duckdb_constraints() where database_name = 'serving' "
+        "and constraint_type = 'FOREIGN KEY'"
+    ).fetchall():
+        references.setdefault(table, set()).add(referenced)
+    for relation in relations:
+        references.setdefault(relation.name, set()).update(t for _, t, _ in relation.foreign_keys)
+    wanted = {r.name: r for r in relations if not r.is_view}
+    changed = {
+        name
+        for name, fingerprint in fingerprints.items()
+        if previous.tables.get(name) != fingerprint or held.get(name) != wanted[name].schema
+    }
+    changed |= {name for name in held if name not in wanted}  # gone from the build, or dq_results
+    stale = stale_closure(changed, references)
+    dropped: set[str] = set()
+
+    def drop(name: str) -> None:
+        if name in dropped or name not in held:
+            return
+        dropped.add(name)
+        for table, referenced in references.items():
+            if name in referenced and table != name:
+                drop(table)
+        connection.execute(f"drop table {_quote(held[name])}.{_quote(name)}")
+
+    for name in sorted(stale):
+        drop(name)
+    return {name for name in stale if name in wanted}
 
 
 def _read_manifest(settings: Settings) -> Manifest:
@@ -276,26 +404,9 @@ def _in_dependency_order(relations: list[Relation]) -> list[Relation]:
 
 
 def _create_table(connection: duckdb.DuckDBPyConnection, relation: Relation) -> None:
-    columns = connection.execute(
-        "select column_name, data_type from duckdb_columns() where database_name = 'build' "
-        "and schema_name = $s and table_name = $t order by column_index",
-        {"s": relation.build_schema, "t": relation.build_name},
-    ).fetchall()
-    if not columns:
-        raise PublishError(f"build.{relation.build_schema}.{relation.build_name}: not in the build warehouse")
-    definitions = [
-        f"{_quote(name)} {data_type}" + (" not null" if name in relation.not_null else "")
-        for name, data_type in columns
-    ]
-    if relation.primary_key:
-        definitions.append(f"primary key ({', '.join(_quote(c) for c in relation.primary_key)})")
-    definitions += [f"unique ({_quote(c)})" for c in sorted(relation.unique)]
-    definitions += [
-        f"foreign key ({_quote(column)}) references {_quote(relation.schema)}.{_quote(target)} ({_quote(target_column)})"
-        for column, target, target_column in relation.foreign_keys
-    ]
-    listed = ", ".join(_quote(name) for name, _ in columns)
-    connection.execute(f"create table {relation.qualified} (\n    " + ",\n    ".join(definitions) + "\n)")
+    statement, columns = _table_definition(connection, relation)
+    listed = ", ".join(_quote(name) for name in columns)
+    connection.execute(statement)
     try:
         connection.execute(
             f"insert into {relation.qualified} ({listed}) "
@@ -376,9 +487,51 @@ def _copy_descriptions(connection: duckdb.DuckDBPyConnection, relations: list[Re
             )
 
 
-def _export_parquet(settings: Settings) -> Path:
+def _export_fingerprints(
+    relations: list[Relation], fingerprints: dict[str, str], manifest: dict[str, Any]
+) -> dict[str, str | None]:
+    """What each export holds: a table's fingerprint; for a view, its SQL and the fingerprints
+    of the relations it reads (from dbt's manifest, through other views); dq_results and
+    anything unknown, None (exported every time)."""
+    models = {
+        key.rsplit(".", 1)[1]: node for key, node in manifest["nodes"].items() if key.startswith("model.")
+    }
+    published = {r.build_name: r.name for r in relations}
+    views = {r.name for r in relations if r.is_view}
+    result: dict[str, str | None] = {}
+
+    def of(name: str) -> str | None:
+        if name in result:
+            return result[name]
+        if name not in views:
+            result[name] = fingerprints.get(name)
+            return result[name]
+        result[name] = None  # a cycle proves nothing
+        node = models.get(name)
+        if node is None or "nodes" not in node.get("depends_on", {}):
+            return None
+        dependencies = [
+            of(published[dependency.rsplit(".", 1)[1]])
+            if dependency.startswith("model.") and dependency.rsplit(".", 1)[1] in published
+            else None
+            for dependency in node["depends_on"]["nodes"]
+            if not dependency.startswith("macro.")
+        ]
+        result[name] = view_fingerprint(node.get("compiled_code") or node.get("raw_code") or "", dependencies)
+        return result[name]
+
+    for relation in relations:
+        of(relation.name)
+    return result
+
+
+def _export_parquet(
+    settings: Settings, fingerprints: dict[str, str | None], previous: PublishedState | None
+) -> tuple[Path, dict[str, str]]:
     """Write every published table and view as Parquet (named for the relation: names are
-    unique across the schemas) into a fresh folder, then swap the folder in.
+    unique across the schemas) into a fresh folder, then swap the folder in. A relation whose
+    fingerprint is the one the current set was exported with is linked from that set, not
+    written again. Returns the folder and the fingerprints of what it holds.
 
     ``exports`` is a symbolic link to the current set (``.exports.<id>``): the swap replaces the
     link in one rename, so a reader, or a run killed at that moment, finds the old set or the
@@ -387,6 +540,13 @@ def _export_parquet(settings: Settings) -> Path:
     exports.parent.mkdir(parents=True, exist_ok=True)
     staging = exports.with_name(f".{exports.name}.{uuid.uuid4().hex}")
     staging.mkdir()
+    current = exports.resolve() if exports.is_symlink() else None
+    reusable = (
+        previous.exports
+        if previous is not None and current is not None and current.name == previous.exports_set
+        else {}
+    )
+    exported: dict[str, str] = {}
     with duckdb.connect(str(settings.serving_db), read_only=True) as connection:
         relations = connection.execute(
             "select table_schema, table_name from information_schema.tables "
@@ -394,10 +554,22 @@ def _export_parquet(settings: Settings) -> Path:
             {"schemas": list(SERVING_SCHEMAS)},
         ).fetchall()
         for schema, name in relations:
-            connection.execute(
-                f"copy (select * from {_quote(schema)}.{_quote(name)}) to {_literal(staging / (name + '.parquet'))} "
-                "(format parquet, compression zstd)"
-            )
+            target = staging / (name + ".parquet")
+            fingerprint = fingerprints.get(name)
+            if (
+                fingerprint is not None
+                and current is not None
+                and reusable.get(name) == fingerprint
+                and (current / target.name).is_file()
+            ):
+                link_or_copy(current / target.name, target)
+            else:
+                connection.execute(
+                    f"copy (select * from {_quote(schema)}.{_quote(name)}) to {_literal(target)} "
+                    "(format parquet, compression zstd)"
+                )
+            if fingerprint is not None:
+                exported[name] = fingerprint
     link = exports.with_name(f"{staging.name}.link")
     os.symlink(staging.name, link)
     if exports.exists() and not exports.is_symlink():
@@ -411,4 +583,4 @@ def _export_parquet(settings: Settings) -> Path:
                 stale.unlink(missing_ok=True)
             else:
                 shutil.rmtree(stale, ignore_errors=True)
-    return exports
+    return exports, exported
