@@ -54,7 +54,7 @@ class StackError(DrugtradeError, RuntimeError):
     """A service did not start: the message names it and its log."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Paths:
     root: Path
 
@@ -105,7 +105,7 @@ def read_env_file(path: Path) -> dict[str, str]:
 def stack_env(executor: str = "local", paths: Paths | None = None) -> dict[str, str]:
     """The environment of every stack process: this machine's, docker/airflow.env's shared
     settings, then this topology's addresses and paths (the compose file's equivalents)."""
-    paths = paths or Paths(STACK_DIR)
+    paths = paths or Paths(root=STACK_DIR)
     database = f"airflow:airflow@127.0.0.1:{POSTGRES_PORT}/airflow"
     env = dict(os.environ)
     env.update(read_env_file(SHARED_ENV_FILE))
@@ -410,7 +410,7 @@ def _airflow() -> str:
 
 def up(executor: str = "local", workers: int = 2, paths: Paths | None = None) -> dict[str, int]:
     """Start the stack (what is already running is kept) and wait until the API answers."""
-    paths = paths or Paths(STACK_DIR)
+    paths = paths or Paths(root=STACK_DIR)
     if executor not in EXECUTORS:
         raise StackError(f"EXECUTOR must be one of {sorted(EXECUTORS)}, not {executor!r}")
     ensure_packages(executor)
@@ -452,7 +452,7 @@ def up(executor: str = "local", workers: int = 2, paths: Paths | None = None) ->
 
 def down(paths: Paths | None = None) -> list[str]:
     """Stop every service the stack started (workers and schedulers first, PostgreSQL last)."""
-    paths = paths or Paths(STACK_DIR)
+    paths = paths or Paths(root=STACK_DIR)
     if not paths.pids.exists():
         return []
     names = [p.stem for p in paths.pids.glob("*.pid")]
@@ -462,7 +462,7 @@ def down(paths: Paths | None = None) -> list[str]:
 
 
 def status(paths: Paths | None = None) -> dict[str, int | None]:
-    paths = paths or Paths(STACK_DIR)
+    paths = paths or Paths(root=STACK_DIR)
     if not paths.pids.exists():
         return {}
     return {p.stem: service_pid(paths, p.stem) for p in sorted(paths.pids.glob("*.pid"))}

@@ -43,7 +43,7 @@ def stable_uuid(*parts: str) -> str:
     return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Column:
     name: str
     type: str
@@ -125,7 +125,9 @@ def dataset_config(
             {
                 **_column(
                     Column(
-                        YEAR_START, "DATE", f"First day of `{year_column}` (the time axis of the charts)."
+                        name=YEAR_START,
+                        type="DATE",
+                        description=f"First day of `{year_column}` (the time axis of the charts).",
                     ),
                     is_dttm=True,
                 ),

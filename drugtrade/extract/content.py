@@ -90,7 +90,7 @@ class ExtractionError(DrugtradeError, ValueError):
         super().__init__(f"{url}: {kind}" + (f": {detail}" if detail else ""))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ExtractedArticle:
     title: str | None
     author: str | None
@@ -160,7 +160,7 @@ def _clean_url(url: str | None, base: str) -> str | None:
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", query, ""))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _PageMetadata:
     canonical: str | None
     language: str | None
@@ -326,7 +326,11 @@ def _page_metadata(tree: HtmlElement, url: str) -> _PageMetadata:
         author = None  # article:author is often a profile URL, not a name
     title = _ld_text(ld_first, "headline") or _first(tags, "og:title", "twitter:title") or _page_title(tree)
     return _PageMetadata(
-        canonical, language, published, _clean_text(author), _without_site_name(_clean_text(title), tags)
+        canonical=canonical,
+        language=language,
+        published=published,
+        author=_clean_text(author),
+        title=_without_site_name(_clean_text(title), tags),
     )
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 _SPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ContentPage:
     url: str
     path: Path
@@ -32,7 +32,7 @@ class ContentPage:
         return gzip.decompress(self.path.read_bytes())
 
 
-@dataclass
+@dataclass(kw_only=True)
 class SnippetScore:
     true_positives: int = 0
     false_negatives: int = 0

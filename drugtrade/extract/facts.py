@@ -79,7 +79,7 @@ _RELATIVE_YEAR = {
 _THIS_YEAR = next(pattern for pattern, delta in _RELATIVE_YEAR.items() if delta == 0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TextFact:
     kind: str  # seizure | cultivation | eradication | production
     value: float  # the low end of a range

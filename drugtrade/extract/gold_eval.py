@@ -85,7 +85,7 @@ def role_matches(extracted: str | None, gold: str) -> bool:
     return bool(words) and sum(w in gold_words for w in words) >= ROLE_SHARE * len(words)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GoldArticle:
     name: str
     path: Path
@@ -132,7 +132,7 @@ def load_gold(folder: Path, only: Iterable[str] | None = None) -> list[GoldArtic
             _check_entry(gold_file, name, "fact", i, f, {"kind", "value", "unit", "drug"})
             if f["unit"] not in {"kg", "ha"}:
                 raise GoldError(f"{gold_file}: {name} fact #{i}: unit {f['unit']!r} is not kg or ha")
-        found.append(GoldArticle(name, path, tuple(statements), tuple(facts)))
+        found.append(GoldArticle(name=name, path=path, statements=tuple(statements), facts=tuple(facts)))
     if wanted is not None and len(found) != len(wanted):
         missing = sorted(wanted - {a.name for a in found})
         raise GoldError(f"{gold_file}: no such articles: {', '.join(missing)}")
@@ -151,7 +151,7 @@ def read_article(path: Path) -> tuple[str, str, str]:
 # ---- per-article scoring ---------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(kw_only=True)
 class StatementResult:
     article: str
     speaker: str
@@ -168,7 +168,7 @@ class StatementResult:
     country_right: bool | None = None
 
 
-@dataclass
+@dataclass(kw_only=True)
 class FactResult:
     article: str
     kind: str
@@ -179,7 +179,7 @@ class FactResult:
     found: bool
 
 
-@dataclass
+@dataclass(kw_only=True)
 class QuoteJudgement:
     """One extracted quote that contains at least one gold key."""
 
@@ -190,7 +190,7 @@ class QuoteJudgement:
     gold_speakers: list[str]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ArticleResult:
     name: str
     statements: list[StatementResult] = field(default_factory=list)
@@ -222,7 +222,7 @@ def _fact_matches(fact: TextFact, gold: dict) -> bool:
 
 
 def score_statements(name: str, gold: Iterable[dict], extracted: list[Statement]) -> ArticleResult:
-    result = ArticleResult(name)
+    result = ArticleResult(name=name)
     normalised = [normalise(s.quote) for s in extracted]
     golds = list(gold)
     keys = [normalise(g["key"]) for g in golds]
@@ -254,7 +254,15 @@ def score_statements(name: str, gold: Iterable[dict], extracted: list[Statement]
             result.unmatched_quotes += 1
             continue
         right = any(_speaker_right(s.speaker, sp) for sp in speakers)
-        result.judged_quotes.append(QuoteJudgement(name, s.quote, s.speaker, right, sorted(set(speakers))))
+        result.judged_quotes.append(
+            QuoteJudgement(
+                article=name,
+                quote=s.quote,
+                speaker=s.speaker,
+                right=right,
+                gold_speakers=sorted(set(speakers)),
+            )
+        )
     return result
 
 
@@ -263,13 +271,13 @@ def score_article(article: GoldArticle) -> ArticleResult:
     try:
         extracted = extract_article(text, url=url or article.path.as_uri(), content_type="text/plain")
     except ExtractionError as error:
-        result = ArticleResult(article.name, error=str(error))
+        result = ArticleResult(name=article.name, error=str(error))
         body_statements: list[Statement] = []
         body_facts: list[TextFact] = []
     else:
         body_statements = extract_statements(extracted.body)
         body_facts = extract_facts(extracted.body, extracted.published_date)
-        result = ArticleResult(article.name)
+        result = ArticleResult(name=article.name)
     scored = score_statements(article.name, article.statements, body_statements)
     result.statements, result.judged_quotes = scored.statements, scored.judged_quotes
     result.unmatched_quotes = scored.unmatched_quotes

@@ -45,7 +45,7 @@ _HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "madam", "miss"})
 _SPEECH = SPEECH_VERBS_FINITE | SPEECH_PARTICIPLES | SPEECH_VERBS_BASE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Token:
     text: str
     start: int
@@ -61,7 +61,7 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.group(0), m.start(), m.end()) for m in WORD.finditer(text)]
+    return [Token(text=m.group(0), start=m.start(), end=m.end()) for m in WORD.finditer(text)]
 
 
 def _only_space_between(text: str, left: Token, right: Token) -> bool:
@@ -88,7 +88,7 @@ def _name_token(token: str) -> bool:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Chain:
     """A run of capitalised words (with name particles and 'of' inside), as found in the text."""
 
@@ -112,7 +112,7 @@ def chains(text: str, tokens: list[Token] | None = None) -> list[Chain]:
         while current and not is_capitalised(current[-1].text):
             current.pop()  # a trailing "of" or "de" belongs to no chain
         if current:
-            found.append(Chain(tuple(current)))
+            found.append(Chain(tokens=tuple(current)))
         current.clear()
 
     for token in tokens:
@@ -132,7 +132,7 @@ def chains(text: str, tokens: list[Token] | None = None) -> list[Chain]:
     return found
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NameParse:
     """A chain split into country (from a demonym or possessive), role and name."""
 
@@ -164,7 +164,7 @@ def parse_chain(text: str, chain: Chain) -> NameParse:
         country = country or country_code(text[tokens[0].start : tokens[width - 1].end])
         del tokens[:width]
     if not tokens:
-        return NameParse(country, None, (), False, None)
+        return NameParse(country=country, role=None, name=(), is_org=False, org=None)
     # "Luis Videgaray Caso of Mexico's Foreign Ministry": a person followed by "of" + affiliation;
     # "Secretary of Homeland Security John Kelly": a role with "of" inside. Try each cut at of/for.
     for cut in [i for i, t in enumerate(tokens) if t.text in {"of", "for"}]:
@@ -205,7 +205,7 @@ def _parse_tokens(text: str, tokens: list[Token], country: str | None) -> NamePa
         org = text[tokens[0].start : tokens[-1].end]
         if tokens[-1].possessive:
             org = org[:-2]
-        return NameParse(country, None, (), True, org)
+        return NameParse(country=country, role=None, name=(), is_org=True, org=org)
     last_role = -1
     for i, token in enumerate(tokens):
         low = token.base.lower()
@@ -226,7 +226,7 @@ def _parse_tokens(text: str, tokens: list[Token], country: str | None) -> NamePa
         else:
             break
     role = text[tokens[0].start : tokens[last_role].end] if last_role >= 0 else None
-    return NameParse(country, role, tuple(name), False, None)
+    return NameParse(country=country, role=role, name=tuple(name), is_org=False, org=None)
 
 
 def _capitals_surname(word: str) -> bool:
@@ -241,7 +241,7 @@ def _particle_leads_to_name(tokens: list[Token], i: int) -> bool:
     return j < len(tokens) and _name_token(tokens[j].text)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Person:
     name: str
     role: str | None
@@ -253,7 +253,7 @@ class Person:
         return tuple(self.name.split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PersonRef:
     """One reference to a person in the body: by name (person set) or unnamed ("a farmer")."""
 
@@ -264,7 +264,7 @@ class PersonRef:
     possessive: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PeopleIndex:
     people: tuple[Person, ...]
     refs: tuple[PersonRef, ...]  # in text order, named and unnamed
@@ -384,9 +384,11 @@ def build_people(text: str) -> PeopleIndex:
             continue
         name = " ".join(t.base for t in parse.name)
         if name not in full:
-            full[name] = Person(name, role or None, country, parse.name[0].start)
+            full[name] = Person(name=name, role=role or None, country=country, start=parse.name[0].start)
         elif full[name].role is None and role:
-            full[name] = Person(name, role, full[name].country or country, full[name].start)
+            full[name] = Person(
+                name=name, role=role, country=full[name].country or country, start=full[name].start
+            )
     names = sorted(full, key=lambda n: -len(n.split()))
     kept: dict[str, Person] = {}
     for name in names:
@@ -395,7 +397,10 @@ def build_people(text: str) -> PeopleIndex:
             kept[name] = full[name]
         elif kept[longer].role is None and full[name].role:
             kept[longer] = Person(
-                longer, full[name].role, kept[longer].country or full[name].country, kept[longer].start
+                name=longer,
+                role=full[name].role,
+                country=kept[longer].country or full[name].country,
+                start=kept[longer].start,
             )
     # Single-word names with a title ("President Trump") and no full form become people too.
     for parse, role, country, _context in candidates:
@@ -407,7 +412,8 @@ def build_people(text: str) -> PeopleIndex:
             )
         ):
             kept.setdefault(
-                parse.name[0].base, Person(parse.name[0].base, role, country, parse.name[0].start)
+                parse.name[0].base,
+                Person(name=parse.name[0].base, role=role, country=country, start=parse.name[0].start),
             )
     people = tuple(sorted(kept.values(), key=lambda p: p.start))
     aliases: dict[str, list[Person]] = {}
@@ -431,18 +437,18 @@ def build_people(text: str) -> PeopleIndex:
                 plural_possessive = text[last.end : last.end + 1] in {"'", "’"}
                 refs.append(
                     PersonRef(
-                        piece[0].start,
-                        last.end if not last.possessive else last.end - 2,
-                        found[0],
-                        text[piece[0].start : last.end - (2 if last.possessive else 0)],
-                        last.possessive or plural_possessive,
+                        start=piece[0].start,
+                        end=last.end if not last.possessive else last.end - 2,
+                        person=found[0],
+                        text=text[piece[0].start : last.end - (2 if last.possessive else 0)],
+                        possessive=last.possessive or plural_possessive,
                     )
                 )
                 break
     for match in _UNNAMED.finditer(text):
-        refs.append(PersonRef(match.start(), match.end(), None, match.group(0)))
+        refs.append(PersonRef(start=match.start(), end=match.end(), person=None, text=match.group(0)))
     refs.sort(key=lambda r: r.start)
-    return PeopleIndex(people, tuple(refs), frozen_aliases)
+    return PeopleIndex(people=people, refs=tuple(refs), aliases=frozen_aliases)
 
 
 def _person_context(

@@ -64,7 +64,7 @@ from drugtrade.extract.topics import tag_topics
 _TOPIC_CONTEXT = 600
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Statement:
     quote: str
     start: int
@@ -170,7 +170,7 @@ def _org_from_noun(ctx: _Context, noun: str, position: int) -> _Speaker:
         matches = list(pattern.finditer(before))
         if matches:
             org = re.sub(r"\s+(?:of|for|and|on|de|del)$", "", matches[-1].group("org"))
-            return _Speaker(org)
+            return _Speaker(name=org)
         possessive = list(
             re.finditer(
                 r"(?:the\s+)?(?P<org>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)(?:'s|’s)\s+(?:[a-z-]+\s+){0,2}(?:"
@@ -180,19 +180,19 @@ def _org_from_noun(ctx: _Context, noun: str, position: int) -> _Speaker:
             )
         )
         if possessive:
-            return _Speaker(possessive[-1].group("org"))
+            return _Speaker(name=possessive[-1].group("org"))
         # "The IPCC report states", "the UNODC survey said": the publisher named before the noun
         publisher = _PUBLISHER_BEFORE.search(before)
         if publisher and publisher.group("org").split()[0].lower() not in STOP_CAPITALISED:
-            return _Speaker(publisher.group("org"))
+            return _Speaker(name=publisher.group("org"))
         if noun_low in _POST_NOUNS:
             # "The tweet reads, ...": the account signing the embedded post above it
             accounts = list(_POST_SIGNATURE.finditer(before))
             if accounts:
-                return _Speaker(accounts[-1].group("account").strip())
+                return _Speaker(name=accounts[-1].group("account").strip())
         earlier = [name for at, name in ctx.org_speakers if at < position]
         if earlier:
-            return _Speaker(earlier[-1])
+            return _Speaker(name=earlier[-1])
         # "the US Embassy is applauding police ... A release issued this evening says": the
         # organisation last reported as speaking issued the document
         speaking = list(_ORG_SPEAKING.finditer(before[-_WINDOW * 2 :]))
@@ -201,13 +201,15 @@ def _org_from_noun(ctx: _Context, noun: str, position: int) -> _Speaker:
             if chain:
                 parse = parse_chain(match.group("org"), chain[-1])
                 if parse.is_org and parse.org:
-                    return _Speaker(_org_as_written(match.group("org"), chain[-1]), None, parse.country)
-        return _Speaker(noun_low)
+                    return _Speaker(
+                        name=_org_as_written(match.group("org"), chain[-1]), role=None, country=parse.country
+                    )
+        return _Speaker(name=noun_low)
     for chain in reversed(chains(before)):
         parse = parse_chain(ctx.body, chain)
         if parse.is_org and parse.org and noun_low in parse.org.lower().split():
-            return _Speaker(parse.org, None, parse.country)
-    return _Speaker(noun_low)
+            return _Speaker(name=parse.org, role=None, country=parse.country)
+    return _Speaker(name=noun_low)
 
 
 def _speaker_from_chain_text(ctx: _Context, text: str, offset: int) -> _Speaker | None:
@@ -218,11 +220,11 @@ def _speaker_from_chain_text(ctx: _Context, text: str, offset: int) -> _Speaker 
     chain = found[-1]
     parse = parse_chain(text, chain)
     if parse.is_org and parse.org:
-        return _Speaker(_org_as_written(text, chain), None, parse.country)
+        return _Speaker(name=_org_as_written(text, chain), role=None, country=parse.country)
     if not parse.name:
         words = [t for t in chain.tokens if t.text[0].isupper() and t.text.lower() not in STOP_CAPITALISED]
         if len(words) == 1 and is_acronym(words[0].base):
-            return _Speaker(words[0].base, None, parse.country)  # "the DEA said"
+            return _Speaker(name=words[0].base, role=None, country=parse.country)  # "the DEA said"
         return None
     name = " ".join(t.base for t in parse.name)
     person = ctx.people.resolve(name)
@@ -234,9 +236,9 @@ def _speaker_from_chain_text(ctx: _Context, text: str, offset: int) -> _Speaker 
                 break
     if person is not None:
         country = person.country or parse.country
-        return _Speaker(person.name, person.role, country)
+        return _Speaker(name=person.name, role=person.role, country=country)
     role = parse.role if parse.role and parse.role.rstrip(".\u2024").lower() not in _HONORIFICS else None
-    return _Speaker(name, role, parse.country)
+    return _Speaker(name=name, role=role, country=parse.country)
 
 
 _PREPOSITION_BEFORE = re.compile(r"\b(?:for|of|to|with|by|from|about|against|on|under)\s+(?:the\s+)?$", re.I)
@@ -298,7 +300,7 @@ def _speaker_ending(ctx: _Context, text: str, offset: int, paragraph: int) -> _S
         return _UNKNOWN
     acronym = _ORG_ACRONYM_END.search(tail)
     if acronym:
-        return _Speaker(acronym.group("acronym"))  # "The Ministry of the Navy (SEMAR)": as it is cited
+        return _Speaker(name=acronym.group("acronym"))  # "The Ministry of the Navy (SEMAR)": as it is cited
     org = _DOC_OR_ORG.search(tail)
     # "Security Minister Pablo Cocciarini of Santa Fe province": the name before an affiliation
     affiliation = re.search(r"(?<=[a-zà-ÿ])\s+(?:of|from|at|in)\s+[^,\"“”]{1,60}$", tail)
@@ -362,7 +364,7 @@ def _speaker_starting(ctx: _Context, text: str, offset: int, paragraph: int) -> 
 # ---- the rules -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Attribution:
     speaker: _Speaker
     rule: str
@@ -390,19 +392,19 @@ def _post_attribution(ctx: _Context, span: QuoteSpan, post: str) -> _Attribution
         pull = _PULL_ATTRIBUTION.match(post)
         if pull and ctx.paras[span.paragraph].end <= span.after + len(post) + 1:
             who = _speaker_from_chain_text(ctx, pull.group("who"), span.after)
-            return _Attribution(who, "pull-quote", True) if who else None
+            return _Attribution(speaker=who, rule="pull-quote", direct=True) if who else None
         return None
     pull = _PULL_ATTRIBUTION.match(post)
     if pull and ctx.body[ctx.paras[span.paragraph].start : span.open_mark].strip() == "":
         who = _speaker_from_chain_text(ctx, pull.group("who"), span.after)
         if who:
-            return _Attribution(who, "pull-quote", True)
+            return _Attribution(speaker=who, rule="pull-quote", direct=True)
     match = _POST_VERB_FIRST.match(post)
     if match:
         rest_offset = span.after + match.start("rest")
         speaker = _speaker_starting(ctx, match.group("rest"), rest_offset, span.paragraph)
         if speaker is not None:
-            return _Attribution(speaker, "quote-verb-speaker", True)
+            return _Attribution(speaker=speaker, rule="quote-verb-speaker", direct=True)
     match = _POST_SPEAKER_FIRST.match(post)
     # "..., while X said that" introduces the next quote, not this one
     if (
@@ -413,7 +415,7 @@ def _post_attribution(ctx: _Context, span: QuoteSpan, post: str) -> _Attribution
         subject = match.group("subj")
         speaker = _speaker_ending(ctx, subject, span.after + match.start("subj"), span.paragraph)
         if speaker is not None:
-            return _Attribution(speaker, "quote-speaker-verb", True)
+            return _Attribution(speaker=speaker, rule="quote-speaker-verb", direct=True)
     return None
 
 
@@ -469,22 +471,22 @@ def _pre_attribution(ctx: _Context, span: QuoteSpan, pre: str, pre_start: int) -
         subject_text = match.group("subj")
         speaker = _speaker_ending(ctx, subject_text, pre_start + match.start("subj"), span.paragraph)
         if speaker is not None:
-            return _Attribution(speaker, "speaker-verb-colon", True)
+            return _Attribution(speaker=speaker, rule="speaker-verb-colon", direct=True)
     match = _ACCORDING.search(pre)
     if match:
         speaker = _speaker_starting(ctx, match.group("who"), pre_start + match.start("who"), span.paragraph)
         if speaker is not None:
-            return _Attribution(speaker, "according-to", True)
+            return _Attribution(speaker=speaker, rule="according-to", direct=True)
     sentence_start = ctx.sentence_start(span.open_mark)
     opening = _ACCORDING_OPENING.match(ctx.body, sentence_start, span.open_mark)
     if opening:
         speaker = _speaker_starting(ctx, opening.group("who"), opening.start("who"), span.paragraph)
         if speaker is not None:
-            return _Attribution(speaker, "according-to", False)
+            return _Attribution(speaker=speaker, rule="according-to", direct=False)
     if _PRE_PARTICIPLE.search(pre):
         speaker = _sentence_subject(ctx, sentence_start, span.open_mark, span.paragraph)
         if speaker is not None:
-            return _Attribution(speaker, "participial", False)
+            return _Attribution(speaker=speaker, rule="participial", direct=False)
     # reported speech: the last speech verb of the clause before the quote, and its subject
     # a capitalised "States" or "Reports" is a name ("United States"), not a verb
     verbs = [
@@ -507,7 +509,7 @@ def _pre_attribution(ctx: _Context, span: QuoteSpan, pre: str, pre_start: int) -
         else:
             speaker = _speaker_ending(ctx, before_clean, pre_start, span.paragraph)
         if speaker is not None:
-            return _Attribution(speaker, "reported-speech", False)
+            return _Attribution(speaker=speaker, rule="reported-speech", direct=False)
     return None
 
 
@@ -536,7 +538,7 @@ def _attribute(ctx: _Context) -> list[_Attribution | None]:
             same_sentence = ctx.sentence_start(previous.open_mark) == sentence_start
             between = ctx.body[previous.after : span.open_mark]
             if same_sentence and re.fullmatch(r"\s*,?\s*(?:and|or|but|as well as|then|,)?\s*", between):
-                found = _Attribution(results[k - 1].speaker, "coordinated", False)
+                found = _Attribution(speaker=results[k - 1].speaker, rule="coordinated", direct=False)
             elif (
                 same_sentence
                 and results[k - 1].rule in {"reported-speech", "according-to", "participial", "coordinated"}
@@ -545,14 +547,16 @@ def _attribute(ctx: _Context) -> list[_Attribution | None]:
             ):
                 # "X said that authorities "a" and seized the drugs, which had been "b"": one
                 # reporting clause governs every quoted fragment of its sentence
-                found = _Attribution(results[k - 1].speaker, "coordinated", False)
+                found = _Attribution(speaker=results[k - 1].speaker, rule="coordinated", direct=False)
             elif not ctx.body[
                 ctx.sentence_end(previous.after) : span.open_mark
             ].strip() and not _names_someone_else(
                 ctx, ctx.sentence_end(previous.after), span.open_mark, results[k - 1].speaker
             ):
                 # '"A," X said. "B."': the quote opens the very next sentence
-                found = _Attribution(results[k - 1].speaker, "continuation", results[k - 1].direct)
+                found = _Attribution(
+                    speaker=results[k - 1].speaker, rule="continuation", direct=results[k - 1].direct
+                )
         results.append(found)
         if (
             found is not None
@@ -580,7 +584,9 @@ def _attribute(ctx: _Context) -> list[_Attribution | None]:
         last = ctx.spans[prior[-1]]
         if _names_someone_else(ctx, last.after, para.start, results[prior[-1]].speaker):
             continue
-        results[k] = _Attribution(results[prior[-1]].speaker, "follow-on-paragraph", False)
+        results[k] = _Attribution(
+            speaker=results[prior[-1]].speaker, rule="follow-on-paragraph", direct=False
+        )
     _share_over_paragraphs(ctx, results)  # a follow-on paragraph may open a quote running on
     _attribute_dash_lines(ctx, results)
     _attribute_follow_on_sentences(ctx, results)
@@ -607,13 +613,13 @@ def _attribute_dash_lines(ctx: _Context, results: list[_Attribution | None]) -> 
         who = _speaker_from_chain_text(ctx, name, line.start("who"))
         if who is None or who.name is None:
             continue
-        speaker = _Speaker(who.name, who.role or (role.strip() or None), who.country)
+        speaker = _Speaker(name=who.name, role=who.role or (role.strip() or None), country=who.country)
         group = [k]
         while ctx.spans[group[0]].continues is not None:
             group.insert(0, ctx.spans[group[0]].continues)
         for i in group:
             if results[i] is None:
-                results[i] = _Attribution(speaker, "dash-line", True)
+                results[i] = _Attribution(speaker=speaker, rule="dash-line", direct=True)
 
 
 def _attribute_follow_on_sentences(ctx: _Context, results: list[_Attribution | None]) -> None:
@@ -639,7 +645,7 @@ def _attribute_follow_on_sentences(ctx: _Context, results: list[_Attribution | N
             continue
         if ctx.sentence_start(span.open_mark) != ctx.paras[span.paragraph].start:
             continue  # only a paragraph's first sentence follows on from the paragraph before
-        results[k] = _Attribution(results[prior[-1]].speaker, "follow-on-sentence", False)
+        results[k] = _Attribution(speaker=results[prior[-1]].speaker, rule="follow-on-sentence", direct=False)
 
 
 def _share_over_paragraphs(ctx: _Context, results: list[_Attribution | None]) -> None:
@@ -657,7 +663,7 @@ def _share_over_paragraphs(ctx: _Context, results: list[_Attribution | None]) ->
         if known is not None:
             for i in group:
                 if results[i] is None or results[i].rule == "continuation":
-                    results[i] = _Attribution(known.speaker, "continuation", known.direct)
+                    results[i] = _Attribution(speaker=known.speaker, rule="continuation", direct=known.direct)
 
 
 _SPEECH_WORDS = SPEECH_VERBS_FINITE | SPEECH_PARTICIPLES | SPEECH_VERBS_BASE | OPINION_VERBS
@@ -690,7 +696,13 @@ def extract_statements(original: str) -> list[Statement]:
     body = mask_abbreviation_stops(original)
     paras = paragraphs(body)
     spans = find_quotes(body)
-    ctx = _Context(body, paras, spans, build_people(body), _sentence_starts(body, paras, spans))
+    ctx = _Context(
+        body=body,
+        paras=paras,
+        spans=spans,
+        people=build_people(body),
+        sentence_starts=_sentence_starts(body, paras, spans),
+    )
     results = _attribute(ctx)
     evidence = CountryEvidence(original, body)
 
@@ -708,12 +720,12 @@ def extract_statements(original: str) -> list[Statement]:
         if not key or any(key in earlier for earlier in seen):
             continue  # repeated: a pull quote or a phrase quoted again later
         speaker = attribution.speaker if attribution else _UNKNOWN
-        speaker = _Speaker(unmask(speaker.name), unmask(speaker.role), speaker.country)
+        speaker = _Speaker(name=unmask(speaker.name), role=unmask(speaker.role), country=speaker.country)
         if speaker.name and speaker.country is None:
             speaker = _Speaker(
-                speaker.name,
-                speaker.role,
-                evidence.country_of(
+                name=speaker.name,
+                role=speaker.role,
+                country=evidence.country_of(
                     speaker.name,
                     speaker.role,
                     _first_mention(ctx, speaker.name),

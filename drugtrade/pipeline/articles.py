@@ -43,7 +43,7 @@ def _hash(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:24]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PageJob:
     source_id: str
     url: str
@@ -53,7 +53,7 @@ class PageJob:
     raw_path: str
 
 
-@dataclass
+@dataclass(kw_only=True)
 class PageResult:
     url: str
     source_id: str
@@ -123,7 +123,7 @@ def process_page(job: PageJob) -> PageResult:
     return result
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ArticleIngestSummary:
     source_id: str
     ingest_date: date
@@ -138,7 +138,7 @@ class ArticleIngestSummary:
     facts: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PageRef:
     """A fetched page waiting for extraction: its content is the kept raw file."""
 
@@ -150,16 +150,16 @@ class PageRef:
 
     def job(self) -> PageJob:
         return PageJob(
-            self.source_id,
-            self.url,
-            Path(self.raw_path).read_bytes(),
-            self.content_type,
-            self.fetched_at,
-            self.raw_path,
+            source_id=self.source_id,
+            url=self.url,
+            content=Path(self.raw_path).read_bytes(),
+            content_type=self.content_type,
+            fetched_at=self.fetched_at,
+            raw_path=self.raw_path,
         )
 
 
-@dataclass
+@dataclass(kw_only=True)
 class FetchedDay:
     """What fetching one source's day left for extraction and landing."""
 
@@ -259,7 +259,14 @@ def _jobs(
             continue
         if not raw.exists():
             lake.atomic_write_bytes(raw, content)
-        yield PageJob(source.id, url, content, page.content_type, page.fetched_at, str(raw))
+        yield PageJob(
+            source_id=source.id,
+            url=url,
+            content=content,
+            content_type=page.content_type,
+            fetched_at=page.fetched_at,
+            raw_path=str(raw),
+        )
 
 
 def _batches(count: int, size: int) -> list[tuple[int, int]]:
@@ -294,7 +301,13 @@ def fetch_source(
     validators: list[tuple[str, str | None, str | None]] = []
     with HttpClient(state_path=validators_path(settings.state_dir)) as client:
         pages = [
-            PageRef(job.source_id, job.url, job.content_type, job.fetched_at, job.raw_path)
+            PageRef(
+                source_id=job.source_id,
+                url=job.url,
+                content_type=job.content_type,
+                fetched_at=job.fetched_at,
+                raw_path=job.raw_path,
+            )
             for job in _jobs(source, settings, client, summary, rejected, index, ingest_date, validators)
         ]
     folder = work_dir(settings, source.id, ingest_date)

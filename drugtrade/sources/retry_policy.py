@@ -8,9 +8,12 @@ import random
 import threading
 from datetime import UTC, datetime
 
+from drugtrade.errors import DrugtradeError
 
-class Retryable(Exception):
-    """A transient failure of one attempt; the caller decides whether to try again."""
+
+class Retryable(DrugtradeError):
+    """A transient failure of one attempt; the caller decides whether to try again (the client
+    turns the last one into a FetchError, so it never leaves the client)."""
 
     def __init__(self, reason: str, *, status: int | None = None, retry_after: float | None = None) -> None:
         super().__init__(reason)

@@ -66,7 +66,7 @@ _VALUE_FOOTNOTE = re.compile(r"^(.*\d)\s*([a-z])$")
 _UN_TONS = {"ton", "tons"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class YearColumn:
     index: int  # 0-based column
     letter: str
@@ -74,7 +74,7 @@ class YearColumn:
     footnotes: tuple[str, ...]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class AnnexTable:
     sheet: str
     title: str
@@ -217,7 +217,11 @@ def _table(
     for index, cell in enumerate(header):
         found = _year_of(cell)
         if found is not None:
-            years.append(YearColumn(index, get_column_letter(index + 1), found[0], found[1]))
+            years.append(
+                YearColumn(
+                    index=index, letter=get_column_letter(index + 1), year=found[0], footnotes=found[1]
+                )
+            )
             continue
         name = _text(cell)
         if name is None:
@@ -448,32 +452,32 @@ def _parse_table(ctx: FileContext, table: AnnexTable, estimator: str) -> Iterato
                 notes.append(f"source {column.year}: {source}")
             yield (
                 Observation(
-                    ids(row_number, table.measure, column.letter),
-                    ctx.source_id,
-                    ctx.family,
-                    ctx.file_name,
-                    ctx.file_sha256,
-                    table.sheet,
-                    row_number,
-                    ctx.retrieved_at,
-                    period.start,
-                    period.end,
-                    period.label,
-                    False,
-                    None,
-                    country,
-                    label_raw,
-                    None,
-                    None,
-                    None,
-                    table.drug,
-                    table.drug_label,
-                    table.measure,
-                    scale(value, to_unit),
-                    target_unit,
-                    cell.strip() if isinstance(cell, str) else str(cell),
-                    unit_label,
-                    estimator,
-                    "; ".join(dict.fromkeys(notes)) or None,
+                    observation_id=ids(row_number, table.measure, column.letter),
+                    source_id=ctx.source_id,
+                    family=ctx.family,
+                    file_name=ctx.file_name,
+                    file_sha256=ctx.file_sha256,
+                    sheet=table.sheet,
+                    source_row=row_number,
+                    retrieved_at=ctx.retrieved_at,
+                    period_start=period.start,
+                    period_end=period.end,
+                    period_label=period.label,
+                    is_partial_period=False,
+                    fiscal_year=None,
+                    country=country,
+                    country_label=label_raw,
+                    area=None,
+                    component=None,
+                    region=None,
+                    drug=table.drug,
+                    drug_label=table.drug_label,
+                    measure=table.measure,
+                    value=scale(value, to_unit),
+                    unit=target_unit,
+                    value_as_published=cell.strip() if isinstance(cell, str) else str(cell),
+                    unit_as_published=unit_label,
+                    estimator=estimator,
+                    notes="; ".join(dict.fromkeys(notes)) or None,
                 ),
             )

@@ -13,7 +13,7 @@ from drugtrade.vocab.text import label_key as _key
 VOCABULARY_CSV = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "drug_vocabulary.csv"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Drug:
     drug: str
     drug_group: str

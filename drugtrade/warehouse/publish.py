@@ -57,14 +57,14 @@ class PublishError(DrugtradeError, RuntimeError):
     """The build cannot be published as it is; the message names the relation and why."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PublishResult:
     serving_db: Path
     exports_dir: Path
     tables: dict[str, int]  # published name -> rows (names are unique across the schemas)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Relation:
     """One relation to publish: where it is in the build and where it goes in the serving file."""
 
@@ -155,8 +155,8 @@ def _relations(connection: duckdb.DuckDBPyConnection, manifest: dict) -> list[Re
         "and schema_name = $analyst order by 1, 2",
         {"marts": MARTS_SCHEMA, "analyst": ANALYST_SCHEMA},
     ).fetchall()
-    relations = [Relation(schema, name, schema, name, is_view) for schema, name, is_view in built]
-    relations += [Relation(schema, name, AUDIT_SCHEMA, published)
+    relations = [Relation(build_schema=schema, build_name=name, schema=schema, name=name, is_view=is_view) for schema, name, is_view in built]
+    relations += [Relation(build_schema=schema, build_name=name, schema=AUDIT_SCHEMA, name=published)
                   for published, (schema, name) in AUDIT_RELATIONS.items()]
     _apply_keys(connection, relations, manifest)
     return relations

@@ -68,7 +68,7 @@ def stack_state() -> Iterator[stack.Paths]:
             f"ports {busy} are in use (a running `make stack`? `make stack-down` stops it): "
             "the stack test needs the ports the stack uses"
         )
-    paths = stack.Paths(PROJECT_ROOT / ".stack" / "test")
+    paths = stack.Paths(root=PROJECT_ROOT / ".stack" / "test")
     if paths.root.exists():
         shutil.rmtree(paths.root)
     paths.root.mkdir(parents=True)

@@ -14,7 +14,7 @@ from drugtrade.sources.discovery.refs import DiscoveryError
 from drugtrade.sources.http import FetchError, FetchResult, HttpClient
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DiscoveryContext:
     """What every discovery kind is given: the source, the client, the project folder and ``since``."""
 
