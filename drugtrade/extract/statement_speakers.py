@@ -9,7 +9,7 @@ import re
 from drugtrade.extract.attribution_context import UNKNOWN, Context, Speaker, speaker_of, word_count
 from drugtrade.extract.coreference import resolve_descriptor, resolve_pronoun
 from drugtrade.extract.lexicon import DOCUMENT_NOUNS, ORG_NOUNS, STOP_CAPITALISED, is_acronym
-from drugtrade.extract.people import Chain, chains, parse_chain
+from drugtrade.extract.name_chains import Chain, chains, parse_chain
 from drugtrade.extract.statement_rules import (
     ANY_VERB,
     DOC_HEADED,
