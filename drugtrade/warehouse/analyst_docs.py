@@ -15,8 +15,6 @@ dbt_project/models/overview.md) is its start page.
 
 from __future__ import annotations
 
-from drugtrade.errors import DrugtradeError
-
 import json
 import logging
 import os
@@ -30,6 +28,7 @@ from typing import Any
 import duckdb
 
 from drugtrade.config import Settings
+from drugtrade.errors import DrugtradeError
 from drugtrade.warehouse.publish import AUDIT_RELATIONS, AUDIT_SCHEMA, SERVING_SCHEMAS
 
 log = logging.getLogger(__name__)
@@ -73,8 +72,13 @@ def serving_relations(serving_db: Path) -> dict[tuple[str, str], ServingRelation
         ).fetchall():
             columns.setdefault((schema, table), []).append((column, data_type, comment or ""))
     return {
-        (schema, name): ServingRelation(schema=schema, name=name, kind=kind, comment=comment or "",
-                                        columns=columns.get((schema, name), []))
+        (schema, name): ServingRelation(
+            schema=schema,
+            name=name,
+            kind=kind,
+            comment=comment or "",
+            columns=columns.get((schema, name), []),
+        )
         for schema, name, kind, comment in rows
     }
 
@@ -98,25 +102,66 @@ def _serving_node(relation: ServingRelation, database: str, project: str) -> dic
     """A node for a serving relation dbt did not build, described from the serving file."""
     unique_id = f"model.{project}.{relation.name}"
     return {
-        "unique_id": unique_id, "resource_type": "model", "name": relation.name, "alias": relation.name,
-        "package_name": project, "database": database, "schema": relation.schema,
+        "unique_id": unique_id,
+        "resource_type": "model",
+        "name": relation.name,
+        "alias": relation.name,
+        "package_name": project,
+        "database": database,
+        "schema": relation.schema,
         "relation_name": _relation_name(database, relation.schema, relation.name),
-        "description": relation.comment, "fqn": [project, relation.schema, relation.name],
-        "path": f"{relation.schema}/{relation.name}.sql", "original_file_path": f"models/{relation.schema}/{relation.name}.sql",
-        "columns": {c: {"name": c, "description": d, "data_type": t, "meta": {}, "tags": [], "constraints": [],
-                        "quote": None, "config": {}} for c, t, d in relation.columns},
-        "config": {"materialized": "table" if relation.kind == "BASE TABLE" else "view", "enabled": True, "tags": []},
-        "tags": [], "meta": {"written_by": "drugtrade/warehouse/publish.py"}, "docs": {"show": True, "node_color": None},
+        "description": relation.comment,
+        "fqn": [project, relation.schema, relation.name],
+        "path": f"{relation.schema}/{relation.name}.sql",
+        "original_file_path": f"models/{relation.schema}/{relation.name}.sql",
+        "columns": {
+            c: {
+                "name": c,
+                "description": d,
+                "data_type": t,
+                "meta": {},
+                "tags": [],
+                "constraints": [],
+                "quote": None,
+                "config": {},
+            }
+            for c, t, d in relation.columns
+        },
+        "config": {
+            "materialized": "table" if relation.kind == "BASE TABLE" else "view",
+            "enabled": True,
+            "tags": [],
+        },
+        "tags": [],
+        "meta": {"written_by": "drugtrade/warehouse/publish.py"},
+        "docs": {"show": True, "node_color": None},
         "depends_on": {"nodes": [], "macros": []},
-        "refs": [], "sources": [], "raw_code": "", "compiled_code": "", "language": "sql", "checksum": {"name": "none", "checksum": ""},
-        "patch_path": None, "build_path": None, "created_at": 0, "contract": {"enforced": False}, "constraints": [],
-        "access": "protected", "version": None, "latest_version": None, "deprecation_date": None, "group": None,
+        "refs": [],
+        "sources": [],
+        "raw_code": "",
+        "compiled_code": "",
+        "language": "sql",
+        "checksum": {"name": "none", "checksum": ""},
+        "patch_path": None,
+        "build_path": None,
+        "created_at": 0,
+        "contract": {"enforced": False},
+        "constraints": [],
+        "access": "protected",
+        "version": None,
+        "latest_version": None,
+        "deprecation_date": None,
+        "group": None,
     }
 
 
-def analyst_manifest(manifest: dict[str, Any], relations: dict[tuple[str, str], ServingRelation]) -> dict[str, Any]:
+def analyst_manifest(
+    manifest: dict[str, Any], relations: dict[tuple[str, str], ServingRelation]
+) -> dict[str, Any]:
     project = manifest["metadata"].get("project_name") or "drugtrade"
-    database = next((n["database"] for n in manifest["nodes"].values() if n["resource_type"] == "model"), "drugtrade")
+    database = next(
+        (n["database"] for n in manifest["nodes"].values() if n["resource_type"] == "model"), "drugtrade"
+    )
     kept: dict[str, dict[str, Any]] = {}
     covered: set[tuple[str, str]] = set()
     for unique_id, node in manifest["nodes"].items():
@@ -128,10 +173,17 @@ def analyst_manifest(manifest: dict[str, Any], relations: dict[tuple[str, str], 
         schema, name = where
         # Named as in the serving file everywhere the site shows a name: title, relation, and the
         # project tree (which follows original_file_path); meta.dbt_file says where its SQL is.
-        kept[unique_id] = {**node, "name": name, "schema": schema, "alias": name, "fqn": [project, schema, name],
-                           "path": f"{schema}/{name}.sql", "original_file_path": f"models/{schema}/{name}.sql",
-                           "meta": {**node.get("meta", {}), "dbt_file": node["original_file_path"]},
-                           "relation_name": _relation_name(database, schema, name)}
+        kept[unique_id] = {
+            **node,
+            "name": name,
+            "schema": schema,
+            "alias": name,
+            "fqn": [project, schema, name],
+            "path": f"{schema}/{name}.sql",
+            "original_file_path": f"models/{schema}/{name}.sql",
+            "meta": {**node.get("meta", {}), "dbt_file": node["original_file_path"]},
+            "relation_name": _relation_name(database, schema, name),
+        }
         covered.add(where)
     for where, relation in relations.items():
         if where not in covered:
@@ -139,25 +191,50 @@ def analyst_manifest(manifest: dict[str, Any], relations: dict[tuple[str, str], 
             kept[node["unique_id"]] = node
     for unique_id, node in manifest["nodes"].items():
         # Data tests of the kept models: the docs list them under each column.
-        if node["resource_type"] == "test" and node["depends_on"]["nodes"] and all(
-                parent in kept for parent in node["depends_on"]["nodes"]):
+        if (
+            node["resource_type"] == "test"
+            and node["depends_on"]["nodes"]
+            and all(parent in kept for parent in node["depends_on"]["nodes"])
+        ):
             kept[unique_id] = node
     for node in kept.values():
-        node["depends_on"] = {**node["depends_on"], "nodes": [n for n in node["depends_on"]["nodes"] if n in kept]}
+        node["depends_on"] = {
+            **node["depends_on"],
+            "nodes": [n for n in node["depends_on"]["nodes"] if n in kept],
+        }
     parent_map = {uid: [p for p in manifest.get("parent_map", {}).get(uid, []) if p in kept] for uid in kept}
     child_map = {uid: [c for c in manifest.get("child_map", {}).get(uid, []) if c in kept] for uid in kept}
-    docs = {k: v for k, v in manifest.get("docs", {}).items() if v.get("package_name") == project
-            or k == "doc.dbt.__overview__" and not any(d.endswith(f".{project}.__overview__") for d in manifest["docs"])}
+    docs = {
+        k: v
+        for k, v in manifest.get("docs", {}).items()
+        if v.get("package_name") == project
+        or k == "doc.dbt.__overview__"
+        and not any(d.endswith(f".{project}.__overview__") for d in manifest["docs"])
+    }
     return {
-        **manifest, "nodes": kept, "sources": {}, "macros": {}, "docs": docs, "exposures": {}, "metrics": {},
-        "groups": {}, "selectors": {}, "disabled": {}, "parent_map": parent_map, "child_map": child_map,
-        "group_map": {}, "saved_queries": {}, "semantic_models": {}, "unit_tests": {},
+        **manifest,
+        "nodes": kept,
+        "sources": {},
+        "macros": {},
+        "docs": docs,
+        "exposures": {},
+        "metrics": {},
+        "groups": {},
+        "selectors": {},
+        "disabled": {},
+        "parent_map": parent_map,
+        "child_map": child_map,
+        "group_map": {},
+        "saved_queries": {},
+        "semantic_models": {},
+        "unit_tests": {},
         "functions": {},
     }
 
 
-def serving_catalog(manifest: dict[str, Any], relations: dict[tuple[str, str], ServingRelation],
-                    dbt_version: str) -> dict[str, Any]:
+def serving_catalog(
+    manifest: dict[str, Any], relations: dict[tuple[str, str], ServingRelation], dbt_version: str
+) -> dict[str, Any]:
     nodes = {}
     for unique_id, node in manifest["nodes"].items():
         if node["resource_type"] != "model":
@@ -165,18 +242,39 @@ def serving_catalog(manifest: dict[str, Any], relations: dict[tuple[str, str], S
         relation = relations[(node["schema"], node["alias"])]
         nodes[unique_id] = {
             "unique_id": unique_id,
-            "metadata": {"type": relation.kind, "schema": relation.schema, "name": relation.name,
-                         "database": node["database"], "comment": relation.comment or None, "owner": None},
-            "columns": {name: {"type": data_type, "index": index, "name": name, "comment": comment or None}
-                        for index, (name, data_type, comment) in enumerate(relation.columns, start=1)},
-            "stats": {"has_stats": {"id": "has_stats", "label": "Has Stats?", "value": False, "include": False,
-                                    "description": "Indicates whether there are statistics for this table"}},
+            "metadata": {
+                "type": relation.kind,
+                "schema": relation.schema,
+                "name": relation.name,
+                "database": node["database"],
+                "comment": relation.comment or None,
+                "owner": None,
+            },
+            "columns": {
+                name: {"type": data_type, "index": index, "name": name, "comment": comment or None}
+                for index, (name, data_type, comment) in enumerate(relation.columns, start=1)
+            },
+            "stats": {
+                "has_stats": {
+                    "id": "has_stats",
+                    "label": "Has Stats?",
+                    "value": False,
+                    "include": False,
+                    "description": "Indicates whether there are statistics for this table",
+                }
+            },
         }
     return {
-        "metadata": {"dbt_schema_version": CATALOG_SCHEMA, "dbt_version": dbt_version,
-                     "generated_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
-                     "invocation_id": str(uuid.uuid4()), "env": {}},
-        "nodes": nodes, "sources": {}, "errors": None,
+        "metadata": {
+            "dbt_schema_version": CATALOG_SCHEMA,
+            "dbt_version": dbt_version,
+            "generated_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+            "invocation_id": str(uuid.uuid4()),
+            "env": {},
+        },
+        "nodes": nodes,
+        "sources": {},
+        "errors": None,
     }
 
 
@@ -204,11 +302,18 @@ def build_analyst_docs(settings: Settings) -> Path:
     relations = serving_relations(settings.serving_db)
     analyst = analyst_manifest(manifest, relations)
     catalog = serving_catalog(analyst, relations, manifest["metadata"].get("dbt_version", ""))
-    html = _docs_template().replace(MANIFEST_PLACEHOLDER, _inline(analyst)).replace(CATALOG_PLACEHOLDER, _inline(catalog))
+    html = (
+        _docs_template()
+        .replace(MANIFEST_PLACEHOLDER, _inline(analyst))
+        .replace(CATALOG_PLACEHOLDER, _inline(catalog))
+    )
     out = docs_dir(settings)
     out.mkdir(parents=True, exist_ok=True)
-    for name, content in (("manifest.json", json.dumps(analyst)), ("catalog.json", json.dumps(catalog)),
-                          ("index.html", html)):
+    for name, content in (
+        ("manifest.json", json.dumps(analyst)),
+        ("catalog.json", json.dumps(catalog)),
+        ("index.html", html),
+    ):
         temporary = out / f".{name}.{uuid.uuid4().hex}.tmp"
         temporary.write_text(content, encoding="utf-8")
         os.replace(temporary, out / name)

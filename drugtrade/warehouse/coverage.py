@@ -21,8 +21,20 @@ def coverage_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
         """
     ).fetchall()
     lines = []
-    for (source_id, measure, unit, first, last, count, countries, last_year, last_rows, last_countries,
-         release, loaded_at) in rows:
+    for (
+        source_id,
+        measure,
+        unit,
+        first,
+        last,
+        count,
+        countries,
+        last_year,
+        last_rows,
+        last_countries,
+        release,
+        loaded_at,
+    ) in rows:
         lines.append(
             f"{source_id:<40} {measure + ' (' + unit + ')':<30} {first} .. {last} {count:>8,} rows "
             f"{countries:>4} countries; {last_year}: {last_rows:,} rows, {last_countries} countries; "

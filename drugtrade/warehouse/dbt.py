@@ -7,8 +7,6 @@ right after.
 
 from __future__ import annotations
 
-from drugtrade.errors import DrugtradeError
-
 import json
 import logging
 import os
@@ -18,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drugtrade.config import Settings
+from drugtrade.errors import DrugtradeError
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +56,13 @@ def dbt_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def run_dbt(settings: Settings, command: list[str], *, variables: dict[str, object] | None = None,
-            environment: dict[str, str] | None = None) -> list[NodeResult]:
+def run_dbt(
+    settings: Settings,
+    command: list[str],
+    *,
+    variables: dict[str, object] | None = None,
+    environment: dict[str, str] | None = None,
+) -> list[NodeResult]:
     """Run ``dbt <command>`` and return one result per node; raise DbtError on any failure.
     ``environment`` adds variables models read with env_var() (unlike --vars, a changed value
     keeps dbt's partial parse of the files that do not read it)."""
@@ -67,22 +71,35 @@ def run_dbt(settings: Settings, command: list[str], *, variables: dict[str, obje
     args = [
         dbt_executable(),
         *command,
-        "--project-dir", str(settings.dbt_project_dir),
-        "--profiles-dir", str(settings.dbt_project_dir),
-        "--target-path", str(target_path),
-        "--log-path", str(settings.warehouse_dir / "build" / "dbt-logs"),
-        "--target", settings.dbt_target,
+        "--project-dir",
+        str(settings.dbt_project_dir),
+        "--profiles-dir",
+        str(settings.dbt_project_dir),
+        "--target-path",
+        str(target_path),
+        "--log-path",
+        str(settings.warehouse_dir / "build" / "dbt-logs"),
+        "--target",
+        settings.dbt_target,
     ]
     if variables:
         args += ["--vars", json.dumps(variables)]
     log.info("running %s", " ".join(args))
-    completed = subprocess.run(args, cwd=settings.dbt_project_dir, env={**dbt_env(settings), **(environment or {})},
-                               capture_output=True, text=True, check=False)
+    completed = subprocess.run(
+        args,
+        cwd=settings.dbt_project_dir,
+        env={**dbt_env(settings), **(environment or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     for line in completed.stdout.splitlines():
         log.info("dbt | %s", line)
     results = _read_run_results(target_path / "run_results.json") if completed.returncode in (0, 1) else []
     for node in results:
-        log.info("dbt %-10s %-8s %6.2fs %s", node.resource_type, node.status, node.execution_time, node.unique_id)
+        log.info(
+            "dbt %-10s %-8s %6.2fs %s", node.resource_type, node.status, node.execution_time, node.unique_id
+        )
     if completed.returncode != 0:
         failed = [n for n in results if n.status in ("error", "fail", "runtime error")]
         detail = "; ".join(f"{n.unique_id}: {n.status}: {(n.message or '').strip()[:300]}" for n in failed)

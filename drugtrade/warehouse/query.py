@@ -10,8 +10,6 @@ of them, and ``lock_configuration = true`` stops a query from switching it back 
 
 from __future__ import annotations
 
-from drugtrade.errors import DrugtradeError
-
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ from urllib.parse import quote, urlencode
 import duckdb
 
 from drugtrade.config import load_settings
+from drugtrade.errors import DrugtradeError
 from drugtrade.warehouse.publish import SERVING_SEARCH_PATH
 
 # DuckDB settings of every reader connection. Values are strings so that the same mapping
@@ -145,8 +144,19 @@ def _abbreviate(sql: str, width: int = 60) -> str:
 
 
 NUMERIC_TYPES: Sequence[str] = (
-    "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
-    "UHUGEINT", "FLOAT", "DOUBLE", "REAL",
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+    "FLOAT",
+    "DOUBLE",
+    "REAL",
 )
 
 

@@ -74,11 +74,15 @@ def write_csv(result: StatementResult, out: TextIO) -> None:
 def write_json_lines(result: StatementResult, out: TextIO) -> None:
     for batch in result.batches:
         for row in batch:
-            out.write(json.dumps(dict(zip(result.columns, row, strict=True)), default=str, ensure_ascii=False) + "\n")
+            out.write(
+                json.dumps(dict(zip(result.columns, row, strict=True)), default=str, ensure_ascii=False)
+                + "\n"
+            )
 
 
-def write_results(results: Iterable[StatementResult], out: TextIO, output_format: str,
-                  max_rows: int = DEFAULT_MAX_ROWS) -> None:
+def write_results(
+    results: Iterable[StatementResult], out: TextIO, output_format: str, max_rows: int = DEFAULT_MAX_ROWS
+) -> None:
     """Every statement's result in order; table and CSV results are separated by a blank line.
     A statement without a result set (none in a read-only session, but SET has none) prints nothing."""
     first = True
