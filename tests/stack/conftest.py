@@ -57,7 +57,7 @@ def fact_fingerprints(serving_db: Path) -> dict[str, tuple[int, int]]:
 def stack_state() -> Iterator[stack.Paths]:
     """The test stack's own state folder, inside the repository's git-ignored .stack/ (not a
     pytest temporary folder: PostgreSQL runs as the postgres user and must reach its data)."""
-    if stack._pg_bin() is None and os.geteuid() != 0:
+    if stack.pg_bin() is None and os.geteuid() != 0:
         pytest.skip(
             "PostgreSQL is not installed and this is not root: the stack cannot be started "
             "(apt-get install -y postgresql redis-server)"
