@@ -1,7 +1,8 @@
 """The one country vocabulary: ISO 3166 alpha-3 codes for the labels of statistical files and
 for the names, demonyms, possessives and institutions of article text.
 
-Both sides read the same tables; the text side only adds what prose needs on top of them.
+Kept whole because both sides must read one set of tables in one place: the text side only adds
+what prose needs on top of them.
 
 Statistics (``resolve_country``), each step a rule rather than a list of spellings:
 
