@@ -21,16 +21,19 @@ _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])
 _TITLE_SITE_SUFFIX = re.compile(r"\s+[|–—»·]\s+|\s+-\s+(?=[^-]+$)")
 
 
-def _parse_date(value: str | None) -> date | None:
-    if not value:
-        return None
-    match = _ISO_DATE.search(value)
+def _date_found(pattern: re.Pattern[str], text: str) -> date | None:
+    """The first (year, month, day) ``pattern`` finds in ``text`` as a date; None if none or not a real day."""
+    match = pattern.search(text)
     if not match:
         return None
     try:
         return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         return None
+
+
+def _parse_date(value: str | None) -> date | None:
+    return _date_found(_ISO_DATE, value) if value else None
 
 
 def clean_url(url: str | None, base: str) -> str | None:
@@ -135,13 +138,7 @@ def _time_element_date(tree: HtmlElement) -> date | None:
 
 
 def url_date(url: str) -> date | None:
-    match = _URL_DATE.search(url)
-    if not match:
-        return None
-    try:
-        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
-        return None
+    return _date_found(_URL_DATE, url)
 
 
 def _clean_text(value: str | None) -> str | None:
