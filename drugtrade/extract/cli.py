@@ -62,19 +62,7 @@ def _statement_rows(path: Path, article: ExtractedArticle) -> Iterator[dict[str,
 
 def _fact_rows(path: Path, article: ExtractedArticle) -> Iterator[dict[str, Any]]:
     for f in extract_facts(article.body, article.published_date):
-        yield {
-            "path": str(path),
-            "kind": f.kind,
-            "value": f.value,
-            "value_max": f.value_max,
-            "unit": f.unit,
-            "drug": f.drug,
-            "country": f.country,
-            "year": f.year,
-            "text": f.text,
-            "start": f.start,
-            "end": f.end,
-        }
+        yield {"path": str(path), **f.as_row()}
 
 
 def _run(

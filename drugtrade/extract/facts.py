@@ -92,6 +92,21 @@ class TextFact:
     end: int
     value_max: float | None = None  # the high end of a range ("4-6 acres"), else None
 
+    def as_row(self) -> dict[str, object]:
+        """The fact as a row of the lake's text_facts (and of ``drugtrade facts``), in that order."""
+        return {
+            "kind": self.kind,
+            "value": self.value,
+            "value_max": self.value_max,
+            "unit": self.unit,
+            "drug": self.drug,
+            "country": self.country,
+            "year": self.year,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+        }
+
 
 _CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s+|(?<!\s)\s++(?:and that|[–—])\s+|:\s+")
 _AWAY = re.compile(

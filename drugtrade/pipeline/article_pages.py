@@ -70,19 +70,7 @@ def process_page(job: PageJob) -> PageResult:
             for m in extract_mentions(article.body)
         ]
         result.facts = [
-            {
-                "kind": f.kind,
-                "value": f.value,
-                "value_max": f.value_max,
-                "unit": f.unit,
-                "drug": f.drug,
-                "country": f.country,
-                "year": f.year,
-                "text": f.text,
-                "start": f.start,
-                "end": f.end,
-            }
-            for f in extract_facts(article.body, published_date=article.published_date)
+            f.as_row() for f in extract_facts(article.body, published_date=article.published_date)
         ]
     except Exception as error:  # noqa: BLE001 - a page's failure must not lose the batch
         result.error = f"{type(error).__name__}: {error}"
