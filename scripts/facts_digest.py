@@ -47,6 +47,7 @@ def facts_digest(serving: Path) -> dict[str, dict[str, object]]:
     """{table: {"rows": n, "sha256": hex, "excluded": [columns]}} for every base table in ``marts``."""
     digest: dict[str, dict[str, object]] = {}
     with duckdb.connect(str(serving), read_only=True) as connection, tempfile.TemporaryDirectory() as scratch:
+        connection.execute("set enable_progress_bar = false")
         tables = [
             name
             for (name,) in connection.execute(
