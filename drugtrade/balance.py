@@ -24,7 +24,7 @@ class BalanceError(DrugtradeError, RuntimeError):
     """Items read do not equal items loaded + quarantined + rejected."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ItemBalance:
     what: str  # "statistics file cbp_nationwide (nationwide.csv)", "article source sample-news"
     unit: str  # records, pages
@@ -79,8 +79,8 @@ def check_article_balance(
     check_landed(what, new, lake.partition_dir(lake_dir, "articles", partition) / lake.PARTITION_FILE)
     rejected = rows_in(lake.partition_dir(lake_dir, "articles_rejected", partition) / lake.PARTITION_FILE)
     return ItemBalance(
-        what,
-        "pages",
+        what=what,
+        unit="pages",
         read=summary.pages_seen,
         loaded=new + summary.unchanged + summary.not_modified,
         rejected=rejected,

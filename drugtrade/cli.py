@@ -1,5 +1,8 @@
 """The ``drugtrade`` command.
 
+Kept whole because it is one job, the command line: each command is a short register/run pair
+that imports its work only when run, and splitting them would spread one parser over many files.
+
 Conventions (those of duckdb's and dbt's command lines): errors are one line on stderr naming
 the command, exit status 1 when the work failed (a failed query, a failed run) and 2 for a usage
 error; a closed pipe (``| head``) ends the command quietly; ``--help`` is fast because no module

@@ -16,7 +16,7 @@ REPO_SEEDS_DIR = PROJECT_ROOT / "dbt_project" / "seeds"
 SHARED_MATERIAL_DIR = PROJECT_ROOT / ".." / "shared"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Settings:
     project_root: Path
     warehouse_dir: Path  # data only: the lake, the build and serving DuckDB files

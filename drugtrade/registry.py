@@ -18,7 +18,7 @@ class RegistryError(DrugtradeError, ValueError):
     """The registry file is malformed; the message names the source and the field."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ArticleSource:
     id: str
     kind: str  # rss | atom | wordpress | sitemap | folder
@@ -30,7 +30,7 @@ class ArticleSource:
     options: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StatisticsSource:
     id: str
     kind: str  # file | http
@@ -49,7 +49,7 @@ class StatisticsSource:
     options: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Registry:
     articles: tuple[ArticleSource, ...]
     statistics: tuple[StatisticsSource, ...]

@@ -18,21 +18,24 @@ process tree (task processes included).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from drugtrade.config import PROJECT_ROOT
-from drugtrade.errors import DrugtradeError
+from drugtrade.stack_packages import ensure_packages, pg_bin
+from drugtrade.stack_processes import (
+    Paths,
+    StackError,
+    http_ok,
+    service_pid,
+    start_service,
+    stop_service,
+    wait_until,
+)
 
 STACK_DIR = Path(os.environ.get("DRUGTRADE_STACK_DIR", PROJECT_ROOT / ".stack")).resolve()
 SHARED_ENV_FILE = PROJECT_ROOT / "docker" / "airflow.env"
@@ -51,45 +54,6 @@ ADMIN_PASSWORD = os.environ.get("AIRFLOW_ADMIN_PASSWORD", "airflow")
 API_URL = f"http://127.0.0.1:{API_PORT}"
 
 
-class StackError(DrugtradeError, RuntimeError):
-    """A service did not start: the message names it and its log."""
-
-
-@dataclass(frozen=True)
-class Paths:
-    root: Path
-
-    @property
-    def pg(self) -> Path:
-        return self.root / "pg"
-
-    @property
-    def pg_socket(self) -> Path:
-        return self.root / "pg-socket"
-
-    @property
-    def redis(self) -> Path:
-        return self.root / "redis"
-
-    @property
-    def airflow_home(self) -> Path:
-        return self.root / "airflow"
-
-    @property
-    def logs(self) -> Path:
-        return self.root / "logs"
-
-    @property
-    def pids(self) -> Path:
-        return self.root / "pids"
-
-    def log(self, service: str) -> Path:
-        return self.logs / f"{service}.log"
-
-    def pid(self, service: str) -> Path:
-        return self.pids / f"{service}.pid"
-
-
 def read_env_file(path: Path) -> dict[str, str]:
     values = {}
     for number, line in enumerate(path.read_text().splitlines(), start=1):
@@ -106,7 +70,7 @@ def read_env_file(path: Path) -> dict[str, str]:
 def stack_env(executor: str = "local", paths: Paths | None = None) -> dict[str, str]:
     """The environment of every stack process: this machine's, docker/airflow.env's shared
     settings, then this topology's addresses and paths (the compose file's equivalents)."""
-    paths = paths or Paths(STACK_DIR)
+    paths = paths or Paths(root=STACK_DIR)
     database = f"airflow:airflow@127.0.0.1:{POSTGRES_PORT}/airflow"
     env = dict(os.environ)
     env.update(read_env_file(SHARED_ENV_FILE))
@@ -137,140 +101,11 @@ def stack_env(executor: str = "local", paths: Paths | None = None) -> dict[str, 
     return env
 
 
-# ---- packages ---------------------------------------------------------------------------------
-
-
-def _pg_bin() -> Path | None:
-    for root in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
-        if (root / "initdb").exists():
-            return root
-    return None
-
-
-def ensure_packages(executor: str) -> None:
-    """PostgreSQL (and Redis for Celery) from Debian packages when missing: the same servers the
-    compose file runs from images."""
-    missing = []
-    if _pg_bin() is None:
-        missing.append("postgresql")
-    if executor == "celery" and shutil.which("redis-server") is None:
-        missing.append("redis-server")
-    if not missing:
-        return
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        raise StackError(
-            f"{' and '.join(missing)} not installed, and this is not root on Debian: "
-            f"install them (apt-get install -y {' '.join(missing)})"
-        )
-    print(f"stack: installing {' '.join(missing)} from Debian packages", flush=True)
-    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=environment)
-    subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, env=environment)
-
-
-# ---- processes --------------------------------------------------------------------------------
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie child of ours is not alive
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        return state != "Z"
-    except (OSError, IndexError):
-        return True
-
-
-def service_pid(paths: Paths, service: str) -> int | None:
-    path = paths.pid(service)
-    if not path.exists():
-        return None
-    pid = int(path.read_text().strip() or 0)
-    return pid if pid and _alive(pid) else None
-
-
-def start_service(
-    paths: Paths, service: str, command: list[str], env: dict[str, str], user: str | None = None
-) -> int:
-    """Start ``command`` in its own session, output to .stack/logs/<service>.log."""
-    running = service_pid(paths, service)
-    if running:
-        return running
-    paths.logs.mkdir(parents=True, exist_ok=True)
-    paths.pids.mkdir(parents=True, exist_ok=True)
-    if user:
-        command = ["runuser", "-u", user, "--", *command]
-    with paths.log(service).open("a") as log:
-        log.write(f"\n==== {time.strftime('%Y-%m-%dT%H:%M:%S')} $ {' '.join(command)}\n")
-        log.flush()
-        process = subprocess.Popen(
-            command,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-            cwd=PROJECT_ROOT,
-        )
-    paths.pid(service).write_text(f"{process.pid}\n")
-    return process.pid
-
-
-def stop_service(paths: Paths, service: str, timeout: float = 30.0) -> bool:
-    """SIGTERM the service's process group, then SIGKILL what is left after ``timeout``."""
-    pid = service_pid(paths, service)
-    paths.pid(service).unlink(missing_ok=True)
-    if pid is None:
-        return False
-    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
-        try:
-            os.killpg(pid, sig)
-        except ProcessLookupError:
-            return True
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            with contextlib.suppress(ChildProcessError):  # reap it if it is our own child
-                os.waitpid(pid, os.WNOHANG)
-            if not _alive(pid):
-                return True
-            time.sleep(0.2)
-    return True
-
-
-def _wait(
-    what: str,
-    ready: Callable[[], bool],
-    timeout: float,
-    log: Path,
-    pid_of: Callable[[], int | None] | None = None,
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if ready():
-            return
-        if pid_of is not None and pid_of() is None:
-            raise StackError(f"{what} exited while starting; see {log}")
-        time.sleep(1)
-    raise StackError(f"{what} not ready after {timeout:.0f} s; see {log}")
-
-
-def _http_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own loopback URL
-            return bool(response.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 # ---- services ---------------------------------------------------------------------------------
 
 
 def start_postgres(paths: Paths) -> None:
-    bin_dir = _pg_bin()
+    bin_dir = pg_bin()
     if bin_dir is None:
         raise StackError("PostgreSQL is not installed")
     as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
@@ -332,7 +167,7 @@ def start_postgres(paths: Paths) -> None:
     def answers() -> bool:
         return subprocess.run([*psql, "select 1"], capture_output=True, check=False).returncode == 0
 
-    _wait("PostgreSQL", answers, 60, paths.log("postgres"), lambda: service_pid(paths, "postgres"))
+    wait_until("PostgreSQL", answers, 60, paths.log("postgres"), lambda: service_pid(paths, "postgres"))
     exists = subprocess.run(
         [*psql, "select 1 from pg_roles where rolname = 'airflow'"],
         capture_output=True,
@@ -377,7 +212,7 @@ def start_redis(paths: Paths) -> None:
             == "PONG"
         )
 
-    _wait("Redis", answers, 30, paths.log("redis"), lambda: service_pid(paths, "redis"))
+    wait_until("Redis", answers, 30, paths.log("redis"), lambda: service_pid(paths, "redis"))
 
 
 def airflow_services(executor: str, workers: int) -> dict[str, list[str]]:
@@ -417,7 +252,7 @@ def _airflow() -> str:
 
 def up(executor: str = "local", workers: int = 2, paths: Paths | None = None) -> dict[str, int]:
     """Start the stack (what is already running is kept) and wait until the API answers."""
-    paths = paths or Paths(STACK_DIR)
+    paths = paths or Paths(root=STACK_DIR)
     if executor not in EXECUTORS:
         raise StackError(f"EXECUTOR must be one of {sorted(EXECUTORS)}, not {executor!r}")
     ensure_packages(executor)
@@ -442,9 +277,9 @@ def up(executor: str = "local", workers: int = 2, paths: Paths | None = None) ->
     pids = {}
     for service, arguments in airflow_services(executor, workers).items():
         pids[service] = start_service(paths, service, [_airflow(), *arguments], _service_env(env, service))
-    _wait(
+    wait_until(
         "the API server",
-        lambda: _http_ok(f"{API_URL}/api/v2/monitor/health"),
+        lambda: http_ok(f"{API_URL}/api/v2/monitor/health"),
         180,
         paths.log("api-server"),
         lambda: service_pid(paths, "api-server"),
@@ -459,7 +294,7 @@ def up(executor: str = "local", workers: int = 2, paths: Paths | None = None) ->
 
 def down(paths: Paths | None = None) -> list[str]:
     """Stop every service the stack started (workers and schedulers first, PostgreSQL last)."""
-    paths = paths or Paths(STACK_DIR)
+    paths = paths or Paths(root=STACK_DIR)
     if not paths.pids.exists():
         return []
     names = [p.stem for p in paths.pids.glob("*.pid")]
@@ -469,7 +304,7 @@ def down(paths: Paths | None = None) -> list[str]:
 
 
 def status(paths: Paths | None = None) -> dict[str, int | None]:
-    paths = paths or Paths(STACK_DIR)
+    paths = paths or Paths(root=STACK_DIR)
     if not paths.pids.exists():
         return {}
     return {p.stem: service_pid(paths, p.stem) for p in sorted(paths.pids.glob("*.pid"))}

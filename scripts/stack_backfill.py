@@ -47,7 +47,7 @@ def main() -> int:
 
     import os
 
-    paths = stack.Paths(PROJECT_ROOT / ".stack" / f"backfill-{args.workers}")
+    paths = stack.Paths(root=PROJECT_ROOT / ".stack" / f"backfill-{args.workers}")
     if paths.root.exists():
         shutil.rmtree(paths.root)
     paths.root.mkdir(parents=True)

@@ -8,6 +8,7 @@ and a deliberately broken raw batch checks that the quality gate stops the marts
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import os
 import subprocess
@@ -99,6 +100,29 @@ def test_fact_tables_are_filled(pipeline):
     # CBP nationwide (10,092 rows) + air and marine (1,772) + UNODC annual seizures (~50,000)
     assert counts["fct_seizures"] > 60_000
     assert counts["dim_article"] >= 4
+
+
+def _facts_digest_module():
+    """scripts/facts_digest.py, which also regenerates the snapshot by hand."""
+    spec = importlib.util.spec_from_file_location(
+        "facts_digest", PROJECT_ROOT / "scripts" / "facts_digest.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_published_facts_are_identical_to_the_snapshot(pipeline):
+    """Every table of schema marts, rows ordered by all columns, run-time stamps left out, hashes as
+    in tests/snapshots/facts_digest.json: a refactor that changes any published fact fails here."""
+    facts = _facts_digest_module()
+    expected = json.loads(facts.SNAPSHOT.read_text(encoding="utf-8"))
+    actual = facts.facts_digest(pipeline["warehouse"] / "serving" / "drugtrade.duckdb")
+    changed = facts.differences(expected, actual)
+    assert not changed, (
+        "published facts differ from the snapshot:\n" + "\n".join(changed) + "\n" + facts.REGENERATE
+    )
 
 
 def test_known_figure_colombia_2016_coca(pipeline):

@@ -35,7 +35,7 @@ class BIError(DrugtradeError, RuntimeError):
     """Superset could not be installed, initialised or started; the message says which step."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SupersetPaths:
     project_root: Path
     home: Path  # Superset's state: metadata, caches, secrets, the server's pid and log

@@ -1,6 +1,9 @@
 """Superset import bundle from the project's content as code (docker/superset/assets/drugtrade.yml)
 and the serving file.
 
+Kept whole because the compose bi profile runs this one file as a script in Superset's own
+environment (docker/superset/superset-init.sh), where the package's other dependencies are absent.
+
 Each dataset's columns, types and descriptions are read from the serving file (dbt persisted
 its descriptions there), so Superset shows what the warehouse documents and nothing is typed
 twice; a dataset column without a description stops the bundle. UUIDs are derived from names
@@ -43,7 +46,7 @@ def stable_uuid(*parts: str) -> str:
     return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Column:
     name: str
     type: str
@@ -125,7 +128,9 @@ def dataset_config(
             {
                 **_column(
                     Column(
-                        YEAR_START, "DATE", f"First day of `{year_column}` (the time axis of the charts)."
+                        name=YEAR_START,
+                        type="DATE",
+                        description=f"First day of `{year_column}` (the time axis of the charts).",
                     ),
                     is_dttm=True,
                 ),

@@ -12,14 +12,14 @@ from drugtrade.extract.people import PeopleIndex, Person, PersonRef
 from drugtrade.extract.quotes import Paragraph, QuoteSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Speaker:
     name: str | None  # None: unnamed or unresolved, but the quote *is* attributed to someone
     role: str | None = None
     country: str | None = None
 
 
-UNKNOWN = Speaker(None)
+UNKNOWN = Speaker(name=None)
 
 
 SENTENCE_END = re.compile(r"[.!?](?:[\"”’']+)?\s+(?=[\"“‘'(]?[A-ZÀ-Ý0-9])")
@@ -35,7 +35,7 @@ def word_count(text: str) -> int:
 _RECENT_REFS = 64  # coreference looks back over the last references only (recency decides anyway)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Context:
     """Everything about one article the rules consult; built once per call."""
 
@@ -92,4 +92,4 @@ def sentence_starts(body: str, paras: list[Paragraph], spans: list[QuoteSpan]) -
 
 
 def speaker_of(person: Person) -> Speaker:
-    return Speaker(person.name, person.role, person.country)
+    return Speaker(name=person.name, role=person.role, country=person.country)

@@ -61,8 +61,8 @@ def _statement_rows(path: Path, article: ExtractedArticle) -> Iterator[dict[str,
 
 
 def _fact_rows(path: Path, article: ExtractedArticle) -> Iterator[dict[str, Any]]:
-    for fact in extract_facts(article.body, article.published_date):
-        yield {"path": str(path), **fact.as_row()}
+    for f in extract_facts(article.body, article.published_date):
+        yield {"path": str(path), **f.as_row()}
 
 
 def _run(

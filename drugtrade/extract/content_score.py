@@ -23,7 +23,7 @@ from drugtrade.extract import scoring
 _SPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ContentPage:
     url: str
     path: Path
@@ -34,7 +34,7 @@ class ContentPage:
         return gzip.decompress(self.path.read_bytes())
 
 
-@dataclass
+@dataclass(kw_only=True)
 class SnippetScore:
     true_positives: int = 0
     false_negatives: int = 0

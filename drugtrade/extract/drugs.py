@@ -25,7 +25,7 @@ CROP_OF = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DrugMention:
     text: str
     drug: str
@@ -52,6 +52,11 @@ def find_drugs(
     for match in pattern.finditer(text, start, len(text) if end is None else end):
         label = match.group(0)
         found.append(
-            DrugMention(label, terms[re.sub(r"\s+", " ", label.lower())], match.start(), match.end())
+            DrugMention(
+                text=label,
+                drug=terms[re.sub(r"\s+", " ", label.lower())],
+                start=match.start(),
+                end=match.end(),
+            )
         )
     return found

@@ -44,7 +44,7 @@ class GoldFileError(DrugtradeError, ValueError):
     """A gold file is malformed; the message names the file and the entry."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ArticleScore:
     name: str
     split: str
@@ -68,12 +68,12 @@ class ArticleScore:
         return scoring.f1(self.precision, self.recall)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Score:
     articles: tuple[ArticleScore, ...]
 
     def subset(self, split: str | None) -> Score:
-        return Score(tuple(a for a in self.articles if split is None or a.split == split))
+        return Score(articles=tuple(a for a in self.articles if split is None or a.split == split))
 
     def _sum(self, attr: str) -> int:
         return sum(getattr(a, attr) for a in self.articles if a.skipped is None)
@@ -141,7 +141,14 @@ def score_article(gold_path: Path) -> ArticleScore:
     split = gold.get("split", "dev")
     article_path = _article_path(gold_path, gold)
     if article_path is None or not article_path.exists():
-        return ArticleScore(name, split, 0, 0, 0, skipped=f"article not found: {article_path}")
+        return ArticleScore(
+            name=name,
+            split=split,
+            true_positives=0,
+            false_positives=0,
+            false_negatives=0,
+            skipped=f"article not found: {article_path}",
+        )
     for position, entry in enumerate(gold.get("statements", []), start=1):
         if "speaker" not in entry or not (
             {"quote"} <= entry.keys() or {"sha256", "start", "end"} <= entry.keys()
@@ -162,11 +169,11 @@ def score_article(gold_path: Path) -> ArticleScore:
             unmatched.remove(hit)
             true_positives += 1
     return ArticleScore(
-        name,
-        split,
-        true_positives,
-        len(unmatched),
-        len(misses),
+        name=name,
+        split=split,
+        true_positives=true_positives,
+        false_positives=len(unmatched),
+        false_negatives=len(misses),
         misses=tuple(misses),
         spurious=tuple(f"{p.speaker!r}: {p.quote[:70]!r} ({p.attribution})" for p in unmatched),
     )
@@ -189,7 +196,7 @@ def gold_files(paths: list[Path]) -> list[Path]:
 
 def evaluate(paths: list[Path] | list[str]) -> Score:
     """Score every gold file found in ``paths`` (directories, gold files or articles)."""
-    return Score(tuple(score_article(p) for p in gold_files([Path(p) for p in paths])))
+    return Score(articles=tuple(score_article(p) for p in gold_files([Path(p) for p in paths])))
 
 
 def format_score(score: Score, verbose: bool = False) -> str:

@@ -44,7 +44,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from drugtrade.extract.drugs import CROP_OF, find_drugs
 from drugtrade.extract.fact_context import CROPS, PARAGRAPH_WINDOW, FactContext, clause_of
@@ -80,7 +79,7 @@ _RELATIVE_YEAR = {
 _THIS_YEAR = next(pattern for pattern, delta in _RELATIVE_YEAR.items() if delta == 0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TextFact:
     kind: str  # seizure | cultivation | eradication | production
     value: float  # the low end of a range
@@ -93,8 +92,8 @@ class TextFact:
     end: int
     value_max: float | None = None  # the high end of a range ("4-6 acres"), else None
 
-    def as_row(self) -> dict[str, Any]:
-        """The fact's columns, in the order of the lake's text_facts (after the provenance)."""
+    def as_row(self) -> dict[str, object]:
+        """The fact as a row of the lake's text_facts (and of ``drugtrade facts``), in that order."""
         return {
             "kind": self.kind,
             "value": self.value,

@@ -35,22 +35,27 @@ from typing import Any
 from drugtrade.errors import DrugtradeError
 from drugtrade.extract.content import ExtractionError, extract_article
 from drugtrade.extract.facts import TextFact, extract_facts
+from drugtrade.extract.gold_report import TARGETS, below_targets, breakdown_by_case, format_report, summarise
 from drugtrade.extract.statements import Statement, extract_statements
 
-TARGETS = {
-    "recall": 0.90,
-    "attribution_precision": 0.90,
-    "named_speaker_precision": 0.97,
-    "role_accuracy": 0.90,
-    "country_accuracy": 0.90,
-    "figure_recall": 0.90,
-}
-VALUE_TOLERANCE = 0.005
 # One gold statement ("speaker", "key", optional "role", "country", "cases") or gold fact
 # ("kind", "value", "unit", "drug"), as decoded from the gold JSON.
 GoldEntry = dict[str, Any]
-# The JSON-ready evaluation report (and its totals): what `python -m drugtrade.extract.cli eval --json` prints.
+# The JSON-ready evaluation report (and its totals): what `drugtrade eval --json` prints.
 Report = dict[str, Any]
+
+
+__all__ = [
+    "TARGETS",
+    "GoldError",
+    "below_targets",
+    "evaluate_folder",
+    "format_report",
+    "load_gold",
+    "role_matches",
+]
+
+VALUE_TOLERANCE = 0.005
 ROLE_SHARE = 0.75
 _TO_BASE = {"kg": ("kg", 1.0), "t": ("kg", 1000.0), "ha": ("ha", 1.0)}
 # one spelling for titles, so "Capt." in the gold and "Captain" in the text compare equal
@@ -91,7 +96,7 @@ def role_matches(extracted: str | None, gold: str) -> bool:
     return bool(words) and sum(w in gold_words for w in words) >= ROLE_SHARE * len(words)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GoldArticle:
     name: str
     path: Path
@@ -138,7 +143,7 @@ def load_gold(folder: Path, only: Iterable[str] | None = None) -> list[GoldArtic
             _check_entry(gold_file, name, "fact", i, f, {"kind", "value", "unit", "drug"})
             if f["unit"] not in {"kg", "ha"}:
                 raise GoldError(f"{gold_file}: {name} fact #{i}: unit {f['unit']!r} is not kg or ha")
-        found.append(GoldArticle(name, path, tuple(statements), tuple(facts)))
+        found.append(GoldArticle(name=name, path=path, statements=tuple(statements), facts=tuple(facts)))
     if wanted is not None and len(found) != len(wanted):
         missing = sorted(wanted - {a.name for a in found})
         raise GoldError(f"{gold_file}: no such articles: {', '.join(missing)}")
@@ -157,7 +162,7 @@ def read_article(path: Path) -> tuple[str, str, str]:
 # ---- per-article scoring ---------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(kw_only=True)
 class StatementResult:
     article: str
     speaker: str
@@ -174,7 +179,7 @@ class StatementResult:
     country_right: bool | None = None
 
 
-@dataclass
+@dataclass(kw_only=True)
 class FactResult:
     article: str
     kind: str
@@ -185,7 +190,7 @@ class FactResult:
     found: bool
 
 
-@dataclass
+@dataclass(kw_only=True)
 class QuoteJudgement:
     """One extracted quote that contains at least one gold key."""
 
@@ -196,7 +201,7 @@ class QuoteJudgement:
     gold_speakers: list[str]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ArticleResult:
     name: str
     statements: list[StatementResult] = field(default_factory=list)
@@ -228,7 +233,7 @@ def _fact_matches(fact: TextFact, gold: GoldEntry) -> bool:
 
 
 def score_statements(name: str, gold: Iterable[GoldEntry], extracted: list[Statement]) -> ArticleResult:
-    result = ArticleResult(name)
+    result = ArticleResult(name=name)
     normalised = [normalise(s.quote) for s in extracted]
     golds = list(gold)
     keys = [normalise(g["key"]) for g in golds]
@@ -260,7 +265,15 @@ def score_statements(name: str, gold: Iterable[GoldEntry], extracted: list[State
             result.unmatched_quotes += 1
             continue
         right = any(_speaker_right(s.speaker, sp) for sp in speakers)
-        result.judged_quotes.append(QuoteJudgement(name, s.quote, s.speaker, right, sorted(set(speakers))))
+        result.judged_quotes.append(
+            QuoteJudgement(
+                article=name,
+                quote=s.quote,
+                speaker=s.speaker,
+                right=right,
+                gold_speakers=sorted(set(speakers)),
+            )
+        )
     return result
 
 
@@ -269,13 +282,13 @@ def score_article(article: GoldArticle) -> ArticleResult:
     try:
         extracted = extract_article(text, url=url or article.path.as_uri(), content_type="text/plain")
     except ExtractionError as error:
-        result = ArticleResult(article.name, error=str(error))
+        result = ArticleResult(name=article.name, error=str(error))
         body_statements: list[Statement] = []
         body_facts: list[TextFact] = []
     else:
         body_statements = extract_statements(extracted.body)
         body_facts = extract_facts(extracted.body, extracted.published_date)
-        result = ArticleResult(article.name)
+        result = ArticleResult(name=article.name)
     scored = score_statements(article.name, article.statements, body_statements)
     result.statements, result.judged_quotes = scored.statements, scored.judged_quotes
     result.unmatched_quotes = scored.unmatched_quotes
@@ -294,50 +307,6 @@ def score_article(article: GoldArticle) -> ArticleResult:
     return result
 
 
-# ---- totals ----------------------------------------------------------------------------------
-
-
-def _ratio(numerator: int, denominator: int) -> float | None:
-    return round(numerator / denominator, 4) if denominator else None
-
-
-def summarise(results: list[ArticleResult]) -> Report:
-    statements = [s for r in results for s in r.statements]
-    judged = [q for r in results for q in r.judged_quotes]
-    named = [q for q in judged if q.speaker]
-    facts = [f for r in results for f in r.facts]
-    roles = [s.role_right for s in statements if s.role_right is not None]
-    countries = [s.country_right for s in statements if s.country_right is not None]
-    return {
-        "articles": len(results),
-        "gold_statements": len(statements),
-        "found": sum(s.found for s in statements),
-        "right": sum(s.right for s in statements),
-        "recall": _ratio(sum(s.right for s in statements), len(statements)),
-        "attribution_precision": _ratio(sum(q.right for q in judged), len(judged)),
-        "named_speaker_precision": _ratio(sum(q.right for q in named), len(named)),
-        "role_accuracy": _ratio(sum(roles), len(roles)),
-        "roles_scored": len(roles),
-        "country_accuracy": _ratio(sum(countries), len(countries)),
-        "countries_scored": len(countries),
-        "gold_facts": len(facts),
-        "figure_recall": _ratio(sum(f.found for f in facts), len(facts)),
-        "extracted_quotes_without_gold_key": sum(r.unmatched_quotes for r in results),
-    }
-
-
-def breakdown_by_case(results: list[ArticleResult]) -> dict[str, dict[str, Any]]:
-    cases: dict[str, dict[str, Any]] = {}
-    for s in (s for r in results for s in r.statements):
-        for case in s.cases:
-            row = cases.setdefault(case, {"gold": 0, "right": 0})
-            row["gold"] += 1
-            row["right"] += s.right
-    for row in cases.values():
-        row["recall"] = _ratio(row["right"], row["gold"])
-    return dict(sorted(cases.items()))
-
-
 def evaluate_folder(folder: Path, only: Iterable[str] | None = None) -> Report:
     """The whole report as one JSON-ready dict: totals, by case, by article, misses."""
     results = [score_article(a) for a in load_gold(folder, only)]
@@ -353,63 +322,3 @@ def evaluate_folder(folder: Path, only: Iterable[str] | None = None) -> Report:
         "country_misses": [asdict(s) for r in results for s in r.statements if s.country_right is False],
         "figure_misses": [asdict(f) for r in results for f in r.facts if not f.found],
     }
-
-
-def below_targets(totals: Report) -> list[str]:
-    return [
-        f"{name} {totals[name]:.3f} < {target:.2f}"
-        for name, target in TARGETS.items()
-        if totals.get(name) is not None and totals[name] < target
-    ]
-
-
-def _figure(value: float | None) -> str:
-    return "  n/a" if value is None else f"{value:.3f}"
-
-
-def format_report(report: Report) -> str:
-    t = report["totals"]
-    lines = [
-        f"gold folder {report['folder']}: {t['articles']} articles, {t['gold_statements']} gold statements, "
-        f"{t['gold_facts']} gold facts",
-        f"  statement recall (right speaker)  {_figure(t['recall'])}   ({t['right']}/{t['gold_statements']}; "
-        f"quote found {t['found']})",
-        f"  attribution precision             {_figure(t['attribution_precision'])}",
-        f"  named-speaker precision           {_figure(t['named_speaker_precision'])}",
-        f"  speaker role accuracy             {_figure(t['role_accuracy'])}   (of {t['roles_scored']})",
-        f"  speaker country accuracy          {_figure(t['country_accuracy'])}   (of {t['countries_scored']})",
-        f"  figure recall                     {_figure(t['figure_recall'])}",
-        f"  extracted quotes with no gold key {t['extracted_quotes_without_gold_key']}",
-        "",
-        "by case (gold statements, right, recall):",
-    ]
-    for case, row in report["by_case"].items():
-        lines.append(f"  {case:44} {row['gold']:3} {row['right']:3}  {_figure(row['recall'])}")
-    lines += ["", "by article (recall, attribution precision, figure recall):"]
-    for name, row in report["by_article"].items():
-        error = f"  ERROR {row['error']}" if row.get("error") else ""
-        lines.append(
-            f"  {name:8} {_figure(row['recall'])} {_figure(row['attribution_precision'])} "
-            f"{_figure(row['figure_recall'])}{error}"
-        )
-    lines += ["", "statements missed or wrongly attributed:"]
-    for s in report["statement_misses"]:
-        how = f"extracted speakers {s['extracted_speakers']}" if s["found"] else "quote not found"
-        lines.append(f"  {s['article']} {s['speaker']!r}: {s['key']!r} -- {how}")
-    lines += ["", "wrong attributions (extracted quotes holding a gold key):"]
-    for q in report["wrong_attributions"]:
-        lines.append(
-            f"  {q['article']} {q['speaker']!r} instead of {q['gold_speakers']}: {q['quote'][:80]!r}"
-        )
-    lines += ["", "roles wrong:"]
-    for s in report["role_misses"]:
-        lines.append(f"  {s['article']} {s['speaker']!r}: {s['extracted_role']!r} vs gold {s['gold_role']!r}")
-    lines += ["", "countries wrong:"]
-    for s in report["country_misses"]:
-        lines.append(
-            f"  {s['article']} {s['speaker']!r}: {s['extracted_country']!r} vs gold {s['gold_country']!r}"
-        )
-    lines += ["", "figures missed:"]
-    for f in report["figure_misses"]:
-        lines.append(f"  {f['article']} {f['kind']} {f['value']} {f['unit']} {f['drug']}: {f['text']!r}")
-    return "\n".join(lines)

@@ -9,7 +9,7 @@ from drugtrade.extract.people import build_people
 from drugtrade.vocab.countries import find_countries
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Mention:
     kind: str  # person | country | drug
     text: str  # as written
@@ -24,10 +24,24 @@ def extract_mentions(body: str) -> list[Mention]:
     found: list[Mention] = []
     for ref in build_people(body).refs:
         if ref.person is not None:
-            found.append(Mention("person", ref.text, ref.person.name, ref.start, ref.end))
+            found.append(
+                Mention(
+                    kind="person", text=ref.text, normalized=ref.person.name, start=ref.start, end=ref.end
+                )
+            )
     for country in find_countries(body):
-        found.append(Mention("country", country.text, country.iso3, country.start, country.end))
+        found.append(
+            Mention(
+                kind="country",
+                text=country.text,
+                normalized=country.iso3,
+                start=country.start,
+                end=country.end,
+            )
+        )
     for drug in find_drugs(body):
-        found.append(Mention("drug", drug.text, drug.drug, drug.start, drug.end))
+        found.append(
+            Mention(kind="drug", text=drug.text, normalized=drug.drug, start=drug.start, end=drug.end)
+        )
     found.sort(key=lambda m: (m.start, m.kind))
     return found

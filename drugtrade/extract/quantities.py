@@ -81,7 +81,7 @@ _FROM = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Quantity:
     value: Decimal  # in ``unit``; the low end of a range
     value_max: Decimal | None  # the high end of a range, else None

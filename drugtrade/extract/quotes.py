@@ -19,14 +19,14 @@ _BEFORE_OPEN = set(" \t\n([{—–-/:;,") | set(QUOTE_OPEN)
 _AFTER_CLOSE = set(" \t\n.,;:!?)]}—–-…") | set(QUOTE_CLOSE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Paragraph:
     index: int
     start: int
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class QuoteSpan:
     start: int  # first character of the quoted text (after the mark)
     end: int  # one past its last character (before the closing mark)
@@ -46,7 +46,7 @@ def paragraphs(body: str) -> list[Paragraph]:
     found: list[Paragraph] = []
     for match in re.finditer(r"[^\n]+", body):
         if match.group(0).strip():
-            found.append(Paragraph(len(found), match.start(), match.end()))
+            found.append(Paragraph(index=len(found), start=match.start(), end=match.end()))
     return found
 
 
@@ -175,7 +175,17 @@ def find_quotes(body: str) -> list[QuoteSpan]:
             continues = (
                 open_previous if (k == 0 and starts_with_quote and open_previous is not None) else None
             )
-            found.append(QuoteSpan(start, end, open_mark, close_mark, para.index, single, continues))
+            found.append(
+                QuoteSpan(
+                    start=start,
+                    end=end,
+                    open_mark=open_mark,
+                    close_mark=close_mark,
+                    paragraph=para.index,
+                    single=single,
+                    continues=continues,
+                )
+            )
         last = found[-1] if found else None
         open_previous = (
             len(found) - 1

@@ -79,7 +79,7 @@ def participle(lemma: str) -> str:
     return lemma + "ing"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class VerbForms:
     finite: frozenset[str]
     base: frozenset[str]
@@ -107,7 +107,13 @@ def _forms() -> VerbForms:
         finite |= tensed
         base.add(lemma + particle)
         participles.add(ing)
-    return VerbForms(frozenset(finite), frozenset(base), frozenset(participles), frozenset(opinion), lemma_of)
+    return VerbForms(
+        finite=frozenset(finite),
+        base=frozenset(base),
+        participles=frozenset(participles),
+        opinion=frozenset(opinion),
+        lemma_of=lemma_of,
+    )
 
 
 FORMS = _forms()

@@ -19,7 +19,7 @@ from drugtrade.errors import DrugtradeError
 TAXONOMY_CSV = REPO_SEEDS_DIR / "topic_taxonomy.csv"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Topic:
     topic: str
     label: str
@@ -39,7 +39,11 @@ def load_taxonomy(path: Path = TAXONOMY_CSV) -> tuple[Topic, ...]:
             keywords = tuple(k.strip() for k in (row.get("keywords") or "").split("|") if k.strip())
             if not row.get("topic") or not keywords:
                 raise TaxonomyError(f"{path}: row {line}: a topic needs a name and at least one keyword")
-            topics.append(Topic(row["topic"], row["label"], row["description"], keywords))
+            topics.append(
+                Topic(
+                    topic=row["topic"], label=row["label"], description=row["description"], keywords=keywords
+                )
+            )
     return tuple(topics)
 
 

@@ -61,7 +61,7 @@ M49_REGION_OF: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CountryRow:
     iso3: str
     iso2: str
@@ -102,11 +102,23 @@ def build_rows(subregions: dict[str, str]) -> list[CountryRow]:
         if not region:
             subregion = ""  # e.g. Antarctica: country_converter's "Antarctica" is not an M49 area
         name = getattr(country, "common_name", None) or country.name
-        rows.append(CountryRow(country.alpha_3, country.alpha_2, name, region, subregion))
+        rows.append(
+            CountryRow(
+                iso3=country.alpha_3, iso2=country.alpha_2, name=name, region=region, subregion=subregion
+            )
+        )
     current = {row.iso3 for row in rows}
     for former in FORMER_AND_USER_ASSIGNED:
         if former.iso3 not in current:
-            rows.append(CountryRow(former.iso3, former.iso2, former.name, former.region, former.subregion))
+            rows.append(
+                CountryRow(
+                    iso3=former.iso3,
+                    iso2=former.iso2,
+                    name=former.name,
+                    region=former.region,
+                    subregion=former.subregion,
+                )
+            )
     return sorted(rows, key=lambda row: row.iso3)
 
 

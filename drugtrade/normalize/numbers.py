@@ -31,7 +31,7 @@ class NotANumber(DrugtradeError, ValueError):
     """A cell that is neither a number nor a missing-value marker."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Missing:
     marker: str  # the marker as published ('..', 'NULL', '' for a blank cell)
 
@@ -55,7 +55,7 @@ def parse_number(cell: object) -> Decimal | Missing:
             return _in_range(Decimal(text), cell)
         return _parse_text(cell, text)
     if cell is None:
-        return Missing("")
+        return Missing(marker="")
     if isinstance(cell, bool):
         raise NotANumber(f"non-numeric value {cell!r}")
     if isinstance(cell, int):
@@ -97,7 +97,7 @@ def non_negative_quantity(cell: str, column: str) -> Decimal | str:
 
 def _parse_text(cell: str, text: str) -> Decimal | Missing:
     if text.lower() in MISSING_MARKERS:
-        return Missing(text)
+        return Missing(marker=text)
     if _THOUSANDS.match(text):
         return _in_range(Decimal(re.sub(r"[,\u00a0\u202f ]", "", text)), cell)
     raise NotANumber(f"non-numeric value {cell!r}")

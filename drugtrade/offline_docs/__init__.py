@@ -40,7 +40,7 @@ EXTERNAL_ASSET = re.compile(
 )
 
 
-@dataclass
+@dataclass(kw_only=True)
 class OfflineReport:
     pages: int = 0
     rewritten: int = 0

@@ -18,28 +18,29 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-import duckdb
 import pyarrow as pa
 
 from drugtrade import lake
 from drugtrade.balance import check_article_balance
 from drugtrade.config import Settings
+from drugtrade.pipeline.article_pages import PageJob, process_page
+from drugtrade.pipeline.article_versions import ArticleIndex, collect_page_rows
 from drugtrade.registry import ArticleSource, load_registry
 from drugtrade.schemas import ARTICLES, ARTICLES_REJECTED, MENTIONS, STATEMENTS, TEXT_FACTS
 
 if TYPE_CHECKING:
     from drugtrade.sources.http import HttpClient
 
-log = logging.getLogger(__name__)
-
 # One row of a lake table (articles, statements, mentions, text_facts, articles_rejected),
 # keyed by the column names of its Arrow schema in drugtrade/schemas.py.
 LakeRow = dict[str, Any]
+
+log = logging.getLogger(__name__)
 
 # Pages per extraction batch: the unit the ingest_articles DAG maps over, so that a backfill's
 # or a large day's extraction spreads over every worker. Extraction costs about 0.1-0.5 s of CPU
@@ -47,79 +48,7 @@ LakeRow = dict[str, Any]
 DEFAULT_BATCH_SIZE = int(os.environ.get("DRUGTRADE_EXTRACT_BATCH_SIZE", "25"))
 
 
-def _hash(*parts: object) -> str:
-    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:24]
-
-
-@dataclass(frozen=True)
-class PageJob:
-    source_id: str
-    url: str
-    content: bytes
-    content_type: str | None
-    fetched_at: datetime
-    raw_path: str
-
-
-@dataclass
-class PageResult:
-    url: str
-    source_id: str
-    raw_path: str
-    fetched_at: datetime
-    error: str | None = None
-    article: LakeRow | None = None
-    statements: list[LakeRow] = field(default_factory=list)
-    mentions: list[LakeRow] = field(default_factory=list)
-    facts: list[LakeRow] = field(default_factory=list)
-
-
-def process_page(job: PageJob) -> PageResult:
-    """Extract one page. Runs in a worker process; any failure becomes a rejection reason."""
-    from drugtrade.extract.content import extract_article
-    from drugtrade.extract.facts import extract_facts
-    from drugtrade.extract.mentions import extract_mentions
-    from drugtrade.extract.statements import extract_statements
-
-    result = PageResult(
-        url=job.url, source_id=job.source_id, raw_path=job.raw_path, fetched_at=job.fetched_at
-    )
-    try:
-        article = extract_article(job.content, url=job.url, content_type=job.content_type)
-        result.article = {
-            "canonical_url": article.canonical_url,
-            "title": article.title,
-            "author": article.author,
-            "published_date": article.published_date,
-            "language": article.language,
-            "body": article.body,
-        }
-        result.statements = [
-            {
-                "quote": s.quote,
-                "start": s.start,
-                "end": s.end,
-                "speaker": s.speaker,
-                "speaker_role": s.speaker_role,
-                "speaker_country": s.speaker_country,
-                "attribution": s.attribution,
-                "topics": list(s.topics),
-            }
-            for s in extract_statements(article.body)
-        ]
-        result.mentions = [
-            {"kind": m.kind, "text": m.text, "normalized": m.normalized, "start": m.start, "end": m.end}
-            for m in extract_mentions(article.body)
-        ]
-        result.facts = [
-            fact.as_row() for fact in extract_facts(article.body, published_date=article.published_date)
-        ]
-    except Exception as error:  # noqa: BLE001 - a page's failure must not lose the batch
-        result.error = f"{type(error).__name__}: {error}"
-    return result
-
-
-@dataclass
+@dataclass(kw_only=True)
 class ArticleIngestSummary:
     source_id: str
     ingest_date: date
@@ -134,7 +63,7 @@ class ArticleIngestSummary:
     facts: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PageRef:
     """A fetched page waiting for extraction: its content is the kept raw file."""
 
@@ -146,16 +75,16 @@ class PageRef:
 
     def job(self) -> PageJob:
         return PageJob(
-            self.source_id,
-            self.url,
-            Path(self.raw_path).read_bytes(),
-            self.content_type,
-            self.fetched_at,
-            self.raw_path,
+            source_id=self.source_id,
+            url=self.url,
+            content=Path(self.raw_path).read_bytes(),
+            content_type=self.content_type,
+            fetched_at=self.fetched_at,
+            raw_path=self.raw_path,
         )
 
 
-@dataclass
+@dataclass(kw_only=True)
 class FetchedDay:
     """What fetching one source's day left for extraction and landing."""
 
@@ -166,41 +95,6 @@ class FetchedDay:
     rejected: list[LakeRow]
     validators: list[tuple[str, str | None, str | None]]
     batch_size: int
-
-
-class ArticleIndex:
-    """What the lake already holds: (article_id -> newest version, content hash) and the raw
-    files already extracted, outside the partitions this run is about to replace."""
-
-    def __init__(self, lake_dir: Path, exclude_ingest_date: date, source_id: str) -> None:
-        self.versions: dict[str, tuple[int, str]] = {}
-        self.raw_paths: set[str] = set()
-        # The kept raw copy of every page this source ever landed, this day's included: a page the
-        # server now answers 304 for is re-extracted from it when the day is run again.
-        self.raw_by_url: dict[str, str] = {}
-        all_files = [
-            p for p in lake.dataset_files(lake_dir, "articles") if f"source_id={source_id}" in p.parts
-        ]
-        files = [str(p) for p in all_files if f"ingest_date={exclude_ingest_date.isoformat()}" not in p.parts]
-        with duckdb.connect() as connection:
-            if all_files:
-                self.raw_by_url = dict(
-                    connection.execute(
-                        "select url, arg_max(raw_path, retrieved_at) from read_parquet($files, union_by_name = true) "
-                        "where raw_path is not null group by url",
-                        {"files": [str(p) for p in all_files]},
-                    ).fetchall()
-                )
-            if not files:
-                return
-            rows = connection.execute(
-                "select article_id, max(version), arg_max(content_hash, version), list(distinct raw_path) "
-                "from read_parquet($files, union_by_name = true) group by article_id",
-                {"files": files},
-            ).fetchall()
-        for article_id, version, content_hash, raw_paths in rows:
-            self.versions[article_id] = (version, content_hash)
-            self.raw_paths.update(p for p in raw_paths if p)
 
 
 def _raw_path(settings: Settings, source_id: str, content: bytes, url: str) -> Path:
@@ -255,7 +149,14 @@ def _jobs(
             continue
         if not raw.exists():
             lake.atomic_write_bytes(raw, content)
-        yield PageJob(source.id, url, content, page.content_type, page.fetched_at, str(raw))
+        yield PageJob(
+            source_id=source.id,
+            url=url,
+            content=content,
+            content_type=page.content_type,
+            fetched_at=page.fetched_at,
+            raw_path=str(raw),
+        )
 
 
 def _batches(count: int, size: int) -> list[tuple[int, int]]:
@@ -290,7 +191,13 @@ def fetch_source(
     validators: list[tuple[str, str | None, str | None]] = []
     with HttpClient(state_path=validators_path(settings.state_dir)) as client:
         pages = [
-            PageRef(job.source_id, job.url, job.content_type, job.fetched_at, job.raw_path)
+            PageRef(
+                source_id=job.source_id,
+                url=job.url,
+                content_type=job.content_type,
+                fetched_at=job.fetched_at,
+                raw_path=job.raw_path,
+            )
             for job in _jobs(source, settings, client, summary, rejected, index, ingest_date, validators)
         ]
     folder = work_dir(settings, source.id, ingest_date)
@@ -407,7 +314,7 @@ def land_source(source: ArticleSource, settings: Settings, ingest_date: date) ->
                 )
                 log.warning("%s: rejected %s: %s", source.id, result.url, result.error)
                 continue
-            _collect(result, source, ingest_date, index, summary, tables, seen_in_run)
+            collect_page_rows(result, source, ingest_date, index, summary, tables, seen_in_run)
 
     partition = {"ingest_date": ingest_date.isoformat(), "source_id": source.id}
     schemas = {"articles": ARTICLES, "statements": STATEMENTS, "mentions": MENTIONS, "text_facts": TEXT_FACTS}
@@ -441,69 +348,6 @@ def ingest_article_source(
     fetch_source(source, settings, ingest_date)
     extract_all(settings, source.id, ingest_date, processes=workers)
     return land_source(source, settings, ingest_date)
-
-
-def _collect(
-    result: PageResult,
-    source: ArticleSource,
-    ingest_date: date,
-    index: ArticleIndex,
-    summary: ArticleIngestSummary,
-    tables: dict[str, list[LakeRow]],
-    seen_in_run: set[tuple[str, str]],
-) -> None:
-    article = result.article or {}
-    identity_url = article.get("canonical_url") or result.url
-    article_id = _hash(identity_url)[:16]
-    content_hash = hashlib.sha256(article["body"].encode()).hexdigest()
-    if (article_id, content_hash) in seen_in_run:
-        summary.unchanged += 1
-        return
-    seen_in_run.add((article_id, content_hash))
-    previous = index.versions.get(article_id)
-    if previous and previous[1] == content_hash:
-        summary.unchanged += 1
-        return
-    version = previous[0] + 1 if previous else 1
-    if previous:
-        summary.new_versions += 1
-    else:
-        summary.new_articles += 1
-    index.versions[article_id] = (version, content_hash)
-    provenance = {
-        "article_id": article_id,
-        "version": version,
-        "source_id": source.id,
-        "url": result.url,
-        "content_hash": content_hash,
-        "retrieved_at": result.fetched_at.astimezone(UTC),
-        "ingest_date": ingest_date,
-    }
-    tables["articles"].append({**provenance, **article, "raw_path": result.raw_path})
-    for statement in result.statements:
-        tables["statements"].append(
-            {
-                **provenance,
-                **statement,
-                "published_date": article.get("published_date"),
-                "statement_id": _hash(article_id, version, statement["start"], statement["end"]),
-            }
-        )
-    summary.statements += len(result.statements)
-    for mention in result.mentions:
-        tables["mentions"].append(
-            {
-                **provenance,
-                **mention,
-                "mention_id": _hash(article_id, version, mention["kind"], mention["start"]),
-            }
-        )
-    summary.mentions += len(result.mentions)
-    for fact in result.facts:
-        tables["text_facts"].append(
-            {**provenance, **fact, "fact_id": _hash(article_id, version, fact["kind"], fact["start"])}
-        )
-    summary.facts += len(result.facts)
 
 
 def ingest_articles(

@@ -27,7 +27,7 @@ from drugtrade.schemas import LOADS
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FileLoad:
     source_id: str
     family: str
@@ -94,15 +94,15 @@ def ingest_source(source: StatisticsSource, registry: Registry, settings: Settin
         )
         row = loaded.to_pylist()[0]
         return FileLoad(
-            source.id,
-            source.family,
-            kept.name,
-            digest,
-            "unchanged",
-            row["rows_read"],
-            row["rows_loaded"],
-            row["rows_quarantined"],
-            row["observations"],
+            source_id=source.id,
+            family=source.family,
+            file_name=kept.name,
+            file_sha256=digest,
+            status="unchanged",
+            rows_read=row["rows_read"],
+            rows_loaded=row["rows_loaded"],
+            rows_quarantined=row["rows_quarantined"],
+            observations=row["observations"],
         )
 
     counts = {"rows_read": 0, "rows_loaded": 0, "observations": 0, "quarantined": 0}
@@ -134,7 +134,7 @@ def ingest_source(source: StatisticsSource, registry: Registry, settings: Settin
     rows_quarantined = rows_in(quarantine_file)
     rows_loaded = counts["rows_loaded"]
     ItemBalance(
-        what, "records", read=counts["rows_read"], loaded=rows_loaded, quarantined=rows_quarantined
+        what=what, unit="records", read=counts["rows_read"], loaded=rows_loaded, quarantined=rows_quarantined
     ).check()
     ledger = pa.Table.from_pylist(
         [
@@ -166,15 +166,15 @@ def ingest_source(source: StatisticsSource, registry: Registry, settings: Settin
         rows_quarantined,
     )
     return FileLoad(
-        source.id,
-        source.family,
-        kept.name,
-        digest,
-        "loaded",
-        counts["rows_read"],
-        rows_loaded,
-        rows_quarantined,
-        counts["observations"],
+        source_id=source.id,
+        family=source.family,
+        file_name=kept.name,
+        file_sha256=digest,
+        status="loaded",
+        rows_read=counts["rows_read"],
+        rows_loaded=rows_loaded,
+        rows_quarantined=rows_quarantined,
+        observations=counts["observations"],
     )
 
 

@@ -21,7 +21,7 @@ _BOUND = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(>=|>|<=|<)\s*-?\d+(\.\d+)?\s*$")
 _COMPARISON = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(>=|>|<=|<)\s*([a-z_][a-z0-9_]*)\s*$")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, kw_only=True)
 class Rule:
     relation: str
     column: str | None
@@ -33,14 +33,14 @@ def _expression_rules(relation: str, expression: str, where: str) -> list[Rule]:
     rules = []
     for part in re.split(r"\s+and\s+", expression.strip(), flags=re.IGNORECASE):
         if bound := _BOUND.match(part):
-            rules.append(Rule(relation, bound.group(1), "range", where))
+            rules.append(Rule(relation=relation, column=bound.group(1), kind="range", where=where))
         elif comparison := _COMPARISON.match(part):
             rules.append(
                 Rule(
-                    relation,
-                    f"{comparison.group(1)}{comparison.group(2)}{comparison.group(3)}",
-                    "comparison",
-                    where,
+                    relation=relation,
+                    column=f"{comparison.group(1)}{comparison.group(2)}{comparison.group(3)}",
+                    kind="comparison",
+                    where=where,
                 )
             )
     return rules
@@ -64,26 +64,35 @@ def dbt_rules(models_dir: Path) -> list[Rule]:
             relation = model["name"]
             enforced = bool(((model.get("config") or {}).get("contract") or {}).get("enforced"))
             if enforced:
-                rules.append(Rule(relation, None, "columns", where))
+                rules.append(Rule(relation=relation, column=None, kind="columns", where=where))
             for test in model.get("data_tests") or []:
                 name, arguments = _test_name(test)
                 if name == "unique_combination":
-                    rules.append(Rule(relation, ",".join(sorted(arguments["combination"])), "unique", where))
+                    rules.append(
+                        Rule(
+                            relation=relation,
+                            column=",".join(sorted(arguments["combination"])),
+                            kind="unique",
+                            where=where,
+                        )
+                    )
                 elif name == "expression_is_true":
                     rules += _expression_rules(relation, str(arguments.get("expression", "")), where)
             for column in model.get("columns") or []:
                 name_ = column["name"]
                 if enforced and column.get("data_type"):
-                    rules.append(Rule(relation, name_, "type", where))
+                    rules.append(Rule(relation=relation, column=name_, kind="type", where=where))
                 for constraint in column.get("constraints") or []:
                     if constraint.get("type") in ("not_null", "unique"):
-                        rules.append(Rule(relation, name_, constraint["type"], where))
+                        rules.append(
+                            Rule(relation=relation, column=name_, kind=constraint["type"], where=where)
+                        )
                 for test in column.get("data_tests") or []:
                     name, arguments = _test_name(test)
                     if name in ("not_null", "unique", "accepted_values", "relationships"):
-                        rules.append(Rule(relation, name_, name, where))
+                        rules.append(Rule(relation=relation, column=name_, kind=name, where=where))
                     elif name == "non_negative":
-                        rules.append(Rule(relation, name_, "range", where))
+                        rules.append(Rule(relation=relation, column=name_, kind="range", where=where))
                     elif name == "expression_is_true":
                         rules += _expression_rules(relation, str(arguments.get("expression", "")), where)
     return rules
@@ -122,7 +131,7 @@ def gx_rules(suites_dir: Path, stages: tuple[str, ...] = ("staging", "marts")) -
                     column = None
                 else:
                     column = kwargs["column"]
-                rules.append(Rule(path.stem, column, kind, str(path)))
+                rules.append(Rule(relation=path.stem, column=column, kind=kind, where=str(path)))
     return rules
 
 

@@ -42,13 +42,13 @@ class SuiteParameterError(DrugtradeError, ValueError):
     """A suite names a parameter the resolver cannot produce."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ResolvedParameter:
     value: Any
     description: str  # how the value was obtained, shown next to the outcome
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ParameterInputs:
     reference_time: datetime  # tz-aware
     seeds_dir: Path
@@ -90,18 +90,18 @@ def _scalar(spec: str, inputs: ParameterInputs, origin: str) -> ResolvedParamete
         value = (base + delta).to_pydatetime()
         if anchor == "today":
             value = value.date()  # for date columns: DuckDB compares a DATE with a DATE
-        return ResolvedParameter(value, f"{spec} = {value.isoformat()}")
+        return ResolvedParameter(value=value, description=f"{spec} = {value.isoformat()}")
     if fixed := _DATE.match(spec):
-        return ResolvedParameter(date.fromisoformat(fixed.group(1)), spec)
+        return ResolvedParameter(value=date.fromisoformat(fixed.group(1)), description=spec)
     if year := _YEAR.match(spec):
         value = reference.year + int(year.group(2)) * (1 if year.group(1) == "+" else -1)
-        return ResolvedParameter(value, f"{spec} = {value}")
+        return ResolvedParameter(value=value, description=f"{spec} = {value}")
     if history := _HISTORY.match(spec):
         previous = inputs.previous_row_count()
         if previous is None:
-            return ResolvedParameter(0, "no previous run recorded")
+            return ResolvedParameter(value=0, description="no previous run recorded")
         value = math.ceil(previous * float(history.group(1)))
-        return ResolvedParameter(value, f"previous run had {previous} rows; bound {value}")
+        return ResolvedParameter(value=value, description=f"previous run had {previous} rows; bound {value}")
     raise SuiteParameterError(f"{origin}: unknown parameter spec {spec!r}")
 
 
@@ -118,7 +118,9 @@ def resolve_parameters(
             )
         if all(s.startswith(_VALUE_SET_KINDS) for s in specs):
             values = sorted({v for s in specs for v in _value_set(s, inputs, origin)})
-            resolved[name] = ResolvedParameter(values, f"{' + '.join(specs)} ({len(values)} values)")
+            resolved[name] = ResolvedParameter(
+                value=values, description=f"{' + '.join(specs)} ({len(values)} values)"
+            )
         elif len(specs) == 1:
             resolved[name] = _scalar(specs[0], inputs, origin)
         else:

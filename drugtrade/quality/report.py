@@ -12,7 +12,7 @@ from drugtrade.errors import DrugtradeError
 SAMPLE_SIZE = 5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ExpectationOutcome:
     expectation: str  # type and columns, e.g. "expect_column_values_to_be_between(value)"
     severity: str  # critical | warning
@@ -24,7 +24,7 @@ class ExpectationOutcome:
     why: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ValidationReport:
     run_id: str
     stage: str

@@ -36,7 +36,7 @@ class SuiteFileError(DrugtradeError, ValueError):
     """A suite file is missing or does not follow the format; the message names file and entry."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SuiteExpectation:
     position: int
     type: str
@@ -61,7 +61,7 @@ class SuiteExpectation:
         return [v["$PARAMETER"] for v in self.kwargs.values() if isinstance(v, dict) and "$PARAMETER" in v]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LoadedSuite:
     name: str
     stage: str

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 RESULT_FORMAT: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Relation:
     """A relation of a DuckDB file to validate with the suite of ``dataset``: a table or view
     (``table`` in ``schema``), or a query for computed summaries (reconciliations)."""
@@ -58,7 +58,7 @@ class Relation:
         return f'"{self.schema}"."{self.table}"' if self.schema else f'"{self.table}"'
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class QualityPaths:
     context_root: Path  # the GX file context (suites, definitions, results store)
     docs_dir: Path  # the Data Docs site GX renders
@@ -209,7 +209,11 @@ def validate_relations(
             else (lambda: None)
         )
         resolved = resolve_parameters(
-            suite.parameters, ParameterInputs(reference_time, paths.seeds_dir, previous), suite.name
+            suite.parameters,
+            ParameterInputs(
+                reference_time=reference_time, seeds_dir=paths.seeds_dir, previous_row_count=previous
+            ),
+            suite.name,
         )
         resolved_by_suite[suite.name] = resolved
         parameters.update({suite.parameter_key(name): p.value for name, p in resolved.items()})

@@ -16,7 +16,7 @@ from drugtrade.sources.locations import LocationRefused, check_article_url
 INLINE_CONTENT_TYPE = "text/html; charset=utf-8"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FetchedPage:
     source_id: str
     url: str  # as discovered
@@ -34,7 +34,7 @@ class FetchedPage:
     last_modified: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RejectedPage:
     source_id: str
     url: str

@@ -113,7 +113,14 @@ def _context(
         retrieved_at = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     elif retrieved_at.tzinfo is None:
         raise ValueError(f"retrieved_at must be timezone-aware, got {retrieved_at!r}")
-    return FileContext(source_id, family, path, file_sha256(path), retrieved_at.astimezone(UTC), estimator)
+    return FileContext(
+        source_id=source_id,
+        family=family,
+        path=path,
+        file_sha256=file_sha256(path),
+        retrieved_at=retrieved_at.astimezone(UTC),
+        estimator=estimator,
+    )
 
 
 def iter_parse(

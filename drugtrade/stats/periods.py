@@ -33,7 +33,7 @@ def check_year(year: int) -> None:
 
 def calendar_year(year: int, label: str | None = None) -> Period:
     check_year(year)
-    return Period(date(year, 1, 1), date(year, 12, 31), label or str(year))
+    return Period(start=date(year, 1, 1), end=date(year, 12, 31), label=label or str(year))
 
 
 def parse_fiscal_year(label: str) -> tuple[int, bool]:
@@ -54,4 +54,10 @@ def fiscal_month(fiscal_year_label: str, month_label: str) -> Period:
     check_year(year)
     last_day = calendar.monthrange(year, month)[1]
     label = f"FY{fiscal_year_label.strip().removeprefix('FY').strip()} {month_label.strip()}"
-    return Period(date(year, month, 1), date(year, month, last_day), label, partial, fiscal_year)
+    return Period(
+        start=date(year, month, 1),
+        end=date(year, month, last_day),
+        label=label,
+        is_partial=partial,
+        fiscal_year=fiscal_year,
+    )

@@ -16,7 +16,7 @@ import pyarrow as pa
 from drugtrade.schemas import OBSERVATIONS, QUARANTINE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FileContext:
     """What every row of one file shares: where it came from and which parser reads it."""
 
@@ -32,7 +32,7 @@ class FileContext:
         return self.path.name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Period:
     start: date
     end: date
@@ -41,7 +41,7 @@ class Period:
     fiscal_year: int | None = None
 
 
-class Observation(NamedTuple):
+class _ObservationFields(NamedTuple):
     observation_id: str
     source_id: str
     family: str
@@ -71,7 +71,83 @@ class Observation(NamedTuple):
     notes: str | None
 
 
-class QuarantineRow(NamedTuple):
+class Observation(_ObservationFields):
+    """One published figure, a row of the lake's OBSERVATIONS table.
+
+    Built from keywords only (a positional call raises TypeError): 27 fields, several of the same
+    type side by side (area, component, region), are too easy to swap by position. Still a tuple,
+    so a batch appends its values without conversion."""
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        *,
+        observation_id: str,
+        source_id: str,
+        family: str,
+        file_name: str,
+        file_sha256: str,
+        sheet: str | None,
+        source_row: int,
+        retrieved_at: datetime,
+        period_start: date,
+        period_end: date,
+        period_label: str,
+        is_partial_period: bool,
+        fiscal_year: int | None,
+        country: str,
+        country_label: str | None,
+        area: str | None,
+        component: str | None,
+        region: str | None,
+        drug: str,
+        drug_label: str | None,
+        measure: str,
+        value: float,
+        unit: str,
+        value_as_published: str | None,
+        unit_as_published: str | None,
+        estimator: str,
+        notes: str | None,
+    ) -> Observation:
+        return super().__new__(
+            cls,
+            observation_id,
+            source_id,
+            family,
+            file_name,
+            file_sha256,
+            sheet,
+            source_row,
+            retrieved_at,
+            period_start,
+            period_end,
+            period_label,
+            is_partial_period,
+            fiscal_year,
+            country,
+            country_label,
+            area,
+            component,
+            region,
+            drug,
+            drug_label,
+            measure,
+            value,
+            unit,
+            value_as_published,
+            unit_as_published,
+            estimator,
+            notes,
+        )
+
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, object]]:
+        # pickle and copy rebuild the row through __new__, which takes keywords only
+        return (), self._asdict()
+
+
+class _QuarantineFields(NamedTuple):
     source_id: str
     family: str
     file_name: str
@@ -81,6 +157,43 @@ class QuarantineRow(NamedTuple):
     raw: str
     reason: str
     retrieved_at: datetime
+
+
+class QuarantineRow(_QuarantineFields):
+    """A record that gave no observation, with the reason; a row of the lake's QUARANTINE table.
+    Built from keywords only, like Observation."""
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        *,
+        source_id: str,
+        family: str,
+        file_name: str,
+        file_sha256: str,
+        sheet: str | None,
+        source_row: int,
+        raw: str,
+        reason: str,
+        retrieved_at: datetime,
+    ) -> QuarantineRow:
+        return super().__new__(
+            cls,
+            source_id,
+            family,
+            file_name,
+            file_sha256,
+            sheet,
+            source_row,
+            raw,
+            reason,
+            retrieved_at,
+        )
+
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, object]]:
+        # pickle and copy rebuild the row through __new__, which takes keywords only
+        return (), self._asdict()
 
 
 # A parser yields, for each record it reads, either the observations it gave (a tuple, one or
@@ -136,7 +249,7 @@ def quarantine_row(
     )
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ParseBatch:
     """Observations and quarantined rows of up to ``batch_rows`` records of one file.
 
@@ -200,12 +313,22 @@ def batches(records: Iterable[Record], batch_rows: int) -> Iterator[ParseBatch]:
             for observation in record:
                 observations.add(observation)
         if read >= batch_rows:
-            yield ParseBatch(observations.table(), quarantined.table(), read, loaded)
+            yield ParseBatch(
+                observations=observations.table(),
+                quarantine=quarantined.table(),
+                rows_read=read,
+                rows_loaded=loaded,
+            )
             emitted = True
             observations, quarantined = _Rows(OBSERVATIONS), _Rows(QUARANTINE)
             read = loaded = 0
     if read or not emitted:
-        yield ParseBatch(observations.table(), quarantined.table(), read, loaded)
+        yield ParseBatch(
+            observations=observations.table(),
+            quarantine=quarantined.table(),
+            rows_read=read,
+            rows_loaded=loaded,
+        )
 
 
 def concat(parts: Iterable[ParseBatch]) -> ParseBatch:
@@ -218,8 +341,8 @@ def concat(parts: Iterable[ParseBatch]) -> ParseBatch:
         read += part.rows_read
         loaded += part.rows_loaded
     return ParseBatch(
-        pa.concat_tables(observations) if observations else OBSERVATIONS.empty_table(),
-        pa.concat_tables(quarantined) if quarantined else QUARANTINE.empty_table(),
-        read,
-        loaded,
+        observations=pa.concat_tables(observations) if observations else OBSERVATIONS.empty_table(),
+        quarantine=pa.concat_tables(quarantined) if quarantined else QUARANTINE.empty_table(),
+        rows_read=read,
+        rows_loaded=loaded,
     )

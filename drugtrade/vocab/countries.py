@@ -1,7 +1,8 @@
 """The one country vocabulary: ISO 3166 alpha-3 codes for the labels of statistical files and
 for the names, demonyms, possessives and institutions of article text.
 
-Both sides read the same tables; the text side only adds what prose needs on top of them.
+Kept whole because both sides must read one set of tables in one place: the text side only adds
+what prose needs on top of them.
 
 Statistics (``resolve_country``), each step a rule rather than a list of spellings:
 
@@ -161,7 +162,7 @@ def resolve_country(label: str | None, code: str | None = None) -> str | None:
 _REGION_PREFIX = re.compile(r"(Latin|South|North|Central|Native|Afro|Ibero|Pan|Spanish|Hispanic)[\s-]+$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CountryMention:
     text: str
     iso3: str
@@ -329,11 +330,22 @@ def find_countries(text: str, institutions: bool = False) -> list[CountryMention
             previous = found[-1] if found else None
             if previous and _JUST_BEFORE.fullmatch(text, previous.end, start):
                 continue
-            found.append(CountryMention(label, _institutions()[label], start, end, False, True))
+            found.append(
+                CountryMention(
+                    text=label,
+                    iso3=_institutions()[label],
+                    start=start,
+                    end=end,
+                    demonym=False,
+                    institution=True,
+                )
+            )
             continue
         code = country_code(label)
         if code:
-            found.append(CountryMention(label, code, start, end, label not in _names()))
+            found.append(
+                CountryMention(text=label, iso3=code, start=start, end=end, demonym=label not in _names())
+            )
     return found
 
 

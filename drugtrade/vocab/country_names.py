@@ -12,7 +12,7 @@ from dataclasses import dataclass
 CBP_COUNTRY = "USA"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FormerCountry:
     iso3: str
     iso2: str
@@ -28,43 +28,60 @@ class FormerCountry:
 # at a code the country dimension lacks.
 FORMER_AND_USER_ASSIGNED: tuple[FormerCountry, ...] = (
     FormerCountry(
-        "ANT",
-        "AN",
-        "Netherlands Antilles",
-        "Americas",
-        "Caribbean",
-        "ISO 3166-1 until 2010 (ISO 3166-3 ANHH); UNODC seizures use ANT",
+        iso3="ANT",
+        iso2="AN",
+        name="Netherlands Antilles",
+        region="Americas",
+        subregion="Caribbean",
+        why="ISO 3166-1 until 2010 (ISO 3166-3 ANHH); UNODC seizures use ANT",
     ),
     FormerCountry(
-        "CSK", "CS", "Czechoslovakia", "Europe", "Eastern Europe", "ISO 3166-1 until 1993 (ISO 3166-3 CSHH)"
+        iso3="CSK",
+        iso2="CS",
+        name="Czechoslovakia",
+        region="Europe",
+        subregion="Eastern Europe",
+        why="ISO 3166-1 until 1993 (ISO 3166-3 CSHH)",
     ),
     FormerCountry(
-        "DDR",
-        "DD",
-        "German Democratic Republic",
-        "Europe",
-        "Western Europe",
-        "ISO 3166-1 until 1990 (ISO 3166-3 DDDE)",
+        iso3="DDR",
+        iso2="DD",
+        name="German Democratic Republic",
+        region="Europe",
+        subregion="Western Europe",
+        why="ISO 3166-1 until 1990 (ISO 3166-3 DDDE)",
     ),
     FormerCountry(
-        "SCG",
-        "CS",
-        "Serbia and Montenegro",
-        "Europe",
-        "Southern Europe",
-        "ISO 3166-1 until 2006 (ISO 3166-3 CSXX)",
-    ),
-    FormerCountry("SUN", "SU", "USSR", "Europe", "Eastern Europe", "ISO 3166-1 until 1992 (ISO 3166-3 SUHH)"),
-    FormerCountry(
-        "YUG", "YU", "Yugoslavia", "Europe", "Southern Europe", "ISO 3166-1 until 2003 (ISO 3166-3 YUCS)"
+        iso3="SCG",
+        iso2="CS",
+        name="Serbia and Montenegro",
+        region="Europe",
+        subregion="Southern Europe",
+        why="ISO 3166-1 until 2006 (ISO 3166-3 CSXX)",
     ),
     FormerCountry(
-        "XKX",
-        "XK",
-        "Kosovo",
-        "Europe",
-        "Southern Europe",
-        "user-assigned code (ISO 3166 reserves X..) used by the EU, IMF and World Bank",
+        iso3="SUN",
+        iso2="SU",
+        name="USSR",
+        region="Europe",
+        subregion="Eastern Europe",
+        why="ISO 3166-1 until 1992 (ISO 3166-3 SUHH)",
+    ),
+    FormerCountry(
+        iso3="YUG",
+        iso2="YU",
+        name="Yugoslavia",
+        region="Europe",
+        subregion="Southern Europe",
+        why="ISO 3166-1 until 2003 (ISO 3166-3 YUCS)",
+    ),
+    FormerCountry(
+        iso3="XKX",
+        iso2="XK",
+        name="Kosovo",
+        region="Europe",
+        subregion="Southern Europe",
+        why="user-assigned code (ISO 3166 reserves X..) used by the EU, IMF and World Bank",
     ),
 )
 

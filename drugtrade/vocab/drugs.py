@@ -14,7 +14,7 @@ from drugtrade.vocab.text import label_key as _key
 VOCABULARY_CSV = REPO_SEEDS_DIR / "drug_vocabulary.csv"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Drug:
     drug: str
     drug_group: str

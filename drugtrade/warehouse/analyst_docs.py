@@ -42,7 +42,7 @@ class DocsError(DrugtradeError, RuntimeError):
     """The docs cannot be built (no manifest, no serving file, a dbt docs page without its placeholders)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ServingRelation:
     schema: str
     name: str

@@ -85,7 +85,7 @@ def connect_read_only(db: Path | None = None) -> duckdb.DuckDBPyConnection:
         raise QueryError(f"cannot open {path} read-only: {error}") from error
 
 
-@dataclass
+@dataclass(kw_only=True)
 class StatementResult:
     """One statement's result: its SQL, column names and DuckDB types, and its rows in batches."""
 

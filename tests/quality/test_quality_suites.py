@@ -60,7 +60,7 @@ def test_every_suite_file_is_a_gx_suite_whose_parameters_resolve(suites_dir: Pat
         suite = gx.ExpectationSuite(**document)
         assert len(suite.expectations) == len(document["expectations"]), path
         loaded = load_suite(suites_dir, path.parent.name, path.stem)
-        inputs = ParameterInputs(NOW, SEEDS, lambda: 100)
+        inputs = ParameterInputs(reference_time=NOW, seeds_dir=SEEDS, previous_row_count=lambda: 100)
         resolved = resolve_parameters(loaded.parameters, inputs, loaded.name)
         assert set(resolved) == set(loaded.parameters), path
 
@@ -83,7 +83,7 @@ def test_drug_value_set_is_read_from_the_seed_when_validating(tmp_path: Path, su
     (report,) = validate_relations(
         "raw",
         database,
-        [Relation(load_suite(suites_dir, "raw", "observations"), table="observations")],
+        [Relation(suite=load_suite(suites_dir, "raw", "observations"), table="observations")],
         run_id="seed-run",
         paths=quality,
         reference_time=NOW,
@@ -249,7 +249,7 @@ def test_mart_suites_accept_plausible_tables(tmp_path: Path, suites_dir: Path) -
     tables = {model: sql.format(seeds=SEEDS) for model, sql in MART_SQL.items()}
     database = _build_like(tmp_path, "marts", tables)
     relations = [
-        Relation(load_suite(suites_dir, "marts", m), table=m, schema="marts") for m in sorted(MART_SQL)
+        Relation(suite=load_suite(suites_dir, "marts", m), table=m, schema="marts") for m in sorted(MART_SQL)
     ]
     for report in validate_relations(
         "marts", database, relations, run_id="marts", paths=paths(tmp_path), reference_time=NOW
@@ -286,7 +286,7 @@ def test_staging_suites_accept_the_staging_models_run_on_good_raw_rows(
             connection.unregister("rows")
     database = _build_like(tmp_path, "staging", {}, views)
     relations = [
-        Relation(load_suite(suites_dir, "staging", m), table=m, schema="staging") for m in sorted(views)
+        Relation(suite=load_suite(suites_dir, "staging", m), table=m, schema="staging") for m in sorted(views)
     ]
     for report in validate_relations(
         "staging", database, relations, run_id="stg", paths=paths(tmp_path), reference_time=NOW

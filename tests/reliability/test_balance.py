@@ -18,8 +18,13 @@ from drugtrade.pipeline.statistics import ingest_statistics
 
 def test_an_unbalanced_count_fails_naming_the_source():
     with pytest.raises(BalanceError, match="cbp .* 10 records read .* 1 records unaccounted"):
-        ItemBalance("cbp (x.csv)", "records", read=10, loaded=7, quarantined=2).check()
-    assert ItemBalance("cbp", "records", read=10, loaded=7, quarantined=2, rejected=1).check().accounted == 10
+        ItemBalance(what="cbp (x.csv)", unit="records", read=10, loaded=7, quarantined=2).check()
+    assert (
+        ItemBalance(what="cbp", unit="records", read=10, loaded=7, quarantined=2, rejected=1)
+        .check()
+        .accounted
+        == 10
+    )
 
 
 def test_a_partition_short_of_rows_fails(tmp_path):

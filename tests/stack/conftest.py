@@ -57,7 +57,7 @@ def fact_fingerprints(serving_db: Path) -> dict[str, tuple[int, int]]:
 def stack_state() -> Iterator[stack.Paths]:
     """The test stack's own state folder, inside the repository's git-ignored .stack/ (not a
     pytest temporary folder: PostgreSQL runs as the postgres user and must reach its data)."""
-    if stack._pg_bin() is None and os.geteuid() != 0:
+    if stack.pg_bin() is None and os.geteuid() != 0:
         pytest.skip(
             "PostgreSQL is not installed and this is not root: the stack cannot be started "
             "(apt-get install -y postgresql redis-server)"
@@ -68,7 +68,7 @@ def stack_state() -> Iterator[stack.Paths]:
             f"ports {busy} are in use (a running `make stack`? `make stack-down` stops it): "
             "the stack test needs the ports the stack uses"
         )
-    paths = stack.Paths(PROJECT_ROOT / ".stack" / "test")
+    paths = stack.Paths(root=PROJECT_ROOT / ".stack" / "test")
     if paths.root.exists():
         shutil.rmtree(paths.root)
     paths.root.mkdir(parents=True)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import inspect
 import io
 import json
 import os
+import pickle
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -40,6 +42,21 @@ def test_row_types_follow_the_lake_schemas():
         "cbp_air_marine",
         "production_estimates",
     )
+
+
+@pytest.mark.parametrize("row_type", [Observation, QuarantineRow], ids=lambda t: t.__name__)
+def test_rows_are_built_from_keywords_only(row_type):
+    """A positional call fails, so two fields of one type (area, component, region) cannot be
+    swapped by position; every field is a keyword-only parameter, in the schema's order."""
+    parameters = inspect.signature(row_type).parameters
+    assert list(parameters) == list(row_type._fields)
+    assert {parameter.kind for parameter in parameters.values()} == {inspect.Parameter.KEYWORD_ONLY}
+    values = {name: f"value of {name}" for name in row_type._fields}
+    row = row_type(**values)
+    assert tuple(row) == tuple(values.values())
+    with pytest.raises(TypeError, match="positional"):
+        row_type(*values.values())
+    assert pickle.loads(pickle.dumps(row)) == row
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_FAMILY))

@@ -131,11 +131,11 @@ def test_units_of_the_wrong_dimension_are_errors():
         ("6.11E-05", Decimal("6.11E-05")),
         (165336.95, Decimal("165336.95")),
         (73000, Decimal("73000")),
-        ("..", Missing("..")),
-        (". .", Missing(". .")),
-        ("NULL", Missing("NULL")),
-        (None, Missing("")),
-        ("", Missing("")),
+        ("..", Missing(marker="..")),
+        (". .", Missing(marker=". .")),
+        ("NULL", Missing(marker="NULL")),
+        (None, Missing(marker="")),
+        ("", Missing(marker="")),
     ],
 )
 def test_parse_number(cell, expected):
