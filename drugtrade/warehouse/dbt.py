@@ -77,7 +77,13 @@ def _project_state(project_dir: Path) -> tuple[tuple[str, int, int], ...]:
 _parsed: dict[str, Any] = {"key": None, "manifest": None}
 
 
-def _manifest(settings: Settings, common: list[str], variables: dict[str, str], vars_json: str | None) -> Any:
+def _manifest(
+    settings: Settings,
+    common: list[str],
+    variables: dict[str, str],
+    vars_json: str | None,
+    callbacks: list[Any],
+) -> Any:
     """The parsed project for these settings, environment and vars: parsed (partially, from
     target/partial_parse.msgpack) on first use, then reused while the project files stay as
     they were."""
@@ -91,7 +97,9 @@ def _manifest(settings: Settings, common: list[str], variables: dict[str, str], 
     )
     if _parsed["key"] != key:
         _parsed.update(key=None, manifest=None)
-        result = dbtRunner().invoke(["parse", *common, *(["--vars", vars_json] if vars_json else [])])
+        result = dbtRunner(callbacks=callbacks).invoke(
+            ["--quiet", "parse", *common, *(["--vars", vars_json] if vars_json else [])]
+        )
         if not result.success:
             raise DbtError(f"dbt could not parse {settings.dbt_project_dir}: {result.exception}")
         _parsed.update(key=key, manifest=result.result)
@@ -150,7 +158,7 @@ def run_dbt(
     variables_env = {**dbt_env(settings), **(environment or {})}
     try:
         with _environment(variables_env):
-            manifest = _manifest(settings, common, variables_env, vars_json)
+            manifest = _manifest(settings, common, variables_env, vars_json, [keep])
             outcome = dbtRunner(manifest=manifest, callbacks=[keep]).invoke(["--quiet", *args])
     finally:
         _close_duckdb()
