@@ -41,7 +41,7 @@ def _register_run(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
     run = subparsers.add_parser(
         "run",
         help="run the whole pipeline end to end with real Airflow DAG runs (embedded: SQLite, local DuckDB)",
-        description="Runs the DAGs ingest_statistics, ingest_articles and transform with `airflow dags test` "
+        description="Runs the DAGs ingest_statistics, ingest_articles and transform with DAG.test() (as `airflow dags test`) "
         "for one day, then prints a summary of the warehouse.",
     )
     run.add_argument("--date", help="the run's logical date (YYYY-MM-DD); default today (UTC)")

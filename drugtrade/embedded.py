@@ -1,6 +1,8 @@
-"""The embedded default: real Airflow DAG runs (`airflow dags test`) on SQLite metadata in a
-git-ignored AIRFLOW_HOME inside the repository, a local DuckDB warehouse and the bundled
-sample sources. No scheduler, no Docker."""
+"""The embedded default: real Airflow DAG runs (``DAG.test()``, as `airflow dags test` makes
+them) on SQLite metadata in a git-ignored AIRFLOW_HOME inside the repository, a local DuckDB
+warehouse and the bundled sample sources. No scheduler, no Docker. The set-up and every DAG run
+of one invocation happen in one Airflow process (drugtrade.embedded_airflow), so Airflow's
+start-up is paid once, not once per command."""
 
 from __future__ import annotations
 
@@ -57,27 +59,43 @@ def _airflow_command(args: list[str]) -> list[str]:
     return [str(executable) if executable.exists() else "airflow", *args]
 
 
-def _airflow(args: list[str], env: dict[str, str], log_file: Path) -> int:
-    command = _airflow_command(args)
-    with log_file.open("a") as log:
-        log.write(f"\n$ {' '.join(command)}\n")
-        log.flush()
-        return subprocess.run(command, env=env, stdout=log, stderr=subprocess.STDOUT, check=False).returncode
+class AirflowProcess:
+    """The one child process (drugtrade.embedded_airflow) that readies the metadata and runs
+    the DAGs; its progress events arrive on a pipe, its Airflow log goes to ``log_file``."""
+
+    def __init__(self, env: dict[str, str], log_file: Path, days: list[str], dag_ids: list[str]) -> None:
+        read_end, write_end = os.pipe()
+        command = [sys.executable, "-m", "drugtrade.embedded_airflow", "--status-fd", str(write_end)]
+        command += [f"--day={day}" for day in days] + [f"--dag={dag_id}" for dag_id in dag_ids]
+        self.log_file = log_file
+        with log_file.open("a") as log:
+            log.write(f"\n$ {' '.join(command)}\n")
+            log.flush()
+            self.process = subprocess.Popen(
+                command, env=env, stdout=log, stderr=subprocess.STDOUT, pass_fds=(write_end,)
+            )
+        os.close(write_end)
+        self.events = os.fdopen(read_end)
+
+    def next_event(self) -> dict[str, Any] | None:
+        """The next progress event, or None once the process has closed its end."""
+        line = self.events.readline()
+        return json.loads(line) if line else None
+
+    def wait(self) -> int:
+        self.events.close()
+        return self.process.wait()
 
 
 def prepare_airflow(settings: Settings, airflow_home: Path, log_file: Path) -> dict[str, str]:
+    """Migrate the metadata when needed, create the pools and serialize the DAGs, in one
+    process; the environment Airflow commands of the embedded set-up run with."""
     airflow_home.mkdir(parents=True, exist_ok=True)
     env = airflow_env(settings, airflow_home)
-    if _airflow(["db", "migrate"], env, log_file) != 0:
-        raise PipelineFailed(f"airflow db migrate failed; see {log_file}")
-    from drugtrade.orchestration import POOLS
-
-    for pool, slots in POOLS.items():
-        if _airflow(["pools", "set", pool, str(slots), "one writer at a time"], env, log_file) != 0:
-            raise PipelineFailed(f"could not create the {pool} pool; see {log_file}")
-    # Without a dag-processor, only this puts the DAGs in the metadata (`airflow dags list`).
-    if _airflow(["dags", "reserialize"], env, log_file) != 0:
-        raise PipelineFailed(f"the DAG files could not be parsed; see {log_file}")
+    process = AirflowProcess(env, log_file, [], [])
+    ready = process.next_event()
+    if process.wait() != 0 or ready is None:
+        raise PipelineFailed(f"the Airflow metadata could not be readied; see {log_file}")
     return env
 
 
@@ -145,36 +163,47 @@ def run_pipeline(
         f"{'day ' + first if len(days) == 1 else f'days {first} to {until} ({len(days)})'}"
     )
     started = time.monotonic()
-    env = prepare_airflow(settings, home, setup_log)
-    print(f"  airflow metadata ready ({time.monotonic() - started:.0f}s)")
-    for day in days:
-        if _run_day(settings, env, day, dag_ids, prefix=f"  {day} " if len(days) > 1 else "  ") != 0:
-            return 1
+    home.mkdir(parents=True, exist_ok=True)
+    process = AirflowProcess(airflow_env(settings, home), setup_log, days, list(dag_ids or DAG_ORDER))
+    try:
+        failed = _follow(settings, process, prefix="  ", days_prefixed=len(days) > 1)
+    finally:
+        code = process.wait()
+    if failed or code != 0:
+        if not failed:
+            what = (
+                "the Airflow metadata could not be readied" if code == 2 else f"Airflow stopped (exit {code})"
+            )
+            print(f"  {what}; see {setup_log}", file=sys.stderr)
+        return 1
     print(f"pipeline finished in {time.monotonic() - started:.0f}s\n")
     return print_summary(settings.warehouse_dir)
 
 
-def _run_day(
-    settings: Settings, env: dict[str, str], day: str, dag_ids: list[str] | None, prefix: str
-) -> int:
-    log_file = settings.runs_dir / f"airflow-{day}.log"
-    for dag_id in dag_ids or DAG_ORDER:
-        step_started = time.monotonic()
-        wall = time.time() - 1
-        code = _airflow(["dags", "test", dag_id, day], env, log_file)
-        failures = _dag_run_failed(settings, dag_id, wall)
-        seconds = time.monotonic() - step_started
-        if code != 0 or failures:
-            print(f"{prefix}{dag_id}: FAILED ({seconds:.0f}s)", file=sys.stderr)
+def _follow(settings: Settings, process: AirflowProcess, prefix: str, days_prefixed: bool) -> bool:
+    """Print each event of the Airflow process as it arrives, and why a DAG run failed (the
+    failure records its tasks wrote); True when the set-up or a run failed."""
+    since = time.time() - 1
+    while (event := process.next_event()) is not None:
+        seconds = event["seconds"]
+        if event["event"] == "ready":
+            print(f"{prefix}airflow metadata ready ({seconds:.0f}s)")
+            continue
+        dag_id = event["dag_id"]
+        label = f"{prefix}{event['day']} {dag_id}" if days_prefixed else f"{prefix}{dag_id}"
+        failures = _dag_run_failed(settings, dag_id, since)
+        if event["state"] != "success" or failures:
+            print(f"{label}: FAILED ({seconds:.0f}s)", file=sys.stderr)
             for failure in failures:
                 print(
                     f"    {failure['task_id']}: {failure['error_type']}: {(failure['error'] or '')[:2000]}",
                     file=sys.stderr,
                 )
-            print(f"  Airflow log: {log_file}", file=sys.stderr)
-            return 1
-        print(f"{prefix}{dag_id}: success ({seconds:.0f}s)")
-    return 0
+            print(f"  Airflow log: {process.log_file}", file=sys.stderr)
+            return True
+        print(f"{label}: success ({seconds:.0f}s)")
+        since = time.time() - 1
+    return False
 
 
 def latest_summary_file(settings: Settings, dag_id: str, name: str = "summary.json") -> Path | None:

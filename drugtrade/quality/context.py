@@ -1,10 +1,13 @@
-"""The project's GX Data Context: one file context under the quality folder that holds the
-suites, the SQL datasources (DuckDB files), validation definitions, one checkpoint per stage,
-GX's validation results store and the Data Docs site GX renders from it.
+"""The project's GX Data Context: the suites and GX's validation results store in GX's file
+layout under the quality folder, the SQL datasources (DuckDB files), validation definitions and
+one checkpoint per stage, and the Data Docs site GX renders from the stores.
 
 Datasources, assets, validation definitions and checkpoints are recreated on every call from
 the suite files and the database paths given, so the context never holds a stale definition;
-the validation results store keeps every run's results (GX's own JSON), which Data Docs show.
+they live in memory (an ephemeral context configured with file stores for suites and results):
+a file context rewrote great_expectations.yml for every asset added and reloaded every
+definition from disk to check it was fresh, half of a stage's GX time on the bundled sample.
+The validation results store keeps every run's results (GX's own JSON), which Data Docs show.
 """
 
 from __future__ import annotations
@@ -14,45 +17,56 @@ from pathlib import Path
 from typing import Any, cast
 
 import great_expectations as gx
-from great_expectations.data_context.types.base import ProgressBarsConfig
+from great_expectations.data_context.types.base import DataContextConfig, ProgressBarsConfig
 from great_expectations.exceptions.exceptions import DataContextError
 
 from drugtrade.quality.duckdb_gx import install
 
 SITE_NAME = "drugtrade_quality"
 BATCH_DEFINITION = "whole_relation"
+_IN_MEMORY: dict[str, Any] = {"class_name": "InMemoryStoreBackend"}
+
+
+def _filesystem(base_directory: Path) -> dict[str, Any]:
+    return {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(base_directory)}
 
 
 def open_context(root: Path, docs_dir: Path) -> Any:
-    """The file context rooted at ``root`` whose Data Docs site is ``docs_dir``."""
+    """The context whose suites and validation results live under ``root`` (GX's file layout:
+    ``gx/expectations``, ``gx/uncommitted/validations``) and whose Data Docs site is
+    ``docs_dir``; datasources, validation definitions and checkpoints are kept in memory."""
     install()
-    root.mkdir(parents=True, exist_ok=True)
-    context = gx.get_context(mode="file", project_root_dir=str(root))
-    site = {
-        "class_name": "SiteBuilder",
-        "store_backend": {
-            "class_name": "TupleFilesystemStoreBackend",
-            "base_directory": str(docs_dir.resolve()),
+    gx_root = root.resolve() / "gx"
+    config = DataContextConfig(
+        stores={
+            "expectations_store": {
+                "class_name": "ExpectationsStore",
+                "store_backend": _filesystem(gx_root / "expectations"),
+            },
+            "validation_results_store": {
+                "class_name": "ValidationResultsStore",
+                "store_backend": _filesystem(gx_root / "uncommitted" / "validations"),
+            },
+            "checkpoint_store": {"class_name": "CheckpointStore", "store_backend": _IN_MEMORY},
+            "validation_definition_store": {
+                "class_name": "ValidationDefinitionStore",
+                "store_backend": _IN_MEMORY,
+            },
         },
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-    }
-    changed = False
-    if (context.variables.data_docs_sites or {}) != {SITE_NAME: site}:
-        context.variables.data_docs_sites = {SITE_NAME: site}
-        changed = True
-    if context.variables.progress_bars != ProgressBarsConfig(globally=False):
-        context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        changed = True
-    if changed:
-        context.variables.save()
-    return context
-
-
-def drop_checkpoint(context: Any, name: str) -> None:
-    """Forget the stage's previous checkpoint first: once its datasource is recreated, GX can no
-    longer load (nor so delete) a checkpoint whose validation definitions name assets that the
-    new datasource does not have."""
-    _drop(context.checkpoints, name)
+        expectations_store_name="expectations_store",
+        validation_results_store_name="validation_results_store",
+        checkpoint_store_name="checkpoint_store",
+        data_docs_sites={
+            SITE_NAME: {
+                "class_name": "SiteBuilder",
+                "store_backend": _filesystem(docs_dir.resolve()),
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            }
+        },
+        progress_bars=ProgressBarsConfig(globally=False),
+        analytics_enabled=False,
+    )
+    return gx.get_context(project_config=config, mode="ephemeral")
 
 
 def _drop(store: Any, name: str) -> None:
@@ -61,9 +75,7 @@ def _drop(store: Any, name: str) -> None:
 
 
 def duckdb_datasource(context: Any, name: str, database: Path) -> Any:
-    """A SQL datasource reading the DuckDB file ``database`` read-only (assets are re-added)."""
-    if name in context.data_sources.all():
-        context.data_sources.delete(name)
+    """A SQL datasource reading the DuckDB file ``database`` read-only."""
     return context.data_sources.add_sql(
         name=name,
         connection_string=f"duckdb:///{database}",

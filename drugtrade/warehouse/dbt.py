@@ -1,19 +1,22 @@
 """Run dbt against the build DuckDB file and report every model and test it ran.
 
-dbt runs in a child process: when it exits, its DuckDB connection is closed for certain, which
-matters because DuckDB allows one writer per file and the publish step opens the build file
-right after.
+dbt runs in this process (dbtRunner): its start-up is paid once per process, and the project is
+parsed once per state of its files and environment, the manifest handed to every later build
+(a run's staging and marts builds share one parse). After each invocation dbt-duckdb's
+connection to the build file is closed, because DuckDB allows one writer per file and a reader
+in this process (GX, publish) opens the file with another configuration right after.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
-import subprocess
-import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from drugtrade.config import Settings
 from drugtrade.errors import DrugtradeError
@@ -35,25 +38,85 @@ class NodeResult:
     failures: int | None
 
 
-def dbt_executable() -> str:
-    candidate = Path(sys.executable).with_name("dbt")
-    return str(candidate) if candidate.exists() else "dbt"
-
-
 def dbt_env(settings: Settings) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DRUGTRADE_WAREHOUSE": str(settings.warehouse_dir),
-            "DRUGTRADE_LAKE": str(settings.lake_dir),
-            # Provenance paths under these roots are stored relative to them (macro relative_path).
-            "DRUGTRADE_PROJECT_ROOT": str(settings.project_root),
-            "DRUGTRADE_DBT_TARGET": settings.dbt_target,
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-            "DO_NOT_TRACK": "1",
-        }
+    """The variables the project reads with env_var(), and dbt's own settings."""
+    return {
+        "DRUGTRADE_WAREHOUSE": str(settings.warehouse_dir),
+        "DRUGTRADE_LAKE": str(settings.lake_dir),
+        # Provenance paths under these roots are stored relative to them (macro relative_path).
+        "DRUGTRADE_PROJECT_ROOT": str(settings.project_root),
+        "DRUGTRADE_DBT_TARGET": settings.dbt_target,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_VERSION_CHECK": "false",
+        "DO_NOT_TRACK": "1",
+    }
+
+
+@contextlib.contextmanager
+def _environment(variables: dict[str, str]) -> Iterator[None]:
+    """``variables`` in os.environ while dbt runs (env_var() reads them there), then as before."""
+    previous = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _project_state(project_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """Every project file's path, size and modification time: a cached parse is reused only
+    while none of them changed (what dbt's partial parse would re-read)."""
+    files = (p for p in project_dir.rglob("*") if p.is_file() and not {"target", "logs"} & set(p.parts))
+    return tuple(sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files))
+
+
+_parsed: dict[str, Any] = {"key": None, "manifest": None}
+
+
+def _manifest(
+    settings: Settings,
+    common: list[str],
+    variables: dict[str, str],
+    vars_json: str | None,
+    callbacks: list[Any],
+) -> Any:
+    """The parsed project for these settings, environment and vars: parsed (partially, from
+    target/partial_parse.msgpack) on first use, then reused while the project files stay as
+    they were."""
+    from dbt.cli.main import dbtRunner
+
+    key = (
+        tuple(common),
+        tuple(sorted(variables.items())),
+        vars_json,
+        _project_state(settings.dbt_project_dir),
     )
-    return env
+    if _parsed["key"] != key:
+        _parsed.update(key=None, manifest=None)
+        result = dbtRunner(callbacks=callbacks).invoke(
+            ["--quiet", "parse", *common, *(["--vars", vars_json] if vars_json else [])]
+        )
+        if not result.success:
+            raise DbtError(f"dbt could not parse {settings.dbt_project_dir}: {result.exception}")
+        _parsed.update(key=key, manifest=result.result)
+    return _parsed["manifest"]
+
+
+def _close_duckdb() -> None:
+    """Close dbt-duckdb's connection to the build file (kept open between invocations by
+    default, which would keep this process's readers, and any other writer, out)."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    # dbt-duckdb's class attributes are unannotated (its _ENV is declared None).
+    manager: Any = DuckDBConnectionManager
+    environment = manager._ENV
+    if environment is not None:
+        environment.close()
+    manager.close_all_connections()
 
 
 def run_dbt(
@@ -66,11 +129,12 @@ def run_dbt(
     """Run ``dbt <command>`` and return one result per node; raise DbtError on any failure.
     ``environment`` adds variables models read with env_var() (unlike --vars, a changed value
     keeps dbt's partial parse of the files that do not read it)."""
+    from dbt.cli.main import dbtRunner
+    from dbt_common.events.base_types import EventLevel, EventMsg
+
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
     target_path = settings.dbt_target_dir
-    args = [
-        dbt_executable(),
-        *command,
+    common = [
         "--project-dir",
         str(settings.dbt_project_dir),
         "--profiles-dir",
@@ -82,29 +146,41 @@ def run_dbt(
         "--target",
         settings.dbt_target,
     ]
-    if variables:
-        args += ["--vars", json.dumps(variables)]
-    log.info("running %s", " ".join(args))
-    completed = subprocess.run(
-        args,
-        cwd=settings.dbt_project_dir,
-        env={**dbt_env(settings), **(environment or {})},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    for line in completed.stdout.splitlines():
-        log.info("dbt | %s", line)
-    results = _read_run_results(target_path / "run_results.json") if completed.returncode in (0, 1) else []
+    vars_json = json.dumps(variables) if variables else None
+    args = [*command, *common, *(["--vars", vars_json] if vars_json else [])]
+    lines: list[str] = []
+
+    def keep(event: EventMsg) -> None:
+        # What dbt prints (info and above), in this log rather than on stdout (--quiet).
+        # msg is a field of dbt's protobuf EventInfo, which its stubs do not declare.
+        message = str(getattr(event.info, "msg", "") or "")
+        if event.info.level in (EventLevel.INFO, EventLevel.WARN, EventLevel.ERROR) and message:
+            lines.append(message)
+            log.info("dbt | %s", message)
+
+    log.info("running dbt %s", " ".join(args))
+    variables_env = {**dbt_env(settings), **(environment or {})}
+    try:
+        with _environment(variables_env):
+            manifest = _manifest(settings, common, variables_env, vars_json, [keep])
+            outcome = dbtRunner(manifest=manifest, callbacks=[keep]).invoke(["--quiet", *args])
+    finally:
+        _close_duckdb()
+    results = _read_run_results(target_path / "run_results.json") if outcome.exception is None else []
     for node in results:
         log.info(
             "dbt %-10s %-8s %6.2fs %s", node.resource_type, node.status, node.execution_time, node.unique_id
         )
-    if completed.returncode != 0:
+    if not outcome.success:
         failed = [n for n in results if n.status in ("error", "fail", "runtime error")]
         detail = "; ".join(f"{n.unique_id}: {n.status}: {(n.message or '').strip()[:300]}" for n in failed)
-        tail = "\n".join((completed.stdout + completed.stderr).splitlines()[-25:])
-        raise DbtError(f"dbt {' '.join(command)} failed (exit {completed.returncode}). {detail}\n{tail}")
+        reason = (
+            "failures"
+            if outcome.exception is None
+            else f"{type(outcome.exception).__name__}: {outcome.exception}"
+        )
+        tail = "\n".join(lines[-25:])
+        raise DbtError(f"dbt {' '.join(command)} failed ({reason}). {detail}\n{tail}")
     return results
 
 
