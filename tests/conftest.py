@@ -20,7 +20,7 @@ The bundled warehouse, built once per test run
         error naming the files if a test changed it.
     fixture ``warehouse_copy`` (per test): a private copy of that run (warehouse and Airflow
         home, cheap: a folder copy) for a test that writes: rerun a day, add a batch.
-        ``copy_built(built, folder)`` makes one where a module needs its own.
+        ``copy_built(built, folder)`` (tests/pipeline_runs.py) makes one where a module needs its own.
 
 Markers (pyproject.toml describes them), applied here so nobody has to remember them
     A test gets ``slow``, ``airflow`` or ``superset`` from a fixture it uses (``FIXTURE_MARKERS``:
@@ -30,6 +30,8 @@ Markers (pyproject.toml describes them), applied here so nobody has to remember 
     - ``make check`` (the inner loop, <= 60 s, with lint): ``-m unit``;
     - ``make test``: everything but ``stack`` and ``superset`` (CI, <= 6 min on 2 cores);
     - ``make test-stack``: ``stack`` and ``superset``, real servers (CI runs it after make test).
+    ``make test`` runs two pytest-xdist workers; ``XDIST_GROUPS`` keeps the tests of one
+    expensive session fixture on one worker (add yours there), the rest go by module.
 """
 
 from __future__ import annotations
@@ -64,6 +66,16 @@ PATH_MARKERS = {
     "test_task_isolation.py": "airflow",
     # our extractor against trafilatura's on the 151 real content pages: an evaluation
     "extract/test_content_pages_score.py": "slow",
+}
+# Under pytest-xdist (`make test` runs two workers, `--dist loadgroup`) each worker has its own
+# session: the tests of one expensive session fixture are sent to one worker, so it is built once,
+# and every other test goes with its module, whose module-scoped fixtures are built once too.
+XDIST_GROUPS = {
+    "bundled_warehouse": "bundled_warehouse",
+    "warehouse_copy": "bundled_warehouse",
+    "warehouse": "bundled_warehouse",
+    "serving_db": "bundled_warehouse",
+    "days": "reliability_days",
 }
 NOT_UNIT = frozenset({"slow", "gx", "integration", "airflow", "fuzz", "stack", "superset"})
 
@@ -131,6 +143,7 @@ def warehouse_copy(bundled_warehouse: BuiltWarehouse, tmp_path: Path) -> BuiltWa
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by them
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     tests = PROJECT_ROOT / "tests"
+    distributed = config.pluginmanager.hasplugin("xdist")
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         place = Path(item.path).resolve().relative_to(tests).as_posix()
@@ -141,3 +154,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(marker)
         if not {mark.name for mark in item.iter_markers()} & NOT_UNIT:
             item.add_marker("unit")
+        if distributed:
+            shared = sorted({XDIST_GROUPS[name] for name in fixtures & XDIST_GROUPS.keys()})
+            item.add_marker(pytest.mark.xdist_group(shared[0] if shared else place.split("::")[0]))
