@@ -34,10 +34,11 @@ stack-down:
 
 # Every test but those that start real servers (<= 6 min on CI's 2 cores): the warehouse of the
 # bundled sources is built once per run and shared (tests/conftest.py); two workers, one per core,
-# the tests of one shared build on one worker (--dist loadgroup). Durations are printed.
+# the tests of one shared build on one worker (--dist loadscope, grouped in tests/conftest.py).
+# Durations are printed.
 TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest -m "not stack and not superset" -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not stack and not superset" -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 # The tests that start real servers: the production topology (tests/stack: PostgreSQL, scheduler,
 # API server, Celery) and Superset driven over HTTP and in chromium. CI runs them after `make test`,

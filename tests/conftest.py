@@ -30,7 +30,7 @@ Markers (pyproject.toml describes them), applied here so nobody has to remember 
     - ``make check`` (the inner loop, <= 60 s, with lint): ``-m unit``;
     - ``make test``: everything but ``stack`` and ``superset`` (CI, <= 6 min on 2 cores);
     - ``make test-stack``: ``stack`` and ``superset``, real servers (CI runs it after make test).
-    ``make test`` runs two pytest-xdist workers; ``XDIST_GROUPS`` keeps the tests of one
+    ``make test`` runs two pytest-xdist workers; ``XDIST_GROUPS`` keeps the test files of one
     expensive session fixture on one worker (add yours there), the rest go by module.
 """
 
@@ -67,15 +67,14 @@ PATH_MARKERS = {
     # our extractor against trafilatura's on the 151 real content pages: an evaluation
     "extract/test_content_pages_score.py": "slow",
 }
-# Under pytest-xdist (`make test` runs two workers, `--dist loadgroup`) each worker has its own
-# session: the tests of one expensive session fixture are sent to one worker, so it is built once,
-# and every other test goes with its module, whose module-scoped fixtures are built once too.
+# Under pytest-xdist (`make test`: two workers, `--dist loadscope`) each worker has its own
+# session. The tests of one expensive session fixture go to one worker, so it is built once (by
+# path: xdist's own `xdist_group` marker does not group under pytest 9.2); every other module goes
+# whole to one worker, so its module-scoped fixtures are built once too.
 XDIST_GROUPS = {
-    "bundled_warehouse": "bundled_warehouse",
-    "warehouse_copy": "bundled_warehouse",
-    "warehouse": "bundled_warehouse",
-    "serving_db": "bundled_warehouse",
-    "days": "reliability_days",
+    "tests/test_end_to_end.py": "bundled_warehouse",
+    "tests/bi/": "bundled_warehouse",
+    "tests/reliability/": "reliability_days",
 }
 NOT_UNIT = frozenset({"slow", "gx", "integration", "airflow", "fuzz", "stack", "superset"})
 
@@ -140,20 +139,31 @@ def warehouse_copy(bundled_warehouse: BuiltWarehouse, tmp_path: Path) -> BuiltWa
     return copy_built(bundled_warehouse, tmp_path / "copy")
 
 
-@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by them
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Marks each test as it is collected, before `-m` deselects by its markers."""
     tests = PROJECT_ROOT / "tests"
-    distributed = config.pluginmanager.hasplugin("xdist")
-    for item in items:
-        fixtures = set(getattr(item, "fixturenames", ()))
-        place = Path(item.path).resolve().relative_to(tests).as_posix()
-        for name in sorted(fixtures & FIXTURE_MARKERS.keys()):
-            item.add_marker(FIXTURE_MARKERS[name])
-        for prefix, marker in PATH_MARKERS.items():
-            if place.startswith(prefix):
-                item.add_marker(marker)
-        if not {mark.name for mark in item.iter_markers()} & NOT_UNIT:
-            item.add_marker("unit")
-        if distributed:
-            shared = sorted({XDIST_GROUPS[name] for name in fixtures & XDIST_GROUPS.keys()})
-            item.add_marker(pytest.mark.xdist_group(shared[0] if shared else place.split("::")[0]))
+    fixtures = set(getattr(item, "fixturenames", ()))
+    path = Path(item.path).resolve()
+    place = path.relative_to(tests).as_posix() if path.is_relative_to(tests) else path.name
+    for name in sorted(fixtures & FIXTURE_MARKERS.keys()):
+        item.add_marker(FIXTURE_MARKERS[name])
+    for prefix, marker in PATH_MARKERS.items():
+        if place.startswith(prefix):
+            item.add_marker(marker)
+    if not {mark.name for mark in item.iter_markers()} & NOT_UNIT:
+        item.add_marker("unit")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """`--dist loadscope` with the scopes of XDIST_GROUPS: one worker per shared build."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedBuildScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            group = next((g for prefix, g in XDIST_GROUPS.items() if nodeid.startswith(prefix)), None)
+            return group or super()._split_scope(nodeid)
+
+    return SharedBuildScheduling(config, log)
