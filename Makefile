@@ -1,13 +1,14 @@
 # The two commands: `make run` runs the whole pipeline end to end on the embedded default
 # (SQLite Airflow metadata, a local DuckDB file, the bundled sample sources, no Docker);
-# `make test` runs the tests. Each creates the project virtualenv .venv when it is missing.
+# `make test` runs the tests (all but the real servers of `make test-stack`, which CI runs right
+# after it). Each creates the project virtualenv .venv when it is missing.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint lint-python lint-sql fix-sql bench docs bi bi-down clean venv fuzz stack stack-down
+.PHONY: run test test-stack check lint lint-python lint-sql fix-sql bench docs bi bi-down clean venv fuzz stack stack-down
 
 # `make stack EXECUTOR=celery` for Redis and two Celery workers.
 EXECUTOR ?= local
@@ -31,13 +32,25 @@ stack: $(STAMP)
 stack-down:
 	$(BIN)/python -m drugtrade.stack down
 
+# Every test but those that start real servers (<= 6 min on CI's 2 cores): the warehouse of the
+# bundled sources is built once per run and shared (tests/conftest.py); two workers, one per core,
+# the tests of one shared build on one worker (--dist loadscope, grouped in tests/conftest.py).
+# Durations are printed.
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not stack and not superset" -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
-# The inner loop (<= 60 s): lint, then the tests that need no pipeline run, ingestion run or GX.
+# The tests that start real servers: the production topology (tests/stack: PostgreSQL, scheduler,
+# API server, Celery) and Superset driven over HTTP and in chromium. CI runs them after `make test`,
+# so every test runs in CI.
+test-stack: $(STAMP)
+	$(BIN)/python -m pytest -m "stack or superset" $(PYTEST_ARGS)
+
+# The inner loop (<= 60 s): lint, then the unit tests: no pipeline build, no Airflow, no dbt, no GX
+# validation, no fuzzing (the `unit` marker, set by tests/conftest.py).
 check: $(STAMP)
 	$(MAKE) --no-print-directory lint-python
-	$(BIN)/python -m pytest -q -m "not slow and not gx and not integration" -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -m unit -p no:cacheprovider $(PYTEST_ARGS)
 
 # Style checked as CI checks it: ruff (lint and format), mypy strict on the package, sqlfluff on
 # the dbt models and singular tests. `make check` runs the Python part only (sqlfluff renders

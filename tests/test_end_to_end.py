@@ -1,8 +1,9 @@
 """The whole pipeline for real: Airflow DAG runs (`airflow dags test` on SQLite), dbt builds on
 DuckDB, GX validations, publication; into a temporary warehouse.
 
-One module-scoped run serves several tests; a second run of the same day checks idempotency,
-and a deliberately broken raw batch checks that the quality gate stops the marts.
+The session's one bundled run (the ``bundled_warehouse`` fixture of tests/conftest.py) serves
+every test that reads; the two tests whose point is a second run (the same day again, a broken
+raw batch) run it on their own copy of that warehouse.
 """
 
 from __future__ import annotations
@@ -10,29 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pytest
+from pipeline_runs import DRUGTRADE, BuiltWarehouse
 
 from drugtrade import lake
 from drugtrade.schemas import OBSERVATIONS
 from drugtrade.warehouse.publish import SERVING_SEARCH_PATH
 
-pytestmark = pytest.mark.slow
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DAY = "2026-11-27"
 
 
 def _drugtrade(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    executable = Path(sys.executable).with_name("drugtrade")
     return subprocess.run(
-        [str(executable), *args],
+        [DRUGTRADE, *args],
         env=env,
         capture_output=True,
         text=True,
@@ -43,15 +39,9 @@ def _drugtrade(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def pipeline(tmp_path_factory):
-    root = tmp_path_factory.mktemp("e2e")
-    warehouse = root / "warehouse"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DRUGTRADE_", "AIRFLOW"))}
-    env["DRUGTRADE_WAREHOUSE"] = str(warehouse)
-    args = ("run", "--date", DAY, "--warehouse", str(warehouse), "--airflow-home", str(root / "airflow"))
-    first = _drugtrade(*args, env=env)
-    assert first.returncode == 0, f"pipeline failed:\n{first.stdout}\n{first.stderr}"
-    return {"root": root, "warehouse": warehouse, "env": env, "args": args, "output": first.stdout}
+def pipeline(bundled_warehouse: BuiltWarehouse) -> BuiltWarehouse:
+    """The session's bundled run (read only)."""
+    return bundled_warehouse
 
 
 def _serving(warehouse: Path) -> duckdb.DuckDBPyConnection:
@@ -78,7 +68,7 @@ def _counts(warehouse: Path) -> dict[str, int]:
 
 
 def test_summary_names_fact_tables_quality_and_warehouse(pipeline):
-    output = pipeline["output"]
+    output = pipeline.output
     for expected in (
         "fct_statements",
         "fct_seizures",
@@ -94,7 +84,7 @@ def test_summary_names_fact_tables_quality_and_warehouse(pipeline):
 
 
 def test_fact_tables_are_filled(pipeline):
-    counts = _counts(pipeline["warehouse"])
+    counts = _counts(pipeline.warehouse)
     assert counts["fct_statements"] >= 10
     assert counts["fct_production"] >= 100
     # CBP nationwide (10,092 rows) + air and marine (1,772) + UNODC annual seizures (~50,000)
@@ -128,7 +118,7 @@ def test_published_facts_are_identical_to_the_snapshot(pipeline):
 def test_known_figure_colombia_2016_coca(pipeline):
     """UNODC World Drug Report 2022, annex table 6.1.1: Colombia 2016, 146,000 ha; the US
     government's estimate for the same year, 188,000 ha, is kept beside it."""
-    with _serving(pipeline["warehouse"]) as connection:
+    with _serving(pipeline.warehouse) as connection:
         rows = connection.execute(
             "select estimator, value, unit from fct_production where country_iso3 = 'COL' and year = 2016 "
             "and measure = 'cultivation' order by value"
@@ -138,7 +128,7 @@ def test_known_figure_colombia_2016_coca(pipeline):
 
 
 def test_statements_trace_back_to_the_exact_passage(pipeline):
-    with _serving(pipeline["warehouse"]) as connection:
+    with _serving(pipeline.warehouse) as connection:
         mismatches = connection.execute(
             "select count(*) from fct_statements s join dim_article a using (article_key) "
             "where substr(a.body, s.start_offset + 1, s.end_offset - s.start_offset) <> s.quote"
@@ -151,7 +141,7 @@ def test_statements_trace_back_to_the_exact_passage(pipeline):
 
 
 def test_quality_results_are_in_the_warehouse(pipeline):
-    with _serving(pipeline["warehouse"]) as connection:
+    with _serving(pipeline.warehouse) as connection:
         stages = dict(connection.execute("select stage, count(*) from dq_results group by stage").fetchall())
         critical_failures = connection.execute(
             "select count(*) from dq_results where not success and severity = 'critical'"
@@ -190,7 +180,7 @@ EXPECTED_QUERY_ROWS = {
 
 @pytest.mark.parametrize("query", sorted((PROJECT_ROOT / "queries").glob("*.sql")), ids=lambda p: p.stem)
 def test_example_queries_run(pipeline, query):
-    with _serving(pipeline["warehouse"]) as connection:
+    with _serving(pipeline.warehouse) as connection:
         rows = connection.execute(query.read_text()).fetchall()
     assert rows, f"{query.name} returned no rows"
     assert query.stem in EXPECTED_QUERY_ROWS, f"{query.name} has no expected row in this test"
@@ -200,7 +190,7 @@ def test_example_queries_run(pipeline, query):
 def test_sqlalchemy_read_only_connection_like_superset(pipeline):
     import sqlalchemy
 
-    url = f"duckdb:///{pipeline['warehouse'] / 'serving' / 'drugtrade.duckdb'}"
+    url = f"duckdb:///{pipeline.warehouse / 'serving' / 'drugtrade.duckdb'}"
     engine = sqlalchemy.create_engine(url, connect_args={"read_only": True})
     with engine.connect() as connection:
         value = connection.execute(
@@ -213,11 +203,13 @@ def test_sqlalchemy_read_only_connection_like_superset(pipeline):
     assert value == 146000.0
 
 
-def test_rerun_of_the_same_day_is_idempotent(pipeline):
-    warehouse = pipeline["warehouse"]
+def test_rerun_of_the_same_day_is_idempotent(warehouse_copy):
+    """The whole day again (all three DAGs through Airflow), on a copy of the bundled run."""
+    warehouse = warehouse_copy.warehouse
     before = _counts(warehouse)
     lake_before = {p: p.stat().st_mtime_ns for p in lake.dataset_files(warehouse / "lake", "observations")}
-    again = _drugtrade(*pipeline["args"], env=pipeline["env"])
+    assert lake_before, "the copy holds the bundled run's lake"
+    again = warehouse_copy.drugtrade(*warehouse_copy.run_args)
     assert again.returncode == 0, again.stderr
     assert _counts(warehouse) == before
     lake_after = {p: p.stat().st_mtime_ns for p in lake.dataset_files(warehouse / "lake", "observations")}
@@ -232,7 +224,7 @@ def test_warehouse_reproduces_published_cells_of_the_real_files(pipeline, shared
 
     pounds_to_kg = 0.45359237
     rng = random.Random(2016)
-    with _serving(pipeline["warehouse"]) as connection:
+    with _serving(pipeline.warehouse) as connection:
         for name, family, area_column in (
             ("nationwide-drugs-fy19-fy22.csv", "cbp_nationwide", "Area of Responsibility"),
             ("amo-drug-seizures-fy19-fy22.csv", "cbp_air_marine", "Branch"),
@@ -287,7 +279,7 @@ def test_every_cell_of_the_real_unodc_annex_tables_is_in_the_warehouse(pipeline,
 
     countries = {"bolivia": "BOL", "colombia": "COL", "peru": "PER"}
     checked = 0
-    with _serving(pipeline["warehouse"]) as connection:
+    with _serving(pipeline.warehouse) as connection:
         for name, measure in (
             ("6.1.1_-_Illicit_coca_bush_cultivation.xlsx", "cultivation"),
             ("6.1.2_-_Eradication_of_coca_bush.xlsx", "eradication"),
@@ -329,7 +321,7 @@ def test_the_readme_query_gives_one_row_per_year(pipeline):
     readme = (PROJECT_ROOT / "README.md").read_text()
     sql = readme.split("Coca hectares versus cocaine seized, Colombia, 2015-2020", 1)[1]
     sql = sql.split("```sql", 1)[1].split("```", 1)[0]
-    with _serving(pipeline["warehouse"]) as connection:
+    with _serving(pipeline.warehouse) as connection:
         rows = connection.execute(sql).fetchall()
     assert [year for year, *_ in rows] == list(range(2015, 2021))
     by_year = {year: (hectares, salts, paste) for year, hectares, salts, paste in rows}
@@ -351,7 +343,7 @@ def _json_rows(output: str) -> list[dict]:
 
 def test_a_data_engineer_lists_the_dags_runs_and_summaries(pipeline):
     """The README's operating commands on the embedded set-up, after `drugtrade run`."""
-    env = {**pipeline["env"], "DRUGTRADE_AIRFLOW_HOME": str(pipeline["root"] / "airflow")}
+    env = {**pipeline.env, "DRUGTRADE_AIRFLOW_HOME": str(pipeline.airflow_home)}
     listed = _drugtrade("airflow", "dags", "list", "--output", "json", env=env)
     assert listed.returncode == 0, listed.stderr
     dags = {row["dag_id"] for row in _json_rows(listed.stdout)}
@@ -360,7 +352,7 @@ def test_a_data_engineer_lists_the_dags_runs_and_summaries(pipeline):
     assert runs.returncode == 0, runs.stderr
     states = [row["state"] for row in _json_rows(runs.stdout)]
     assert states and set(states) == {"success"}
-    summary = _drugtrade("summary", "--steps", "--warehouse", str(pipeline["warehouse"]), env=env)
+    summary = _drugtrade("summary", "--steps", "--warehouse", str(pipeline.warehouse), env=env)
     assert summary.returncode == 0, summary.stderr
     for dag_id in ("ingest_statistics", "ingest_articles", "transform"):
         assert f"of {dag_id}: success" in summary.stdout
@@ -381,11 +373,11 @@ def test_query_command_reads_the_serving_copy(pipeline):
         "select count(*) as n from fct_production where country_iso3 = 'COL'",
         "--format",
         "json",
-        env=pipeline["env"],
+        env=pipeline.env,
     )
     assert result.returncode == 0, result.stderr
     assert int(__import__("json").loads(result.stdout.splitlines()[0])["n"]) > 10
-    refused = _drugtrade("query", "delete from fct_production", env=pipeline["env"])
+    refused = _drugtrade("query", "delete from fct_production", env=pipeline.env)
     assert refused.returncode == 1  # a failed query; 2 is for usage errors
     assert "read-only" in refused.stderr.lower()
 
@@ -431,7 +423,7 @@ def test_publisher_totals_through_the_analyst_views(pipeline, shared_dir):
         unodc = [row for row in csv.DictReader(handle) if row["ISO Code"] == "COL" and row["Year"] == "2016"]
     salts = sum(float(r["KG Equivalent"]) for r in unodc if r["Drug"] == "Cocaine salts")
     paste = sum(float(r["KG Equivalent"]) for r in unodc if r["Drug"] == "Coca paste/cocaine base")
-    with _serving(pipeline["warehouse"]) as connection:
+    with _serving(pipeline.warehouse) as connection:
         pounds, releases = connection.execute(
             "select round(sum(seized_kg) / 0.45359237, 2), list(distinct release) from analyst.cbp_seizures_kg_by_month "
             "where family = 'cbp_nationwide' and fiscal_year = 2023 and substance = 'fentanyl' "
@@ -459,7 +451,7 @@ def test_no_analyst_view_lets_a_sum_cross_forms_units_estimators_or_families(pip
     required; weights and plant material never share a view; implausible figures are in no
     total; and SUM over the grain gives back the facts."""
     specs = _analyst_specs()
-    with _serving(pipeline["warehouse"]) as connection:
+    with _serving(pipeline.warehouse) as connection:
         published = {
             name
             for (name,) in connection.execute(
@@ -540,7 +532,7 @@ def test_no_analyst_view_lets_a_sum_cross_forms_units_estimators_or_families(pip
 def test_serving_schemas_and_their_keys(pipeline):
     """Marts, analyst views and audit tables in their own schemas; duckdb_constraints() lists
     a primary key on every mart and the foreign keys of the facts."""
-    with _serving(pipeline["warehouse"]) as connection:
+    with _serving(pipeline.warehouse) as connection:
         schemas = dict(
             connection.execute(
                 "select table_schema, list(table_name order by table_name) from information_schema.tables "
@@ -576,7 +568,7 @@ def test_serving_schemas_and_their_keys(pipeline):
 def test_coverage_shows_each_source_and_its_gaps(pipeline):
     """analyst.coverage: first and last period, rows and the thin last year of each source, the
     release of the newest file; `drugtrade summary` prints it."""
-    with _serving(pipeline["warehouse"]) as connection:
+    with _serving(pipeline.warehouse) as connection:
         coverage = {
             (source, measure): rest
             for source, measure, *rest in connection.execute(
@@ -588,7 +580,7 @@ def test_coverage_shows_each_source_and_its_gaps(pipeline):
     assert unodc[3:6] == [2020, 3, 1]  # 2020: three rows, all Peru
     april = coverage[("cbp-nationwide-drug-seizures-fy23-fy26", "seized_quantity")]
     assert (str(april[0]), str(april[1]), april[2], april[6]) == ("2022-10-01", "2026-04-30", 8673, "2026-04")
-    summary = _drugtrade("summary", "--warehouse", str(pipeline["warehouse"]), env=pipeline["env"])
+    summary = _drugtrade("summary", "--warehouse", str(pipeline.warehouse), env=pipeline.env)
     assert summary.returncode == 0, summary.stderr
     line = next(
         line for line in summary.stdout.splitlines() if "cbp-nationwide-drug-seizures-fy23-fy26" in line
@@ -599,7 +591,7 @@ def test_coverage_shows_each_source_and_its_gaps(pipeline):
 def test_no_absolute_build_path_in_the_published_data(pipeline):
     """Every text cell of every published table is scanned for the build machine's roots;
     provenance paths resolve against the warehouse (raw copies) or the project (bundled pages)."""
-    warehouse = pipeline["warehouse"]
+    warehouse = pipeline.warehouse
     roots = {str(PROJECT_ROOT), str(warehouse), str(warehouse.resolve()), str(PROJECT_ROOT.resolve())}
     found = []
     with _serving(warehouse) as connection:
@@ -634,11 +626,11 @@ def test_no_absolute_build_path_in_the_published_data(pipeline):
     assert page_urls and all((PROJECT_ROOT / url).is_file() for url in page_urls), page_urls[:3]
 
 
-# Last: it leaves a broken batch in the lake.
-def test_broken_raw_batch_stops_the_run_before_the_marts(pipeline):
+def test_broken_raw_batch_stops_the_run_before_the_marts(warehouse_copy):
     """A batch that bypassed the parsers' rules (negative kg, an ISO code that does not exist)
-    fails the raw gate; dbt never rebuilds the marts and readers keep the last good warehouse."""
-    warehouse = pipeline["warehouse"]
+    fails the raw gate; dbt never rebuilds the marts and readers keep the last good warehouse.
+    Only the transform DAG runs again, on a copy of the bundled run."""
+    warehouse = warehouse_copy.warehouse
     serving = warehouse / "serving" / "drugtrade.duckdb"
     serving_before = (serving.stat().st_ino, serving.stat().st_mtime_ns)
     build_before = (warehouse / "build" / "drugtrade.duckdb").stat().st_mtime_ns
@@ -681,7 +673,7 @@ def test_broken_raw_batch_stops_the_run_before_the_marts(pipeline):
     lake.write_partition(
         warehouse / "lake", "observations", {"source_id": "broken-source", "release": "0" * 16}, [bad]
     )
-    failed = _drugtrade(*pipeline["args"], "--dags", "transform", env=pipeline["env"])
+    failed = warehouse_copy.drugtrade(*warehouse_copy.run_args, "--dags", "transform")
     assert failed.returncode != 0
     assert "validate_raw" in failed.stderr
     assert "QualityGateError" in failed.stderr

@@ -1,5 +1,6 @@
-"""One real pipeline run (the bundled sample sources, `drugtrade run`) serves every BI test: its
-serving file, its Data Docs and its dbt docs. Superset is started once, by `drugtrade bi up`
+"""The session's one real pipeline run (the bundled sample sources, `drugtrade run`: the
+``bundled_warehouse`` fixture of tests/conftest.py) serves every BI test: its serving file, its
+Data Docs and its dbt docs. Superset is started once, by `drugtrade bi up`
 itself, on a free port with its state in a temporary folder, and stopped at the end."""
 
 from __future__ import annotations
@@ -16,50 +17,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pipeline_runs import clean_environment
 
 from . import chromium
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DRUGTRADE = str(Path(sys.executable).with_name("drugtrade"))
-DAY = "2026-11-27"
-
-
-def _clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith(("DRUGTRADE_", "AIRFLOW", "SUPERSET_"))}
 
 
 @pytest.fixture(scope="session")
-def warehouse(tmp_path_factory) -> Path:
-    """A warehouse folder after one full pipeline run of the sample sources. Locally,
+def warehouse(request) -> Path:
+    """The warehouse folder of the session's bundled run (tests/conftest.py, read only). Locally,
     DRUGTRADE_TEST_BI_WAREHOUSE=warehouse reuses a folder `make run` has filled (read only)."""
     reused = os.environ.get("DRUGTRADE_TEST_BI_WAREHOUSE")
     if reused:
         folder = Path(reused).resolve()
         assert (folder / "serving" / "drugtrade.duckdb").is_file(), f"{folder}: no serving warehouse"
         return folder
-    root = tmp_path_factory.mktemp("bi-pipeline")
-    folder = root / "warehouse"
-    env = {**_clean_env(), "DRUGTRADE_WAREHOUSE": str(folder)}
-    done = subprocess.run(
-        [
-            DRUGTRADE,
-            "run",
-            "--date",
-            DAY,
-            "--warehouse",
-            str(folder),
-            "--airflow-home",
-            str(root / "airflow"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-        cwd=PROJECT_ROOT,
-    )
-    assert done.returncode == 0, f"pipeline failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    return folder
+    return request.getfixturevalue("bundled_warehouse").warehouse
 
 
 @pytest.fixture(scope="session")
@@ -122,7 +97,7 @@ class Superset:
 def superset(warehouse: Path, tmp_path_factory) -> Superset:
     home = tmp_path_factory.mktemp("superset-home")
     port = _free_port()
-    env = {**_clean_env(), "DRUGTRADE_WAREHOUSE": str(warehouse), "DRUGTRADE_SUPERSET_HOME": str(home)}
+    env = {**clean_environment(), "DRUGTRADE_WAREHOUSE": str(warehouse), "DRUGTRADE_SUPERSET_HOME": str(home)}
     up = subprocess.run(
         [DRUGTRADE, "bi", "up", "--port", str(port)],
         env=env,

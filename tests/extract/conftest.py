@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
-from extract_testpaths import REAL_ARTICLE
 
 
-@pytest.fixture
-def real_article_bytes() -> bytes:
-    if not REAL_ARTICLE.exists():
-        pytest.skip(f"the real sample article is not available at {REAL_ARTICLE} (../shared is absent)")
-    return REAL_ARTICLE.read_bytes()
+@pytest.fixture(scope="session")
+def real_article(shared_file: Callable[..., Path]) -> Path:
+    """A real article page as published (../shared/samples); skips where ../shared lacks it."""
+    return shared_file("samples/articles/insightcrime-us-security-strategy-2017.txt")

@@ -1,4 +1,4 @@
-"""Paths the extraction tests share (a uniquely named module: several test folders have a conftest)."""
+"""Paths in the repository the extraction tests share (../shared: the fixtures of tests/conftest.py) (a uniquely named module: several test folders have a conftest)."""
 
 from __future__ import annotations
 
@@ -6,5 +6,3 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "sources" / "articles" / "sample-news"
-SHARED = REPO / ".." / "shared"
-REAL_ARTICLE = SHARED / "samples" / "articles" / "insightcrime-us-security-strategy-2017.txt"

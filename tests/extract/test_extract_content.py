@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from extract_testpaths import REAL_ARTICLE, REPO, SAMPLES
+from extract_testpaths import REPO, SAMPLES
 
 from drugtrade.extract.cli import main
 from drugtrade.extract.content import ExtractedArticle, ExtractionError, extract_article
@@ -141,8 +141,8 @@ def test_plain_text_goes_through_the_same_paragraph_filter() -> None:
     )
 
 
-def test_real_article_loses_teasers_see_also_pagination_and_pull_quote(real_article_bytes: bytes) -> None:
-    article = extract_article(real_article_bytes, url=REAL_ARTICLE.as_uri())
+def test_real_article_loses_teasers_see_also_pagination_and_pull_quote(real_article: Path) -> None:
+    article = extract_article(real_article.read_bytes(), url=real_article.as_uri())
     body = article.body
     assert "SEE ALSO" not in body
     assert "Prev Next" not in body and "• 1" not in body

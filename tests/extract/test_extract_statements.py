@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from extract_testpaths import REAL_ARTICLE
 
 from drugtrade.extract.content import extract_article
 from drugtrade.extract.statements import Statement, extract_statements
@@ -253,8 +254,8 @@ def test_no_quotes_no_statements() -> None:
     assert extract_statements("Police seized two tons of cocaine.") == []
 
 
-def test_real_article_statements(real_article_bytes: bytes) -> None:
-    body = extract_article(real_article_bytes, url=REAL_ARTICLE.as_uri()).body
+def test_real_article_statements(real_article: Path) -> None:
+    body = extract_article(real_article.read_bytes(), url=real_article.as_uri()).body
     found = extract_statements(body)
     for statement in found:
         assert body[statement.start : statement.end] == statement.quote

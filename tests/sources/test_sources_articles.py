@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from conftest import LocalServer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "http"
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 
 
 def _source(kind: str, location: str, **options: object) -> ArticleSource:
@@ -104,10 +103,10 @@ def test_folder_pages_are_read_from_disk(client: HttpClient, tmp_path: Path) -> 
     assert all(isinstance(page, FetchedPage) and page.encoding is None for page in pages)  # sniffed later
 
 
-def test_a_real_article_keeps_its_exact_bytes(client: HttpClient, tmp_path: Path) -> None:
-    samples = (SHARED / "samples" / "articles").resolve()
+def test_a_real_article_keeps_its_exact_bytes(client: HttpClient, tmp_path: Path, shared_dir: Path) -> None:
+    samples = shared_dir / "samples" / "articles"
     if not samples.is_dir():
-        pytest.skip(f"real sample articles are not available at {samples} (../shared is absent)")
+        pytest.skip(f"real sample articles are not available at {samples}")
     expected = sorted(path for path in samples.iterdir() if path.suffix.lower() in {".html", ".htm", ".txt"})
     if not expected:
         pytest.skip(f"no .html/.htm/.txt sample in {samples}")

@@ -1,4 +1,5 @@
-"""Helpers for the statistics tests: where the real files are, and workbook builders that
+"""Helpers for the statistics tests: which real files there are (the fixtures `real_file` and
+`published_file` of conftest.py find them), and workbook builders that
 reproduce the UNODC annex quirks (openpyxl writes them; nothing is mocked)."""
 
 from __future__ import annotations
@@ -9,12 +10,10 @@ from datetime import datetime
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from drugtrade.stats import ParseBatch
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED_SOURCES = REPO / ".." / "shared" / "sources"
 BUNDLED = REPO / "sources" / "statistics"
 FIXTURES = REPO / "tests" / "fixtures" / "stats"
 
@@ -25,25 +24,6 @@ REAL_FILES = {
     "nationwide-drugs-fy19-fy22.csv": "cbp",
     "amo-drug-seizures-fy19-fy22.csv": "cbp",
 }
-
-
-def shared_file(name: str) -> Path:
-    """The real file as published in ../shared/sources; skips where shared/ is absent."""
-    path = SHARED_SOURCES / REAL_FILES[name] / name
-    if not path.is_file():
-        pytest.skip(f"real file {path} is absent (../shared not laid beside the repo)")
-    return path
-
-
-def real_file(name: str) -> Path:
-    """The real file: ../shared/sources when present, else the byte-identical bundled copy."""
-    path = SHARED_SOURCES / REAL_FILES[name] / name
-    if path.is_file():
-        return path
-    bundled = BUNDLED / name
-    if not bundled.is_file():
-        pytest.skip(f"neither {path} nor {bundled} exists")
-    return bundled
 
 
 def csv_data_rows(path: Path) -> int:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from stats_helpers import BUNDLED, FIXTURES, REAL_FILES, REPO, assert_accounted, real_file, shared_file
+from stats_helpers import BUNDLED, FIXTURES, REAL_FILES, REPO, assert_accounted
 
 from drugtrade.schemas import OBSERVATIONS, QUARANTINE
 from drugtrade.stats import FAMILIES, ParseBatch, UnknownFileFamily, detect_family, iter_parse, parse_file
@@ -60,7 +60,7 @@ def test_rows_are_built_from_keywords_only(row_type):
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_FAMILY))
-def test_detects_each_real_file_and_accounts_for_every_row(name):
+def test_detects_each_real_file_and_accounts_for_every_row(real_file, name):
     path = real_file(name)
     assert detect_family(path) == EXPECTED_FAMILY[name]
     batch = parse_file(path, source_id=f"src-{name}")
@@ -75,9 +75,9 @@ def test_detects_each_real_file_and_accounts_for_every_row(name):
     assert not batch.observations.column("source_row").null_count
 
 
-def test_bundled_copies_are_byte_identical_to_the_published_files():
+def test_bundled_copies_are_byte_identical_to_the_published_files(published_file):
     for name in REAL_FILES:
-        assert (BUNDLED / name).read_bytes() == shared_file(name).read_bytes(), name
+        assert (BUNDLED / name).read_bytes() == published_file(name).read_bytes(), name
 
 
 def test_unknown_csv_names_its_columns(tmp_path: Path):
@@ -205,7 +205,7 @@ def test_parse_command_refuses_an_unknown_file_with_exit_2(tmp_path: Path):
     assert "mystery.csv" in result.stderr and "['a', 'b']" in result.stderr
 
 
-def test_parse_command_as_a_module_on_a_workbook():
+def test_parse_command_as_a_module_on_a_workbook(real_file):
     path = real_file("6.1.2_-_Eradication_of_coca_bush.xlsx")
     result = subprocess.run(
         [

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from stats_helpers import FIXTURES, assert_accounted, csv_data_rows, real_file
+from stats_helpers import FIXTURES, assert_accounted, csv_data_rows
 
 from drugtrade.stats import UnknownFileFamily, detect_family, iter_parse, parse_file
 
@@ -22,7 +22,7 @@ def _row(batch, source_row: int) -> dict[str, dict]:
     return {r["measure"]: r for r in batch.observations.to_pylist() if r["source_row"] == source_row}
 
 
-def test_real_nationwide_file():
+def test_real_nationwide_file(real_file):
     path = real_file(NATIONWIDE)
     batch = parse_file(path, source_id="cbp_nationwide")
     assert batch.rows_read == csv_data_rows(path) == 10092
@@ -69,7 +69,7 @@ def test_real_nationwide_file():
     assert {r["component"] for r in batch.observations.to_pylist()} == {"OFO", "USBP"}
 
 
-def test_real_air_and_marine_file():
+def test_real_air_and_marine_file(real_file):
     path = real_file(AIR_MARINE)
     assert detect_family(path) == "cbp_air_marine"
     batch = parse_file(path, source_id="cbp_amo")
@@ -131,7 +131,7 @@ def test_newer_release_with_fytd_crlf_and_bad_rows():
     assert zero["seized_quantity"]["value"] == 0.0 and zero["seizure_events"]["value"] == 0.0
 
 
-def test_batches_add_up_to_the_whole_file():
+def test_batches_add_up_to_the_whole_file(real_file):
     path = real_file(AIR_MARINE)
     parts = list(iter_parse(path, source_id="cbp_amo", batch_rows=500))
     assert [p.rows_read for p in parts] == [500, 500, 500, 272]

@@ -6,19 +6,17 @@ import csv
 from pathlib import Path
 
 import pytest
-from stats_helpers import BUNDLED, REPO, assert_accounted, csv_data_rows
+from stats_helpers import BUNDLED, assert_accounted, csv_data_rows
 
 from drugtrade.stats import detect_family, parse_file
 from drugtrade.stats.estimates_bundle import COLUMNS, build, render
 
 ESTIMATES = BUNDLED / "coca_estimates.csv"
-SHARED_DATA = REPO / ".." / "shared" / "data"
 
 
-def test_bundled_file_is_what_the_shared_data_gives():
-    if not (SHARED_DATA / "coca_cultivation.csv").is_file():
-        pytest.skip(f"{SHARED_DATA} is absent (../shared not laid beside the repo)")
-    assert ESTIMATES.read_text(encoding="utf-8") == render(build(SHARED_DATA))
+def test_bundled_file_is_what_the_shared_data_gives(shared_file):
+    data = shared_file("data/coca_cultivation.csv").parent
+    assert ESTIMATES.read_text(encoding="utf-8") == render(build(data))
 
 
 def test_both_estimators_kept_for_colombia_2016():

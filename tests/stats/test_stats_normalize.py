@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pycountry
 import pytest
-from stats_helpers import REPO, real_file
+from stats_helpers import REPO
 
 from drugtrade.normalize.countries import (
     FORMER_AND_USER_ASSIGNED,
@@ -72,7 +72,7 @@ def test_resolve_country(label, code, iso3):
     assert resolve_country(label, code) == iso3
 
 
-def test_every_unodc_country_name_resolves_to_its_published_code():
+def test_every_unodc_country_name_resolves_to_its_published_code(real_file):
     path = real_file("seizures_annual_by_country.csv")
     with path.open(encoding="utf-8", newline="") as handle:
         pairs = {(row["country"], row["ISO Code"]) for row in csv.DictReader(handle)}
@@ -148,7 +148,7 @@ def test_non_numbers(cell):
         parse_number(cell)
 
 
-def test_every_published_drug_label_maps_except_not_available():
+def test_every_published_drug_label_maps_except_not_available(real_file):
     path = real_file("seizures_annual_by_country.csv")
     with path.open(encoding="utf-8", newline="") as handle:
         labels = {row["Drug"] for row in csv.DictReader(handle)}

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from stats_helpers import assert_accounted, cultivation_rows, real_file, write_workbook
+from stats_helpers import assert_accounted, cultivation_rows, write_workbook
 
 from drugtrade.stats import UnknownFileFamily, detect_family, parse_file
 
@@ -20,7 +20,7 @@ def _figures(batch) -> dict[tuple[str, int], dict]:
     return {(row["country"], row["period_start"].year): row for row in batch.observations.to_pylist()}
 
 
-def test_real_cultivation_table_cells_as_published():
+def test_real_cultivation_table_cells_as_published(real_file):
     batch = parse_file(real_file(CULTIVATION), source_id="unodc_wdr_annex_6_1_1")
     figures = _figures(batch)
 
@@ -45,7 +45,7 @@ def test_real_cultivation_table_cells_as_published():
     assert figures[("COL", 2020)]["unit_as_published"] == "hectares"
 
 
-def test_real_cultivation_counts_and_total_row():
+def test_real_cultivation_counts_and_total_row(real_file):
     batch = parse_file(real_file(CULTIVATION), source_id="unodc_wdr_annex_6_1_1")
     # 4 data rows (Bolivia, Colombia, Peru, Total) x 12 year columns (2009-2020).
     assert batch.rows_read == 48
@@ -64,7 +64,7 @@ def test_real_cultivation_counts_and_total_row():
     assert_accounted(batch)
 
 
-def test_real_eradication_table():
+def test_real_eradication_table(real_file):
     batch = parse_file(real_file(ERADICATION), source_id="unodc_wdr_annex_6_1_2")
     assert (batch.rows_read, batch.rows_loaded, batch.quarantine.num_rows) == (36, 36, 0)
     figures = _figures(batch)
@@ -79,7 +79,7 @@ def test_real_eradication_table():
     assert_accounted(batch)
 
 
-def test_detects_annex_from_the_title_not_the_file_name(tmp_path: Path):
+def test_detects_annex_from_the_title_not_the_file_name(real_file, tmp_path: Path):
     renamed = tmp_path / "download (3).xlsx"
     renamed.write_bytes(real_file(ERADICATION).read_bytes())
     assert detect_family(renamed) == "unodc_annex"

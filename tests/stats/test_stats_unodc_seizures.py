@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from stats_helpers import FIXTURES, assert_accounted, csv_data_rows, real_file
+from stats_helpers import FIXTURES, assert_accounted, csv_data_rows
 
 from drugtrade.stats import detect_family, parse_file
 
 SEIZURES = "seizures_annual_by_country.csv"
 
 
-def test_real_file_counts_and_cells():
+def test_real_file_counts_and_cells(real_file):
     path = real_file(SEIZURES)
     assert detect_family(path) == "unodc_seizures"
     batch = parse_file(path, source_id="unodc_seizures")
@@ -57,7 +57,7 @@ def test_real_file_counts_and_cells():
     assert len({r["observation_id"] for r in sweden}) == 3
 
 
-def test_real_file_odd_country_codes():
+def test_real_file_odd_country_codes(real_file):
     batch = parse_file(real_file(SEIZURES), source_id="unodc_seizures")
     by_label = {}
     for label, code in zip(
