@@ -25,7 +25,7 @@ import duckdb
 from drugtrade import lake
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PublishedState:
     """The fingerprints of the relations in the serving file (``tables``: tables; views are
     recreated by every publish) and in the exports set ``exports_set`` (``exports``)."""
