@@ -28,7 +28,7 @@ class DbtError(DrugtradeError, RuntimeError):
     """dbt failed: the message names each model or test that errored or failed."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NodeResult:
     unique_id: str
     resource_type: str
