@@ -5,6 +5,9 @@ on any worker), and land them in the lake.
 Idempotent per day: everything a day writes goes to partitions keyed on that ingest date (and
 source), replaced whole on a re-run. An article already in the lake with the same content hash
 adds nothing; a changed article becomes a new version.
+
+Kept whole (a little over 350 lines) because its three stages, fetch, extract and land, share
+one work-folder layout (the day's manifest and its batch files), which lives only here.
 """
 
 from __future__ import annotations
