@@ -108,7 +108,7 @@ def test_published_facts_are_identical_to_the_snapshot(pipeline):
     in tests/snapshots/facts_digest.json: a refactor that changes any published fact fails here."""
     facts = _facts_digest_module()
     expected = json.loads(facts.SNAPSHOT.read_text(encoding="utf-8"))
-    actual = facts.facts_digest(pipeline["warehouse"] / "serving" / "drugtrade.duckdb")
+    actual = facts.facts_digest(pipeline.warehouse / "serving" / "drugtrade.duckdb")
     changed = facts.differences(expected, actual)
     assert not changed, (
         "published facts differ from the snapshot:\n" + "\n".join(changed) + "\n" + facts.REGENERATE
