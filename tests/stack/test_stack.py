@@ -231,18 +231,20 @@ def test_a_worker_killed_mid_transform_is_recovered_by_retry_with_identical_fact
     run_id = api.trigger("ingest_articles", f"{day}T00:00:00Z")
     assert api.wait_for_run("ingest_articles", run_id, RUN_TIMEOUT)["state"] == "success"
 
-    # Wait for the transform's dbt build of the marts and kill the worker that runs it.
+    # Wait for the transform's dbt build of the marts and kill the worker that runs it. dbt runs
+    # inside the task process, which Airflow's task runner titles "airflow worker -- <ti id>".
     killed = None
     deadline = time.monotonic() + RUN_TIMEOUT
     while killed is None and time.monotonic() < deadline:
-        worker = _worker_running(stack_state, "dbt")
         runs = [run for run in api.runs("transform") if run["dag_run_id"] not in before]
-        marts_running = any(
-            instance["task_id"] == "dbt_marts" and instance["state"] == "running"
+        marts_running = [
+            instance
             for run in runs
             for instance in api.task_instances("transform", run["dag_run_id"])
-        )
-        if worker and marts_running:
+            if instance["task_id"] == "dbt_marts" and instance["state"] == "running"
+        ]
+        worker = _worker_running(stack_state, str(marts_running[0]["id"])) if marts_running else None
+        if worker:
             pid = stack.service_pid(stack_state, worker)
             tree = [pid, *(child.pid for child in psutil.Process(pid).children(recursive=True))]
             for victim in tree:
@@ -253,7 +255,7 @@ def test_a_worker_killed_mid_transform_is_recovered_by_retry_with_identical_fact
                 f"killed {worker} (pids {tree}) during dbt_marts, "
                 f"{time.time() - triggered:.0f}s after the trigger"
             )
-        time.sleep(1)
+        time.sleep(0.5)
     assert killed, "never saw a worker run dbt_marts"
 
     transforms = _wait_for_transforms(api, before, timeout=2 * RUN_TIMEOUT)
