@@ -5,6 +5,9 @@ Superset runs in its own virtualenv (.venv-superset, pinned by docker/superset/c
 its dependencies clash with Airflow's), with its state in .superset/ (SQLite metadata, caches,
 SQL Lab results, a generated secret key and admin password, the server's pid and log). Every
 `up` re-imports the assets, so the dashboards follow the spec and the serving file's columns.
+
+Kept whole (just over 350 lines) because it is one job, Superset's life cycle (install, initialise,
+import, start, stop) over one state folder; the asset spec is bi/assets.py.
 """
 
 from __future__ import annotations
