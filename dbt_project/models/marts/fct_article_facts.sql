@@ -1,5 +1,15 @@
 -- Grain: one numeric fact stated in an article ("seized 2.3 tons of cocaine"), with the
 -- offsets of the passage in the article body.
+with
+
+facts as (
+    select * from {{ ref('stg_text_facts') }}
+),
+
+articles as (
+    select * from {{ ref('int_articles_current') }}
+)
+
 select
     {{ surrogate_key(['facts.fact_id']) }} as article_fact_key,
     {{ surrogate_key(['facts.article_id']) }} as article_key,
@@ -17,7 +27,7 @@ select
     facts.url,
     facts.retrieved_at,
     facts.ingest_date
-from {{ ref('stg_text_facts') }} as facts
-inner join {{ ref('int_articles_current') }} as articles
+from facts
+inner join articles
     on facts.article_id = articles.article_id
     and facts.article_version = articles.article_version
