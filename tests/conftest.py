@@ -73,6 +73,7 @@ PATH_MARKERS = {
 # whole to one worker, so its module-scoped fixtures are built once too.
 XDIST_GROUPS = {
     "tests/test_end_to_end.py": "bundled_warehouse",
+    "tests/test_mart_contracts.py": "bundled_warehouse",
     "tests/bi/": "bundled_warehouse",
     "tests/reliability/": "reliability_days",
 }

@@ -2,6 +2,8 @@
 on DuckDB (the build file for staging and marts, views over the lake's Parquet for raw), with
 outcomes stored as Parquet (dq_results) and GX's own results and Data Docs in its context."""
 
+# First, before GX is imported: stands in for modules GX imports and no suite uses.
+import drugtrade.quality.deferred_imports  # noqa: F401
 from drugtrade.quality.docs import build_data_docs
 from drugtrade.quality.reconcile import (
     reconciliation_relation,

@@ -1,5 +1,7 @@
 """Which rules dbt states and which GX states, as comparable (relation, column, kind) triples,
-so that a test can prove no rule is stated twice (expectations/README.md says who owns what).
+so that a test can prove no rule is stated twice, neither on both sides nor twice within dbt (a
+contract's not-null constraint and a not_null test on the same column; expectations/README.md
+says who owns what).
 
 Kinds: ``not_null``, ``unique`` (column: the key's columns, sorted, comma-joined),
 ``accepted_values``, ``relationships``, ``type``, ``columns`` (the column list of a relation),
@@ -27,6 +29,7 @@ class Rule:
     column: str | None
     kind: str
     where: str  # the file that states it
+    stated_as: str = "test"  # within dbt: a data test, or a constraint of the model's contract
 
 
 def _expression_rules(relation: str, expression: str, where: str) -> list[Rule]:
@@ -85,7 +88,13 @@ def dbt_rules(models_dir: Path) -> list[Rule]:
                 for constraint in column.get("constraints") or []:
                     if constraint.get("type") in ("not_null", "unique"):
                         rules.append(
-                            Rule(relation=relation, column=name_, kind=constraint["type"], where=where)
+                            Rule(
+                                relation=relation,
+                                column=name_,
+                                kind=constraint["type"],
+                                where=where,
+                                stated_as="constraint",
+                            )
                         )
                 for test in column.get("data_tests") or []:
                     name, arguments = _test_name(test)
@@ -141,3 +150,26 @@ def stated_twice(dbt: list[Rule], gx: list[Rule]) -> list[tuple[Rule, Rule]]:
     return [
         (by_key[(r.relation, r.column, r.kind)], r) for r in gx if (r.relation, r.column, r.kind) in by_key
     ]
+
+
+def stated_twice_in_dbt(dbt: list[Rule]) -> list[tuple[Rule, Rule]]:
+    """Pairs of dbt rules that state the same (relation, column, kind) twice, such as a not-null
+    constraint of an enforced contract (DuckDB refuses the row) and a not_null test on the
+    same column (a second query that can never find one)."""
+    first: dict[tuple[str, str | None, str], Rule] = {}
+    twice = []
+    # Two relationships tests of one column may name two dimensions (stg_mentions), and the
+    # kinds of row logic are not told apart finely enough here; keys are.
+    for rule in (r for r in dbt if r.kind in ("not_null", "unique")):
+        key = (rule.relation, rule.column, rule.kind)
+        if key in first:
+            twice.append((first[key], rule))
+        else:
+            first[key] = rule
+    return twice
+
+
+def not_null_tests_under_contract(dbt: list[Rule], contracted: set[str]) -> list[Rule]:
+    """not_null data tests on models whose contract is enforced: there the rule belongs in the
+    contract (a not_null constraint, checked by DuckDB as the rows are written)."""
+    return [r for r in dbt if r.kind == "not_null" and r.stated_as == "test" and r.relation in contracted]

@@ -129,6 +129,7 @@ def run_dbt(
     """Run ``dbt <command>`` and return one result per node; raise DbtError on any failure.
     ``environment`` adds variables models read with env_var() (unlike --vars, a changed value
     keeps dbt's partial parse of the files that do not read it)."""
+    from dbt.artifacts.schemas.run import RunExecutionResult
     from dbt.cli.main import dbtRunner
     from dbt_common.events.base_types import EventLevel, EventMsg
 
@@ -163,10 +164,19 @@ def run_dbt(
     try:
         with _environment(variables_env):
             manifest = _manifest(settings, common, variables_env, vars_json, [keep])
-            outcome = dbtRunner(manifest=manifest, callbacks=[keep]).invoke(["--quiet", *args])
+            # The parse wrote manifest.json for this state of the project; a build writing it
+            # again (--write-json, dbt's default) spends most of a second serialising it.
+            outcome = dbtRunner(manifest=manifest, callbacks=[keep]).invoke(
+                ["--quiet", "--no-write-json", *args]
+            )
     finally:
         _close_duckdb()
-    results = _read_run_results(target_path / "run_results.json") if outcome.exception is None else []
+    run_results = target_path / "run_results.json"
+    run_results.unlink(missing_ok=True)  # never the results of an earlier invocation
+    if outcome.exception is None and isinstance(outcome.result, RunExecutionResult):
+        # dbt's own artifact, as --write-json would have written it.
+        outcome.result.write(str(run_results))
+    results = _read_run_results(run_results) if outcome.exception is None else []
     for node in results:
         log.info(
             "dbt %-10s %-8s %6.2fs %s", node.resource_type, node.status, node.execution_time, node.unique_id

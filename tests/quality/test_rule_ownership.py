@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from drugtrade.quality.ownership import Rule, dbt_rules, gx_rules, stated_twice
+from drugtrade.quality.ownership import (
+    Rule,
+    dbt_rules,
+    gx_rules,
+    not_null_tests_under_contract,
+    stated_twice,
+    stated_twice_in_dbt,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -56,3 +63,36 @@ def test_the_comparison_finds_a_rule_stated_twice(tmp_path: Path) -> None:
         ("x_key", "unique"),
     ]
     assert all(isinstance(d, Rule) and d.where.endswith("fct_x.yml") for d, _ in twice)
+
+
+def test_dbt_states_no_rule_twice_and_contracts_own_not_null() -> None:
+    """Within dbt a rule is written once too: on a model with an enforced contract, not-null is
+    the contract's constraint (DuckDB refuses the row as it is written), never also a not_null
+    test, which would be a second query that cannot fail."""
+    dbt = dbt_rules(REPO / "dbt_project" / "models")
+    contracted = {r.relation for r in dbt if r.kind == "columns"}
+    assert {"fct_seizures", "fct_statements", "dim_country"} <= contracted
+    assert stated_twice_in_dbt(dbt) == []
+    assert not_null_tests_under_contract(dbt, contracted) == []
+    # The marts' not-null columns are constraints (e.g. every key of fct_seizures).
+    constrained = {
+        (r.relation, r.column) for r in dbt if r.stated_as == "constraint" and r.kind == "not_null"
+    }
+    assert {("fct_seizures", "seizure_key"), ("fct_seizures", "period_start")} <= constrained
+
+
+def test_the_dbt_comparison_finds_a_constraint_restated_as_a_test(tmp_path: Path) -> None:
+    (tmp_path / "fct_x.yml").write_text(
+        "models:\n  - name: fct_x\n    config: {contract: {enforced: true}}\n"
+        "    columns:\n      - name: x_key\n        data_type: varchar\n"
+        "        constraints: [{type: not_null}]\n        data_tests: [unique, not_null]\n"
+        "      - name: period_start\n        data_type: date\n        data_tests: [not_null]\n"
+    )
+    dbt = dbt_rules(tmp_path)
+    assert [(a.column, a.stated_as, b.stated_as) for a, b in stated_twice_in_dbt(dbt)] == [
+        ("x_key", "constraint", "test")
+    ]
+    assert sorted(r.column or "" for r in not_null_tests_under_contract(dbt, {"fct_x"})) == [
+        "period_start",
+        "x_key",
+    ]

@@ -1,0 +1,25 @@
+"""GX's start-up imports of scipy.stats and altair are deferred until something uses them, and
+an expectation that does use them still gets the real modules."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+SCRIPT = """
+import sys
+import drugtrade.quality
+from drugtrade.quality.deferred_imports import DeferredModule
+deferred = sorted(n for n in ("scipy.stats", "altair") if isinstance(sys.modules.get(n), DeferredModule))
+print(deferred)
+from great_expectations.expectations.core import expect_column_kl_divergence_to_be_less_than as kl
+print(round(kl.stats.entropy([1, 2], [2, 1]), 6), kl.alt.Chart.__name__)
+print(type(sys.modules["scipy.stats"]).__name__)
+"""
+
+
+def test_gx_imports_without_scipy_stats_and_altair_until_used() -> None:
+    output = subprocess.run(
+        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, check=True, timeout=120
+    ).stdout.splitlines()
+    assert output == ["['altair', 'scipy.stats']", "0.231049 Chart", "module"]
