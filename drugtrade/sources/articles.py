@@ -11,7 +11,7 @@ from pathlib import Path
 from drugtrade.registry import ArticleSource
 from drugtrade.sources.discovery import ArticleRef, discover
 from drugtrade.sources.http import FetchError, HttpClient
-from drugtrade.sources.locations import LocationRefused, check_article_url
+from drugtrade.sources.locations import LocationRefused, check_article_url, source_root
 
 INLINE_CONTENT_TYPE = "text/html; charset=utf-8"
 
@@ -58,8 +58,12 @@ def fetch_articles(
     ``client.remember(page.final_url, page.etag, page.last_modified)`` once the page is safely kept.
 
     Raises DiscoveryError only when the source's root index cannot be read at all."""
+    try:
+        root: tuple[str, str | Path] | LocationRefused = source_root(source, base_dir)
+    except LocationRefused as refused_source:
+        root = refused_source  # every page of the source is refused, with this reason
     for ref in discover(source, client, base_dir=base_dir, since=since):
-        refused = _refusal(source, ref.url, base_dir)
+        refused = _refusal(source, ref.url, base_dir, root)
         if ref.error is not None or refused is not None:
             yield RejectedPage(
                 source_id=source.id,
@@ -73,9 +77,13 @@ def fetch_articles(
             yield _fetch_page(source, client, ref, remember=remember)
 
 
-def _refusal(source: ArticleSource, url: str, base_dir: Path) -> str | None:
+def _refusal(
+    source: ArticleSource, url: str, base_dir: Path, root: tuple[str, str | Path] | LocationRefused
+) -> str | None:
+    if isinstance(root, LocationRefused):
+        return str(root)
     try:
-        check_article_url(source, url, base_dir)
+        check_article_url(source, url, base_dir, root)
     except LocationRefused as refused:
         return str(refused)
     return None

@@ -52,9 +52,13 @@ def _host_allowed(host: str, own: str, extra: frozenset[str]) -> bool:
     return host in (own, bare) or host.endswith("." + bare)
 
 
-def check_article_url(source: ArticleSource, url: str, base_dir: Path) -> None:
-    """Raise LocationRefused when ``url`` (found by the source's index) is outside the source."""
-    kind, root = source_root(source, base_dir)
+def check_article_url(
+    source: ArticleSource, url: str, base_dir: Path, source_location: tuple[str, str | Path] | None = None
+) -> None:
+    """Raise LocationRefused when ``url`` (found by the source's index) is outside the source.
+    ``source_location`` is ``source_root(source, base_dir)`` when the caller checks many URLs of
+    one source (a folder of ten thousand pages would resolve the folder's path once per page)."""
+    kind, root = source_location or source_root(source, base_dir)
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     if kind == "network":

@@ -33,10 +33,19 @@ def discover_folder(context: DiscoveryContext) -> Iterator[ArticleRef]:
             if path.is_file()
             and path.suffix.lower() in FOLDER_SUFFIXES
             # a symbolic link out of the folder (to /etc/passwd.html, say) is not the folder's
-            and path.resolve().is_relative_to(folder)
+            and _inside(path, folder)
             and not any(part.startswith(".") for part in path.relative_to(folder).parts)
         ),
         key=lambda path: path.relative_to(folder).as_posix(),
     )
     for path in files:
         yield ArticleRef(url=path.as_uri())
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """True when ``path`` really lies in ``folder`` (resolved). A plain file directly in it is
+    its own real path; only a link, or a file in a subfolder that may be a link, is resolved
+    (a daily listing of ten thousand pages would otherwise walk every path's components)."""
+    if path.parent == folder and not path.is_symlink():
+        return True
+    return path.resolve().is_relative_to(folder)
