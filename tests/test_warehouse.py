@@ -297,7 +297,13 @@ def test_a_new_version_without_quotations_drops_the_old_statements(three_days):
         versions = connection.execute(
             "select current_version from dim_article where canonical_url like '%panama-free-zone-laundering%'"
         ).fetchall()
+        # fct_article_facts is incremental by article too: only the newest version's facts stay.
+        stale_facts = connection.execute(
+            "select count(*) from fct_article_facts f join dim_article a using (article_key) "
+            "where f.article_version <> a.current_version"
+        ).fetchone()[0]
     assert versions == [(2,)]
+    assert stale_facts == 0
 
 
 def _exact(rows: list[tuple]) -> list[tuple]:

@@ -1,9 +1,22 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='article_id',
+        on_schema_change='append_new_columns',
+        post_hook="{{ delete_superseded_article_versions() }}"
+    )
+}}
+-- depends_on: {{ ref('int_articles_current') }}
 -- Grain: one numeric fact stated in an article ("seized 2.3 tons of cocaine"), with the
--- offsets of the passage in the article body.
+-- offsets of the passage in the article body. Incremental like fct_statements: a run replaces
+-- every fact of the articles ingested on the days it processes (macro ingest_days_to_process),
+-- and the post-hook drops the facts of versions that are no longer an article's newest.
 with
 
 facts as (
     select * from {{ ref('stg_text_facts') }}
+    {{ ingest_days_to_process() }}
 ),
 
 articles as (
@@ -26,7 +39,9 @@ select
     facts.source_id,
     facts.url,
     facts.retrieved_at,
-    facts.ingest_date
+    facts.ingest_date,
+    facts.article_id,
+    facts.article_version
 from facts
 inner join articles
     on facts.article_id = articles.article_id

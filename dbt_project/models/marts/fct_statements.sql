@@ -18,14 +18,7 @@
 with statements as (
     select *
     from {{ ref('int_statements_current') }}
-    {% if is_incremental() %}
-    {% set ingest_dates = env_var('DRUGTRADE_INGEST_DATES', '') | trim %}
-    {% if ingest_dates %}
-    where ingest_date in ({% for day in ingest_dates.split(',') %}date '{{ day | trim }}'{% if not loop.last %}, {% endif %}{% endfor %})
-    {% else %}
-    where ingest_date >= (select coalesce(max(ingest_date), date '1900-01-01') from {{ this }})
-    {% endif %}
-    {% endif %}
+    {{ ingest_days_to_process() }}
 ),
 
 people as (
