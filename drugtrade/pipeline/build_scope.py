@@ -1,12 +1,14 @@
-"""What a transform run rebuilds: the dbt selection of a layer, without the statistics side when
-the lake files it reads are unchanged since it was built, and without the unit tests when the
-dbt project is unchanged since they passed. The ledgers recording both sit beside the build file."""
+"""What a transform run rebuilds: the dbt selection of a layer, without the models no new article
+can change (the statistics side and the models built from seeds only) when the lake
+files and the dbt project they were built from are unchanged, and without the unit tests when
+the dbt project is unchanged since they passed. The ledgers recording both sit beside the build file."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 from drugtrade import lake
 from drugtrade.config import Settings
@@ -68,14 +70,13 @@ def statistics_unchanged(settings: Settings) -> bool:
     )
 
 
-def statistics_only_models(settings: Settings) -> list[str]:
-    """The models that read the statistics inputs and no other lake dataset, from the last
-    parse's manifest (dbt's child map). A model downstream of both sides (analyst.coverage) is
-    not one of them: it is rebuilt whenever the article side is. Empty without a manifest."""
-    manifest_path = settings.dbt_manifest
-    if not manifest_path.is_file():
-        return []
-    children: dict[str, list[str]] = json.loads(manifest_path.read_text())["child_map"]
+def untouched_models(manifest: dict[str, Any]) -> list[str]:
+    """The models no article-side lake dataset flows into: those that read only the statistics
+    inputs, the seeds, or both (dim_country, dim_date...), from a parse's manifest (dbt's child
+    map). While the statistics files and the dbt project are those they were built from, they
+    would be rebuilt into the same rows. A model downstream of both sides (analyst.coverage) is
+    not one of them: it is rebuilt whenever the article side is."""
+    children: dict[str, list[str]] = manifest["child_map"]
 
     def descendants(roots: list[str]) -> set[str]:
         seen: set[str] = set()
@@ -87,20 +88,49 @@ def statistics_only_models(settings: Settings) -> list[str]:
                     pending.append(child)
         return seen
 
-    lake_sources = [node for node in children if node.startswith("source.drugtrade.lake.")]
-    statistics = [node for node in lake_sources if node.rsplit(".", 1)[1] in STATISTICS_INPUTS]
-    others = [node for node in lake_sources if node not in statistics]
-    only = descendants(statistics) - descendants(others)
-    return sorted(node.rsplit(".", 1)[1] for node in only if node.startswith("model."))
+    article_side = descendants(
+        [
+            node
+            for node in children
+            if node.startswith("source.drugtrade.lake.") and node.rsplit(".", 1)[1] not in STATISTICS_INPUTS
+        ]
+    )
+    return sorted(
+        node.rsplit(".", 1)[1] for node in children if node.startswith("model.") and node not in article_side
+    )
+
+
+def selection_for(
+    manifest: dict[str, Any] | None, layers: list[str], skip_untouched: bool, skip_unit_tests: bool = False
+) -> list[str] | None:
+    """``dbt build`` arguments for ``layers`` (folder names, or selectors such as
+    ``resource_type:seed``). With ``skip_untouched`` (and a manifest), the models of those
+    folders that the new data cannot change are left out: the others are selected by name, so a test that joins a rebuilt model to a model left alone (a
+    relationship from fct_statements to dim_country) still runs with its rebuilt parent, which
+    ``--exclude`` would drop with the excluded one. None when nothing is left to build."""
+    excluded = ["--exclude", "resource_type:unit_test"] if skip_unit_tests else []
+    if not skip_untouched or manifest is None:
+        return ["build", "--select", *layers, *excluded]
+    untouched = set(untouched_models(manifest))
+    folders = {layer for layer in layers if ":" not in layer}
+    # Selectors stay as they are: the seeds are reloaded (a few rows), so the staging build's
+    # cautious selection still runs the tests between a staging model and a seed.
+    selectors = [layer for layer in layers if ":" in layer]
+    models = sorted(
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["fqn"][1] in folders and node["name"] not in untouched
+    )
+    return ["build", "--select", *selectors, *models, *excluded] if models or selectors else None
 
 
 def dbt_selection(
     settings: Settings, layers: list[str], skip_statistics: bool, skip_unit_tests: bool = False
-) -> list[str]:
-    selection = ["build", "--select", *layers]
-    excluded = statistics_only_models(settings) if skip_statistics else []
-    excluded += ["resource_type:unit_test"] if skip_unit_tests else []
-    return [*selection, "--exclude", *excluded] if excluded else selection
+) -> list[str] | None:
+    """selection_for() with the manifest of the last parse (none before the first)."""
+    path = settings.dbt_manifest
+    manifest = json.loads(path.read_text()) if skip_statistics and path.is_file() else None
+    return selection_for(manifest, layers, skip_statistics, skip_unit_tests)
 
 
 def refresh_flags(full_refresh: bool) -> list[str]:

@@ -296,6 +296,8 @@ def build_staging(
         unchanged,
         skip_unit_tests=unit_tests_passed(settings) and not full_refresh,
     )
+    if selection is None:
+        return []
     return run_dbt(
         settings,
         [*selection, "--indirect-selection", "cautious", *refresh_flags(full_refresh)],
@@ -311,15 +313,17 @@ def build_marts(
     inputs = statistics_inputs(settings)
     unchanged = statistics_unchanged(settings) and not full_refresh
     unit_tested = unit_tests_passed(settings) and not full_refresh
-    nodes = run_dbt(
-        settings,
-        [
-            *dbt_selection(
-                settings, ["intermediate", "marts", "analyst"], unchanged, skip_unit_tests=unit_tested
-            ),
-            *refresh_flags(full_refresh),
-        ],
-        environment=_ingest_environment(ingest_dates),
+    selection = dbt_selection(
+        settings, ["intermediate", "marts", "analyst"], unchanged, skip_unit_tests=unit_tested
+    )
+    nodes = (
+        []
+        if selection is None
+        else run_dbt(
+            settings,
+            [*selection, *refresh_flags(full_refresh)],
+            environment=_ingest_environment(ingest_dates),
+        )
     )
     if not unit_tested:
         # Both layers built with their unit tests, which passed (dbt raised otherwise).
