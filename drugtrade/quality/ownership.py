@@ -173,3 +173,76 @@ def not_null_tests_under_contract(dbt: list[Rule], contracted: set[str]) -> list
     """not_null data tests on models whose contract is enforced: there the rule belongs in the
     contract (a not_null constraint, checked by DuckDB as the rows are written)."""
     return [r for r in dbt if r.kind == "not_null" and r.stated_as == "test" and r.relation in contracted]
+
+
+_IDENT = r'"?([a-z_][a-z0-9_]*)"?'
+# A staging column that carries one lake column through unchanged in whether it is null: the
+# column itself, renamed, cast, upper-cased, or made relative to the warehouse (macro
+# relative_path). Anything else (nullif, coalesce, a case) is not a pass-through.
+_PASSTHROUGH = re.compile(
+    rf"^(?:{_IDENT}|cast\(\s*{_IDENT}\s+as\s+[a-z0-9_\[\]]+\s*\)|upper\(\s*{_IDENT}\s*\)"
+    rf"|\{{\{{\s*relative_path\(\s*'([a-z_][a-z0-9_]*)'\s*\)\s*\}}\}})(?:\s+as\s+{_IDENT})?$",
+    re.IGNORECASE,
+)
+_LAKE_SOURCE = re.compile(r"from\s+\{\{\s*source\(\s*'lake'\s*,\s*'([a-z_]+)'\s*\)\s*\}\}", re.IGNORECASE)
+
+
+def staging_lineage(sql: str) -> tuple[str, dict[str, str]] | None:
+    """(lake dataset, {staging column: lake column}) of a staging model that selects from one
+    lake source, for its pass-through columns; None for any other shape."""
+    source = _LAKE_SOURCE.search(sql)
+    body = re.search(r"^\s*select\s+(.*?)\s+from\s", sql, re.IGNORECASE | re.DOTALL)
+    if source is None or body is None:
+        return None
+    lineage = {}
+    for item in (line.strip().rstrip(",") for line in body.group(1).splitlines()):
+        if match := _PASSTHROUGH.match(item):
+            lake_column = next(g for g in match.groups()[:4] if g)
+            lineage[match.group(5) or lake_column] = lake_column
+    return source.group(1), lineage
+
+
+def raw_not_null(suites_dir: Path) -> dict[str, set[str]]:
+    """The columns each raw suite requires to be non-null with no exception: critical,
+    unconditional, every row (no ``mostly`` below 1)."""
+    required: dict[str, set[str]] = {}
+    for path in sorted((suites_dir / "raw").glob("*.json")):
+        for entry in json.loads(path.read_text())["expectations"]:
+            kwargs = entry["kwargs"]
+            if (
+                entry["type"] == "expect_column_values_to_not_be_null"
+                and (entry.get("meta") or {}).get("severity", "critical") == "critical"
+                and not kwargs.get("row_condition")
+                and float(kwargs.get("mostly", 1)) >= 1
+            ):
+                required.setdefault(path.stem, set()).add(kwargs["column"])
+    return required
+
+
+def lake_guaranteed_not_null(models_dir: Path, suites_dir: Path) -> dict[str, set[str]]:
+    """{staging model: columns} that pass a lake column through which the raw suite requires
+    non-null: every lake file passed that gate before dbt reads it, so these columns hold no
+    null (publish declares them NOT NULL in the serving file's audit tables)."""
+    required = raw_not_null(suites_dir)
+    guaranteed = {}
+    for sql in sorted((models_dir / "staging").glob("stg_*.sql")):
+        lineage = staging_lineage(sql.read_text())
+        if lineage is not None:
+            dataset, columns = lineage
+            guaranteed[sql.stem] = {
+                column for column, lake in columns.items() if lake in required.get(dataset, set())
+            }
+    return guaranteed
+
+
+def staging_not_null_restating_the_lake(dbt: list[Rule], models_dir: Path, suites_dir: Path) -> list[Rule]:
+    """not_null tests of staging models on a column lake_guaranteed_not_null() covers: they would
+    state the raw lake's contract (GX's) a second time."""
+    guaranteed = lake_guaranteed_not_null(models_dir, suites_dir)
+    return [
+        rule
+        for rule in dbt
+        if rule.kind == "not_null"
+        and rule.stated_as == "test"
+        and (rule.column or "") in guaranteed.get(rule.relation, set())
+    ]

@@ -103,7 +103,7 @@ def publish(
     connection = duckdb.connect()
     try:
         connection.execute(f"attach {quote_literal(build)} as build (read_only)")
-        relations = read_relations(connection, manifest)
+        relations = read_relations(connection, manifest, _lake_not_null(settings))
         fingerprints = {r.name: build_table_fingerprint(connection, r) for r in relations if not r.is_view}
         if previous is not None:
             shutil.copyfile(serving, temporary)
@@ -155,6 +155,12 @@ def publish(
     return PublishResult(
         serving_db=serving, exports_dir=exports, tables=tables, rebuilt=tuple(sorted(rebuilt))
     )
+
+
+def _lake_not_null(settings: Settings) -> dict[str, set[str]]:
+    from drugtrade.quality.ownership import lake_guaranteed_not_null
+
+    return lake_guaranteed_not_null(settings.dbt_project_dir / "models", settings.expectations_dir)
 
 
 def _publish_quality_results(connection: duckdb.DuckDBPyConnection, results_glob: str) -> None:

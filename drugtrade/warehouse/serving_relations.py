@@ -71,9 +71,14 @@ def dbt_database(manifest: Manifest) -> str:
     )
 
 
-def read_relations(connection: duckdb.DuckDBPyConnection, manifest: Manifest) -> list[Relation]:
+def read_relations(
+    connection: duckdb.DuckDBPyConnection,
+    manifest: Manifest,
+    lake_not_null: dict[str, set[str]] | None = None,
+) -> list[Relation]:
     """The tables and views of the build's ``marts`` and ``analyst`` schemas (published under the
-    same schema) and the audit tables, with the keys dbt tested on them."""
+    same schema) and the audit tables, with the keys dbt tested on them. ``lake_not_null`` names
+    the staging columns the raw lake's gate guarantees non-null (GX's rule, not a dbt test)."""
     built = connection.execute(
         "select schema_name, table_name, false from duckdb_tables() where database_name = 'build' "
         "and schema_name in ($marts, $analyst) "
@@ -89,6 +94,9 @@ def read_relations(connection: duckdb.DuckDBPyConnection, manifest: Manifest) ->
         Relation(build_schema=schema, build_name=name, schema=AUDIT_SCHEMA, name=published)
         for published, (schema, name) in AUDIT_RELATIONS.items()
     ]
+    for relation in relations:
+        if relation.schema == AUDIT_SCHEMA:
+            relation.not_null |= (lake_not_null or {}).get(relation.build_name, set())
     _apply_keys(connection, relations, manifest)
     return relations
 

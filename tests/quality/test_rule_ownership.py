@@ -9,7 +9,10 @@ from drugtrade.quality.ownership import (
     Rule,
     dbt_rules,
     gx_rules,
+    lake_guaranteed_not_null,
     not_null_tests_under_contract,
+    staging_lineage,
+    staging_not_null_restating_the_lake,
     stated_twice,
     stated_twice_in_dbt,
 )
@@ -96,3 +99,30 @@ def test_the_dbt_comparison_finds_a_constraint_restated_as_a_test(tmp_path: Path
         "period_start",
         "x_key",
     ]
+
+
+def test_staging_does_not_restate_the_raw_lakes_not_null() -> None:
+    """A staging view passes lake columns through; where the raw suite already requires one
+    non-null (a critical, unconditional expectation every lake file passed before dbt reads it),
+    a not_null test on the staging column would state GX's rule again."""
+    models, suites = REPO / "dbt_project" / "models", REPO / "expectations"
+    guaranteed = lake_guaranteed_not_null(models, suites)
+    # The lineage was read: renamed, cast and relative_path columns are pass-throughs.
+    assert {"article_version", "url", "start_offset", "retrieved_at"} <= guaranteed["stg_statements"]
+    assert {"country_iso3", "period_start", "source_row"} <= guaranteed["stg_observations"]
+    assert "speaker" not in guaranteed["stg_statements"]  # nullif(trim(...)) is not a pass-through
+    assert staging_not_null_restating_the_lake(dbt_rules(models), models, suites) == []
+
+
+def test_the_lineage_reads_pass_throughs_only() -> None:
+    sql = (
+        'select\n    a,\n    kind as b_kind,\n    cast("end" as integer) as end_offset,\n'
+        "    upper(country) as country_iso3,\n    {{ relative_path('url') }} as url,\n"
+        "    nullif(trim(speaker), '') as speaker,\n    coalesce(t, 0) as t\n"
+        "from {{ source('lake', 'things') }}\n"
+    )
+    assert staging_lineage(sql) == (
+        "things",
+        {"a": "a", "b_kind": "kind", "end_offset": "end", "country_iso3": "country", "url": "url"},
+    )
+    assert staging_lineage("select a from {{ ref('stg_x') }}") is None
