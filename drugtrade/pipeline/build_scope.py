@@ -105,9 +105,10 @@ def selection_for(
 ) -> list[str] | None:
     """``dbt build`` arguments for ``layers`` (folder names, or selectors such as
     ``resource_type:seed``). With ``skip_untouched`` (and a manifest), the models of those
-    folders that the new data cannot change are left out: the others are selected by name, so a test that joins a rebuilt model to a model left alone (a
-    relationship from fct_statements to dim_country) still runs with its rebuilt parent, which
-    ``--exclude`` would drop with the excluded one. None when nothing is left to build."""
+    folders that the new data cannot change are left out: the others are selected by name, so
+    a test that joins a rebuilt model to a model left alone (a relationship from fct_statements
+    to dim_country) still runs with its rebuilt parent, which ``--exclude`` would drop with the
+    excluded one. None when nothing is left to build."""
     excluded = ["--exclude", "resource_type:unit_test"] if skip_unit_tests else []
     if not skip_untouched or manifest is None:
         return ["build", "--select", *layers, *excluded]
