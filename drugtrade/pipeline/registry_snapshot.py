@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from drugtrade import lake
 from drugtrade.config import Settings
 from drugtrade.registry import load_registry
 from drugtrade.schemas import SOURCE_REGISTRY
+
+SNAPSHOT = {"snapshot": "current"}
 
 
 def snapshot_registry(settings: Settings) -> int:
@@ -44,5 +47,10 @@ def snapshot_registry(settings: Settings) -> int:
         for s in registry.statistics
     ]
     table = pa.Table.from_pylist(rows, schema=SOURCE_REGISTRY)
-    _, count = lake.write_partition(settings.lake_dir, "source_registry", {"snapshot": "current"}, [table])
+    current = lake.partition_dir(settings.lake_dir, "source_registry", SNAPSHOT) / lake.PARTITION_FILE
+    if current.is_file() and pq.read_table(current, schema=SOURCE_REGISTRY).equals(table):
+        # The registry did not change: the file stays as it is, so the raw gate, which checks
+        # what was written since its last check, does not validate it again every run.
+        return int(table.num_rows)
+    _, count = lake.write_partition(settings.lake_dir, "source_registry", SNAPSHOT, [table])
     return count
