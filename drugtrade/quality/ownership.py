@@ -219,12 +219,37 @@ def raw_not_null(suites_dir: Path) -> dict[str, set[str]]:
     return required
 
 
+_OUTER_JOIN_OR_UNION = re.compile(
+    r"\b(?:left|right|full|cross)\s+(?:outer\s+)?join\b|\bunion\b", re.IGNORECASE
+)
+_TOP_STAR = re.compile(r"^\s*select\s+\*\s+from\s+\{\{\s*ref\('([a-z_0-9]+)'\)\s*\}\}", re.IGNORECASE)
+_STAR_CTE = re.compile(
+    r"\b([a-z_][a-z_0-9]*)\s+as\s+\(\s*select\s+\*\s+from\s+\{\{\s*ref\('([a-z_0-9]+)'\)\s*\}\}\s*\)",
+    re.IGNORECASE,
+)
+
+
+def star_lineage(sql: str) -> list[str]:
+    """The models whose every column a model passes through: ``select * from ref(m)`` (with a
+    where or qualify), or ``c.*`` of a CTE ``c`` that is ``select * from ref(m)``, with inner
+    joins only (an outer join or a union could bring nulls). Empty for any other shape."""
+    sql = re.sub(r"--[^\n]*", "", sql)
+    if _OUTER_JOIN_OR_UNION.search(sql):
+        return []
+    if top := _TOP_STAR.match(sql):
+        return [top.group(1)]
+    ctes = dict(_STAR_CTE.findall(sql))
+    return [ctes[alias] for alias in re.findall(r"\b([a-z_][a-z_0-9]*)\.\*", sql) if alias in ctes]
+
+
 def lake_guaranteed_not_null(models_dir: Path, suites_dir: Path) -> dict[str, set[str]]:
-    """{staging model: columns} that pass a lake column through which the raw suite requires
-    non-null: every lake file passed that gate before dbt reads it, so these columns hold no
-    null (publish declares them NOT NULL in the serving file's audit tables)."""
+    """{model: columns} that carry a lake column the raw suite requires non-null, unchanged in
+    whether it is null: a staging model's pass-through columns, and every column a later model
+    takes with ``*`` from one of those (star_lineage). Every lake file passed that gate before
+    dbt reads it, so these columns hold no null (publish declares the staging ones NOT NULL in
+    the serving file's audit tables)."""
     required = raw_not_null(suites_dir)
-    guaranteed = {}
+    guaranteed: dict[str, set[str]] = {}
     for sql in sorted((models_dir / "staging").glob("stg_*.sql")):
         lineage = staging_lineage(sql.read_text())
         if lineage is not None:
@@ -232,12 +257,21 @@ def lake_guaranteed_not_null(models_dir: Path, suites_dir: Path) -> dict[str, se
             guaranteed[sql.stem] = {
                 column for column, lake in columns.items() if lake in required.get(dataset, set())
             }
+    later = {sql.stem: star_lineage(sql.read_text()) for sql in sorted(models_dir.rglob("*.sql"))}
+    changed = True
+    while changed:  # a model reads models before it: repeat until nothing is added
+        changed = False
+        for model, sources in later.items():
+            inherited = set().union(*(guaranteed.get(source, set()) for source in sources))
+            if not inherited <= guaranteed.get(model, set()):
+                guaranteed[model] = guaranteed.get(model, set()) | inherited
+                changed = True
     return guaranteed
 
 
-def staging_not_null_restating_the_lake(dbt: list[Rule], models_dir: Path, suites_dir: Path) -> list[Rule]:
-    """not_null tests of staging models on a column lake_guaranteed_not_null() covers: they would
-    state the raw lake's contract (GX's) a second time."""
+def not_null_restating_the_lake(dbt: list[Rule], models_dir: Path, suites_dir: Path) -> list[Rule]:
+    """not_null tests on a column lake_guaranteed_not_null() covers (a staging pass-through,
+    or a later model's ``*`` of one): they would state the raw lake's contract (GX's) again."""
     guaranteed = lake_guaranteed_not_null(models_dir, suites_dir)
     return [
         rule

@@ -10,9 +10,10 @@ from drugtrade.quality.ownership import (
     dbt_rules,
     gx_rules,
     lake_guaranteed_not_null,
+    not_null_restating_the_lake,
     not_null_tests_under_contract,
     staging_lineage,
-    staging_not_null_restating_the_lake,
+    star_lineage,
     stated_twice,
     stated_twice_in_dbt,
 )
@@ -101,7 +102,7 @@ def test_the_dbt_comparison_finds_a_constraint_restated_as_a_test(tmp_path: Path
     ]
 
 
-def test_staging_does_not_restate_the_raw_lakes_not_null() -> None:
+def test_no_model_restates_the_raw_lakes_not_null() -> None:
     """A staging view passes lake columns through; where the raw suite already requires one
     non-null (a critical, unconditional expectation every lake file passed before dbt reads it),
     a not_null test on the staging column would state GX's rule again."""
@@ -111,7 +112,11 @@ def test_staging_does_not_restate_the_raw_lakes_not_null() -> None:
     assert {"article_version", "url", "start_offset", "retrieved_at"} <= guaranteed["stg_statements"]
     assert {"country_iso3", "period_start", "source_row"} <= guaranteed["stg_observations"]
     assert "speaker" not in guaranteed["stg_statements"]  # nullif(trim(...)) is not a pass-through
-    assert staging_not_null_restating_the_lake(dbt_rules(models), models, suites) == []
+    # A later model's `*` of a staging model inherits its guarantee (int_statements_current
+    # takes statements.* with an inner join).
+    assert guaranteed["int_statements_current"] == guaranteed["stg_statements"]
+    assert {"article_id", "body"} <= guaranteed["int_articles_current"]
+    assert not_null_restating_the_lake(dbt_rules(models), models, suites) == []
 
 
 def test_the_lineage_reads_pass_throughs_only() -> None:
@@ -126,3 +131,15 @@ def test_the_lineage_reads_pass_throughs_only() -> None:
         {"a": "a", "b_kind": "kind", "end_offset": "end", "country_iso3": "country", "url": "url"},
     )
     assert staging_lineage("select a from {{ ref('stg_x') }}") is None
+
+
+def test_the_star_lineage_stops_at_outer_joins_and_unions() -> None:
+    inner = (
+        "with a as (\n    select * from {{ ref('stg_a') }}\n),\nb as (\n    select * from {{ ref('stg_b') }}\n)\n"
+        "select a.*, b.x from a\ninner join b on a.k = b.k\n"
+    )
+    assert star_lineage(inner) == ["stg_a"]
+    assert star_lineage("select *\nfrom {{ ref('stg_a') }}\nqualify row_number() over () = 1") == ["stg_a"]
+    assert star_lineage(inner.replace("inner join", "left join")) == []
+    assert star_lineage(inner + "union all select * from b") == []
+    assert star_lineage("select a.k, count(*) from {{ ref('stg_a') }} as a group by 1") == []
