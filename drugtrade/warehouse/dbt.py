@@ -10,6 +10,7 @@ in this process (GX, publish) opens the file with another configuration right af
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import logging
 import os
@@ -53,7 +54,7 @@ def dbt_env(settings: Settings) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def _environment(variables: dict[str, str]) -> Iterator[None]:
+def environment_variables(variables: dict[str, str]) -> Iterator[None]:
     """``variables`` in os.environ while dbt runs (env_var() reads them there), then as before."""
     previous = {name: os.environ.get(name) for name in variables}
     os.environ.update(variables)
@@ -65,6 +66,40 @@ def _environment(variables: dict[str, str]) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@contextlib.contextmanager
+def target_lock(settings: Settings, *, wait: bool = True) -> Iterator[bool]:
+    """Hold the dbt target folder for one invocation: two dbt processes writing one target
+    folder (its partial parse, manifest and compiled SQL) would interleave their files. Yields
+    False, holding nothing, when ``wait`` is off and another process holds it."""
+    settings.dbt_target_dir.mkdir(parents=True, exist_ok=True)
+    with (settings.dbt_target_dir / ".invocation.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def dbt_common_args(settings: Settings) -> list[str]:
+    """The project, profile, target and log folders every invocation names."""
+    return [
+        "--project-dir",
+        str(settings.dbt_project_dir),
+        "--profiles-dir",
+        str(settings.dbt_project_dir),
+        "--target-path",
+        str(settings.dbt_target_dir),
+        "--log-path",
+        str(settings.dbt_log_dir),
+        "--target",
+        settings.dbt_target,
+    ]
 
 
 def _project_state(project_dir: Path) -> tuple[tuple[str, int, int], ...]:
@@ -135,18 +170,7 @@ def run_dbt(
 
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
     target_path = settings.dbt_target_dir
-    common = [
-        "--project-dir",
-        str(settings.dbt_project_dir),
-        "--profiles-dir",
-        str(settings.dbt_project_dir),
-        "--target-path",
-        str(target_path),
-        "--log-path",
-        str(settings.dbt_log_dir),
-        "--target",
-        settings.dbt_target,
-    ]
+    common = dbt_common_args(settings)
     vars_json = json.dumps(variables) if variables else None
     args = [*command, *common, *(["--vars", vars_json] if vars_json else [])]
     lines: list[str] = []
@@ -162,21 +186,21 @@ def run_dbt(
     log.info("running dbt %s", " ".join(args))
     variables_env = {**dbt_env(settings), **(environment or {})}
     try:
-        with _environment(variables_env):
+        with target_lock(settings), environment_variables(variables_env):
             manifest = _manifest(settings, common, variables_env, vars_json, [keep])
             # The parse wrote manifest.json for this state of the project; a build writing it
             # again (--write-json, dbt's default) spends most of a second serialising it.
             outcome = dbtRunner(manifest=manifest, callbacks=[keep]).invoke(
                 ["--quiet", "--no-write-json", *args]
             )
+            run_results = target_path / "run_results.json"
+            run_results.unlink(missing_ok=True)  # never the results of an earlier invocation
+            if outcome.exception is None and isinstance(outcome.result, RunExecutionResult):
+                # dbt's own artifact, as --write-json would have written it.
+                outcome.result.write(str(run_results))
+            results = _read_run_results(run_results) if outcome.exception is None else []
     finally:
         _close_duckdb()
-    run_results = target_path / "run_results.json"
-    run_results.unlink(missing_ok=True)  # never the results of an earlier invocation
-    if outcome.exception is None and isinstance(outcome.result, RunExecutionResult):
-        # dbt's own artifact, as --write-json would have written it.
-        outcome.result.write(str(run_results))
-    results = _read_run_results(run_results) if outcome.exception is None else []
     for node in results:
         log.info(
             "dbt %-10s %-8s %6.2fs %s", node.resource_type, node.status, node.execution_time, node.unique_id
