@@ -67,6 +67,8 @@ def _run_task_process(tmp_path: Path, mode: str) -> dict:
         "DRUGTRADE_REGISTRY": str(PROJECT_ROOT / "sources" / "registry.yml"),
         # Two pages a batch: the bundled sample's five pages make three batches on two processes.
         "DRUGTRADE_EXTRACT_BATCH_SIZE": "2",
+        # However few pages a process takes, the second core is used.
+        "DRUGTRADE_PAGES_PER_EXTRA_PROCESS": "1",
         "PYTHONPATH": str(PROJECT_ROOT),
     }
     env.pop("DRUGTRADE_LAKE", None)

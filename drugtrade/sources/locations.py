@@ -77,6 +77,16 @@ def check_article_url(
         return  # a local feed may list network pages; the fetcher checks their scheme on every hop
     if scheme != "file" or parts.netloc not in ("", "localhost"):
         raise LocationRefused(f"{url}: a local source may only point at local files (file://)")
-    path = Path(url2pathname(parts.path)).resolve()
-    if not path.is_relative_to(root):
-        raise LocationRefused(f"{url}: resolves to {path}, outside the source folder {root}")
+    path = Path(url2pathname(parts.path))
+    if not lies_in(path, Path(root)):
+        raise LocationRefused(f"{url}: resolves to {path.resolve()}, outside the source folder {root}")
+
+
+def lies_in(path: Path, folder: Path) -> bool:
+    """True when ``path`` really lies in ``folder`` (a resolved path). A plain file directly in
+    it is its own real path; only a link, or a path through a subfolder that may be a link, is
+    resolved (a daily listing of ten thousand pages would otherwise walk every path's
+    components, twice)."""
+    if path.parent == folder and not path.is_symlink():
+        return True
+    return path.resolve().is_relative_to(folder)

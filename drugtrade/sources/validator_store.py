@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +22,7 @@ class ValidatorStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        self._known: dict[str, tuple[str | None, str | None]] | None = None
         self._connection = sqlite3.connect(path, timeout=30.0, check_same_thread=False, isolation_level=None)
         self._connection.execute(
             "CREATE TABLE IF NOT EXISTS validators ("
@@ -28,23 +30,56 @@ class ValidatorStore:
         )
 
     def get(self, url: str) -> tuple[str | None, str | None]:
+        """The validators stored for ``url``, from a copy of the table read on first use: a
+        day's listing asks for every page of the source. A copy older than another worker's
+        write only costs that worker's page a full read (the server, or the file's own
+        validator, still decides whether it changed)."""
         with self._lock:
-            row = self._connection.execute(
-                "SELECT etag, last_modified FROM validators WHERE url = ?", (url,)
-            ).fetchone()
-        return (row[0], row[1]) if row else (None, None)
+            if self._known is None:
+                self._known = {
+                    url: (etag, modified)
+                    for url, etag, modified in self._connection.execute(
+                        "SELECT url, etag, last_modified FROM validators"
+                    )
+                }
+            return self._known.get(url, (None, None))
 
     def put(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        self.put_many([(url, etag, last_modified)])
+
+    def put_many(self, validators: Sequence[tuple[str, str | None, str | None]]) -> None:
+        """Store (or, with both validators None, forget) each URL's validators, in one
+        transaction."""
+        if not validators:
+            return
+        now = datetime.now(UTC).isoformat()
         with self._lock:
-            if etag is None and last_modified is None:
-                self._connection.execute("DELETE FROM validators WHERE url = ?", (url,))
-            else:
-                self._connection.execute(
+            self._connection.execute("BEGIN")
+            try:
+                self._connection.executemany(
+                    "DELETE FROM validators WHERE url = ?",
+                    [(url,) for url, etag, modified in validators if etag is None and modified is None],
+                )
+                self._connection.executemany(
                     "INSERT INTO validators (url, etag, last_modified, updated_at) VALUES (?, ?, ?, ?)"
                     " ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,"
                     " last_modified = excluded.last_modified, updated_at = excluded.updated_at",
-                    (url, etag, last_modified, datetime.now(UTC).isoformat()),
+                    [
+                        (url, etag, modified, now)
+                        for url, etag, modified in validators
+                        if etag is not None or modified is not None
+                    ],
                 )
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+            self._connection.execute("COMMIT")
+            if self._known is not None:
+                for url, etag, modified in validators:
+                    if etag is None and modified is None:
+                        self._known.pop(url, None)
+                    else:
+                        self._known[url] = (etag, modified)
 
     def close(self) -> None:
         with self._lock:

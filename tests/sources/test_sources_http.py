@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -293,6 +294,40 @@ def test_file_urls_read_local_files(client: HttpClient, tmp_path: Path) -> None:
     assert result.content_type == "text/html"
     with pytest.raises(FetchError, match="no such file"):
         client.fetch((tmp_path / "missing.html").as_uri())
+
+
+def test_an_unchanged_local_file_is_not_read_again(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(b"<p>first</p>")
+    state = tmp_path / "validators.sqlite"
+    with _fast(tmp_path, state_path=state) as first:
+        read = first.fetch(page.as_uri())
+        assert read.content == b"<p>first</p>" and read.etag
+    with _fast(tmp_path, state_path=state) as second:  # the validator outlives the client
+        again = second.fetch(page.as_uri())
+        assert again.not_modified and again.content is None and again.status == 304
+        assert second.fetch(page.as_uri(), conditional=False).content == b"<p>first</p>"
+        page.write_bytes(b"<p>second, longer</p>")  # another size: another validator
+        changed = second.fetch(page.as_uri())
+        assert changed.content == b"<p>second, longer</p>" and changed.etag != read.etag
+        assert second.fetch(page.as_uri()).not_modified
+        # Same size, later modification time: read again.
+        page.write_bytes(b"<p>third, longer!</p>")
+        later = page.stat().st_mtime_ns + 5_000_000_000
+        os.utime(page, ns=(later, later))
+        assert second.fetch(page.as_uri()).content == b"<p>third, longer!</p>"
+
+
+def test_a_local_file_read_without_remembering_stays_unconditional(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(b"<p>kept later</p>")
+    with _fast(tmp_path) as http:
+        read = http.fetch(page.as_uri(), remember=False)
+        assert not http.fetch(page.as_uri(), remember=False).not_modified  # nothing was stored
+        http.remember_all([(read.final_url, read.etag, None)])  # "the page is safely kept"
+        assert http.fetch(page.as_uri()).not_modified
+        http.remember_all([(read.final_url, None, None)])  # forgetting
+        assert not http.fetch(page.as_uri()).not_modified
 
 
 def test_size_cap_with_content_length(server: LocalServer, tmp_path: Path) -> None:
