@@ -22,6 +22,7 @@ succeeded, 1 when one failed, 2 when the set-up failed.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import logging
 import os
@@ -155,5 +156,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args.day, args.dag, POOLS, _reporter(status))
 
 
+def exit_now(code: int) -> None:
+    """End this process without the interpreter's teardown: after a run it frees the whole
+    heap (dbt's manifest, GX, Airflow's models) object by object, about 3 s here for nothing.
+    What teardown would do that matters runs first: the atexit handlers (Airflow disposes its
+    database engine there) and the flush of the logs and standard streams."""
+    try:
+        atexit._run_exitfuncs()
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

@@ -5,6 +5,8 @@ that fails, and no migration when the metadata is already at head."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,3 +111,23 @@ def test_one_process_sets_up_runs_in_order_and_stops_at_the_first_failure(tmp_pa
     assert code == 0, log.read_text()[-3000:]
     assert events[0]["migrated"] is False
     assert [(e["dag_id"], e["state"]) for e in events[1:]] == [("writes", "success")]
+
+
+def test_the_process_ends_without_teardown_but_after_its_exit_handlers_and_logs(tmp_path: Path) -> None:
+    marker = tmp_path / "atexit-ran"
+    script = (
+        "import atexit, logging, sys\n"
+        "from drugtrade.embedded_airflow import exit_now\n"
+        f"atexit.register(lambda: open({str(marker)!r}, 'w').write('ran'))\n"
+        "logging.basicConfig(stream=sys.stderr)\n"
+        "print('buffered output', end='')\n"  # stdout to a pipe is block-buffered
+        "logging.getLogger('x').warning('last words')\n"
+        "exit_now(3)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 3
+    assert done.stdout == "buffered output"
+    assert "last words" in done.stderr
+    assert marker.read_text() == "ran"

@@ -34,7 +34,11 @@ def folder_settings(tmp_path: Path):
     registry.write_text(
         f"sources:\n  - {{id: news, type: article, kind: folder, location: '{folder}', publisher: test}}\n"
     )
-    env = {**os.environ, "DRUGTRADE_WAREHOUSE": str(tmp_path / "warehouse"), "DRUGTRADE_REGISTRY": str(registry)}
+    env = {
+        **os.environ,
+        "DRUGTRADE_WAREHOUSE": str(tmp_path / "warehouse"),
+        "DRUGTRADE_REGISTRY": str(registry),
+    }
     env.pop("DRUGTRADE_LAKE", None)
     return load_settings(env), folder
 
