@@ -114,6 +114,7 @@ _GX_KINDS = {
     "expect_column_values_to_be_in_set": "accepted_values",
     "expect_column_values_to_be_of_type": "type",
     "expect_column_values_to_be_in_type_list": "type",
+    "expect_table_columns_to_have_types": "type",  # one rule per column (drugtrade.quality.column_types)
     "expect_table_columns_to_match_set": "columns",
     "expect_table_columns_to_match_ordered_list": "columns",
     "expect_column_values_to_be_between": "range",
@@ -138,6 +139,12 @@ def gx_rules(suites_dir: Path, stages: tuple[str, ...] = ("staging", "marts")) -
                     column = ",".join(sorted(kwargs["column_list"]))
                 elif kind == "columns":
                     column = None
+                elif "column_types" in kwargs:
+                    rules += [
+                        Rule(relation=path.stem, column=name, kind=kind, where=str(path))
+                        for name in kwargs["column_types"]
+                    ]
+                    continue
                 else:
                     column = kwargs["column"]
                 rules.append(Rule(relation=path.stem, column=column, kind=kind, where=str(path)))

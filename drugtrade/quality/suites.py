@@ -28,6 +28,9 @@ from great_expectations.expectations.expectation_configuration import Expectatio
 
 from drugtrade.errors import DrugtradeError
 
+# Registers the project's custom expectation with GX before a suite names it.
+from drugtrade.quality.column_types import EXPECTATION_TYPE as _COLUMN_TYPES  # noqa: F401
+
 STAGES = ("raw", "staging", "marts")
 SEVERITIES = ("critical", "warning")
 

@@ -34,8 +34,10 @@ def test_raw_suite_matches_the_lake_schema(suites_dir: Path, dataset: str) -> No
         by_type.setdefault(expectation.type, []).append(expectation.kwargs)
     column_sets = by_type["expect_table_columns_to_match_set"]
     assert column_sets == [{"column_set": schema.names, "exact_match": True}]
-    types = {kw["column"]: kw["type_"] for kw in by_type["expect_column_values_to_be_of_type"]}
-    assert types == {field.name: _duckdb_type_name(field.type) for field in schema}
+    # One type per column, in one expectation (drugtrade.quality.column_types), in schema order.
+    (typed,) = by_type["expect_table_columns_to_have_types"]
+    assert list(typed["column_types"].items()) == [(f.name, _duckdb_type_name(f.type)) for f in schema]
+    assert "expect_column_values_to_be_of_type" not in by_type
     not_null = {kw["column"] for kw in by_type["expect_column_values_to_not_be_null"]}
     assert not_null == {field.name for field in schema if not field.nullable}
 
