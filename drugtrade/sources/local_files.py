@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+import os
 import stat
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,10 +13,11 @@ from urllib.request import url2pathname
 from drugtrade.sources.fetch_result import FetchError, FetchResult
 
 
-def file_validator(size: int, mtime_ns: int) -> str:
-    """The ETag of a local file: its size and modification time, as web servers derive theirs
-    (nginx, Apache). A file rewritten with other content gets another one."""
-    return f'"{size:x}-{mtime_ns:x}"'
+def file_validator(status: os.stat_result) -> str:
+    """The ETag of a local file: its inode, size and modification time, as Apache derives its
+    own. A file rewritten with other content, or replaced by another (a rename into place keeps
+    the size and can keep the time), gets another one."""
+    return f'"{status.st_ino:x}-{status.st_size:x}-{status.st_mtime_ns:x}"'
 
 
 def read_file_url(url: str, *, max_bytes: int, if_none_match: str | None = None) -> FetchResult:
@@ -31,7 +33,7 @@ def read_file_url(url: str, *, max_bytes: int, if_none_match: str | None = None)
         status = path.stat()
         if not stat.S_ISREG(status.st_mode):
             raise FetchError(url, f"no such file: {path}")
-        etag = file_validator(status.st_size, status.st_mtime_ns)
+        etag = file_validator(status)
         unchanged = if_none_match is not None and if_none_match == etag
         if status.st_size > max_bytes and not unchanged:
             raise FetchError(url, f"too large: {status.st_size} bytes exceeds the cap of {max_bytes} bytes")

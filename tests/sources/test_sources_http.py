@@ -316,6 +316,13 @@ def test_an_unchanged_local_file_is_not_read_again(tmp_path: Path) -> None:
         later = page.stat().st_mtime_ns + 5_000_000_000
         os.utime(page, ns=(later, later))
         assert second.fetch(page.as_uri()).content == b"<p>third, longer!</p>"
+        # Another file renamed into place, with the same size and modification time: read again.
+        replacement = tmp_path / "replacement.html"
+        replacement.write_bytes(b"<p>fourth, longer</p>")
+        before = page.stat()
+        os.utime(replacement, ns=(before.st_atime_ns, before.st_mtime_ns))
+        os.replace(replacement, page)
+        assert second.fetch(page.as_uri()).content == b"<p>fourth, longer</p>"
 
 
 def test_a_local_file_read_without_remembering_stays_unconditional(tmp_path: Path) -> None:
