@@ -57,13 +57,14 @@ def _run_day(settings, day: dt.date, validate: bool = False) -> dict[str, object
     ingest_articles(settings, day, workers=1)
     snapshot_registry(settings)
     nodes = transform.build_staging(settings, day)
-    skipped = transform.validate_staging(settings, f"day-{day}")["skipped"] if validate else None
+    staging = transform.validate_staging(settings, f"day-{day}") if validate else {}
     nodes += transform.build_marts(settings, day)
     marts_skipped = transform.validate_marts(settings, f"day-{day}")["skipped"] if validate else None
     published = publish(settings)
     return {
         "nodes": {node.unique_id for node in nodes},
-        "staging_skipped": skipped,
+        "staging_skipped": staging.get("skipped"),
+        "staging_totals": {k: v for k, v in staging.items() if k.startswith("rows_")},
         "marts_skipped": marts_skipped,
         "published": set(published.rebuilt),
     }
@@ -139,6 +140,8 @@ def test_a_day_without_new_statistics_leaves_the_statistics_side_alone(three_day
     }
     assert statistics_side <= first["nodes"]
     assert first["staging_skipped"] == []  # the staging gate (GX) passed on the real build, in full
+    totals = first["staging_totals"]
+    assert totals["rows_read"] == totals["rows_staged"] + totals["rows_quarantined"] > 0
     for built in later:
         assert not built["nodes"] & statistics_side, built["nodes"] & statistics_side
         # coverage reads both sides: it must follow the new articles (it once stayed stale)
@@ -153,6 +156,7 @@ def test_a_day_without_new_statistics_leaves_the_statistics_side_alone(three_day
             "stg_loads",
             "stg_source_registry",
         ]
+        assert built["staging_totals"] == {}  # reconciled on the first day; not read again
         # Built from seeds only, so unchanged too: not rebuilt, their own tests not run...
         seed_only = {"model.drugtrade.dim_country", "model.drugtrade.dim_date", "model.drugtrade.dim_topic"}
         assert seed_only <= first["nodes"]
