@@ -109,6 +109,7 @@ def dbt_rules(models_dir: Path) -> list[Rule]:
 
 _GX_KINDS = {
     "expect_column_values_to_not_be_null": "not_null",
+    "expect_columns_to_not_be_null": "not_null",  # one rule per column (drugtrade.quality.columns_not_null)
     "expect_column_values_to_be_unique": "unique",
     "expect_compound_columns_to_be_unique": "unique",
     "expect_column_values_to_be_in_set": "accepted_values",
@@ -139,10 +140,10 @@ def gx_rules(suites_dir: Path, stages: tuple[str, ...] = ("staging", "marts")) -
                     column = ",".join(sorted(kwargs["column_list"]))
                 elif kind == "columns":
                     column = None
-                elif "column_types" in kwargs:
+                elif "column_types" in kwargs or (kind == "not_null" and "column_list" in kwargs):
                     rules += [
                         Rule(relation=path.stem, column=name, kind=kind, where=str(path))
-                        for name in kwargs["column_types"]
+                        for name in kwargs.get("column_types") or kwargs["column_list"]
                     ]
                     continue
                 else:
@@ -217,12 +218,13 @@ def raw_not_null(suites_dir: Path) -> dict[str, set[str]]:
         for entry in json.loads(path.read_text())["expectations"]:
             kwargs = entry["kwargs"]
             if (
-                entry["type"] == "expect_column_values_to_not_be_null"
+                entry["type"] in ("expect_column_values_to_not_be_null", "expect_columns_to_not_be_null")
                 and (entry.get("meta") or {}).get("severity", "critical") == "critical"
                 and not kwargs.get("row_condition")
                 and float(kwargs.get("mostly", 1)) >= 1
             ):
-                required.setdefault(path.stem, set()).add(kwargs["column"])
+                columns = kwargs["column_list"] if "column_list" in kwargs else [kwargs["column"]]
+                required.setdefault(path.stem, set()).update(columns)
     return required
 
 

@@ -48,7 +48,7 @@ RESULTS_COLUMN_DESCRIPTIONS = {
     "run_id": "The Airflow run (or pipeline call) that evaluated the expectation.",
     "stage": "raw (Parquet in the lake), raw_to_staging (row reconciliation), staging or marts.",
     "dataset": "The lake dataset or dbt model validated (raw: the lake dataset; else the model).",
-    "expectation": "The GX expectation and its column, e.g. expect_column_values_to_not_be_null(quote).",
+    "expectation": "The GX expectation and its columns, e.g. expect_column_values_to_be_between(value).",
     "column": "The column the expectation checks; null for table-level expectations.",
     "severity": "critical (a failure stops the run before publication) or warning (recorded, shown).",
     "success": "True when the expectation held on every row validated.",

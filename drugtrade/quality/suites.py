@@ -30,6 +30,7 @@ from drugtrade.errors import DrugtradeError
 
 # Registers the project's custom expectation with GX before a suite names it.
 from drugtrade.quality.column_types import EXPECTATION_TYPE as _COLUMN_TYPES  # noqa: F401
+from drugtrade.quality.columns_not_null import EXPECTATION_TYPE as _COLUMNS_NOT_NULL  # noqa: F401
 
 STAGES = ("raw", "staging", "marts")
 SEVERITIES = ("critical", "warning")

@@ -22,6 +22,7 @@ from great_expectations.core.expectation_validation_result import (
 )
 from great_expectations.core.run_identifier import RunIdentifier
 
+from drugtrade.quality.columns_not_null import EXPECTATION_TYPE as COLUMNS_NOT_NULL
 from drugtrade.quality.context import (
     add_validation,
     duckdb_datasource,
@@ -87,6 +88,12 @@ def _parameter_note(expectation: SuiteExpectation, resolved: dict[str, ResolvedP
 
 
 def _observed(result: dict[str, Any], expectation: SuiteExpectation) -> str | None:
+    if expectation.type == COLUMNS_NOT_NULL:
+        nulls = (result.get("details") or {}).get("mismatched") or {}
+        if nulls:
+            return "; ".join(f"{column}: {count}" for column, count in nulls.items())
+        columns = len(result.get("observed_value") or {})
+        return f"no null in {columns} columns of {result.get('element_count', 0)} rows"
     if "unexpected_count" in result:
         considered = int(result.get("element_count") or 0) - int(result.get("missing_count") or 0)
         return f"{result['unexpected_count']} unexpected of {considered} non-null values"

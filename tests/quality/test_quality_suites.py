@@ -38,8 +38,9 @@ def test_raw_suite_matches_the_lake_schema(suites_dir: Path, dataset: str) -> No
     (typed,) = by_type["expect_table_columns_to_have_types"]
     assert list(typed["column_types"].items()) == [(f.name, _duckdb_type_name(f.type)) for f in schema]
     assert "expect_column_values_to_be_of_type" not in by_type
-    not_null = {kw["column"] for kw in by_type["expect_column_values_to_not_be_null"]}
-    assert not_null == {field.name for field in schema if not field.nullable}
+    (required,) = by_type["expect_columns_to_not_be_null"]  # drugtrade.quality.columns_not_null
+    assert required["column_list"] == [field.name for field in schema if not field.nullable]
+    assert "expect_column_values_to_not_be_null" not in by_type
 
 
 def _duckdb_type_name(arrow_type: pa.DataType) -> str:

@@ -85,6 +85,23 @@ def test_a_wrong_column_type_fails_the_type_expectation(tmp_path: Path, suites_d
     assert not report.success
 
 
+def test_a_null_in_required_columns_fails_and_names_each_column_with_its_count(
+    tmp_path: Path, suites_dir: Path
+) -> None:
+    # A file from a writer that does not enforce the lake schema's non-nullable fields.
+    good = observations(20)
+    table = good.cast(pa.schema([field.with_nullable(True) for field in good.schema]))
+    table = _replace(_replace(_replace(table, "source_id", 3, None), "unit", 5, None), "unit", 6, None)
+    report = validate_raw_tables(tmp_path, suites_dir, {"observations": [table]})["observations"]
+    (required,) = [o for o in report.outcomes if o.expectation.startswith("expect_columns_to_not_be_null(")]
+    assert (required.success, required.severity) == (False, "critical")
+    assert required.observed_value == "source_id: 1 null; unit: 2 nulls"
+    assert required.unexpected_count == 3  # rows with a null in any of the columns
+    assert "source_id" in required.column.split(",") and "unit" in required.column.split(",")
+    with pytest.raises(QualityGateError, match="source_id: 1 null"):
+        gate(report)
+
+
 def test_negative_quantity_fails_the_range_expectation_with_the_value(
     tmp_path: Path, suites_dir: Path
 ) -> None:
