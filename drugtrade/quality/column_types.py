@@ -23,6 +23,8 @@ from great_expectations.expectations.type_comparison import compare_column_type
 from great_expectations.render.components import LegacyRendererType, RenderedStringTemplateContent
 from great_expectations.render.renderer.renderer import renderer
 
+from drugtrade.quality.expectation_rendering import custom_library_metadata, string_template
+
 if TYPE_CHECKING:
     from great_expectations.core.expectation_validation_result import ExpectationValidationResult
     from great_expectations.execution_engine.execution_engine import ExecutionEngine
@@ -37,14 +39,7 @@ class ExpectTableColumnsToHaveTypes(BatchExpectation):
 
     column_types: dict[str, str] = pydantic.Field(description="The type of each column, by name.")
 
-    library_metadata: ClassVar[dict[str, Any]] = {
-        "maturity": "experimental",
-        "tags": ["table expectation", "schema"],
-        "contributors": ["drugtrade"],
-        "requirements": [],
-        "has_full_test_suite": False,
-        "manually_reviewed_code": True,
-    }
+    library_metadata: ClassVar[dict[str, Any]] = custom_library_metadata("schema")
 
     metric_dependencies = ("table.column_types",)
     success_keys = ("column_types",)
@@ -69,13 +64,7 @@ class ExpectTableColumnsToHaveTypes(BatchExpectation):
         template = (
             "Columns must have these types: " + ", ".join(parts) if parts else "Must name column types."
         )
-        styling = (runtime_configuration or {}).get("styling")
-        return [
-            RenderedStringTemplateContent(
-                content_block_type="string_template",
-                string_template={"template": template, "params": params, "styling": styling},
-            )
-        ]
+        return string_template(template, params, runtime_configuration)
 
     def _validate(
         self,

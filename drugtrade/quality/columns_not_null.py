@@ -27,6 +27,8 @@ from great_expectations.expectations.metrics.table_metric_provider import TableM
 from great_expectations.render.components import LegacyRendererType, RenderedStringTemplateContent
 from great_expectations.render.renderer.renderer import renderer
 
+from drugtrade.quality.expectation_rendering import custom_library_metadata, string_template
+
 if TYPE_CHECKING:
     from great_expectations.core.expectation_validation_result import ExpectationValidationResult
     from great_expectations.execution_engine.execution_engine import ExecutionEngine
@@ -77,14 +79,7 @@ class ExpectColumnsToNotBeNull(BatchExpectation):
 
     column_list: list[str] = pydantic.Field(description="The columns that must hold no null.")
 
-    library_metadata: ClassVar[dict[str, Any]] = {
-        "maturity": "experimental",
-        "tags": ["table expectation", "missingness"],
-        "contributors": ["drugtrade"],
-        "requirements": [],
-        "has_full_test_suite": False,
-        "manually_reviewed_code": True,
-    }
+    library_metadata: ClassVar[dict[str, Any]] = custom_library_metadata("missingness")
 
     metric_dependencies = (METRIC,)
     success_keys = ("column_list",)
@@ -107,13 +102,7 @@ class ExpectColumnsToNotBeNull(BatchExpectation):
             if params
             else "Must name columns."
         )
-        styling = (runtime_configuration or {}).get("styling")
-        return [
-            RenderedStringTemplateContent(
-                content_block_type="string_template",
-                string_template={"template": template, "params": params, "styling": styling},
-            )
-        ]
+        return string_template(template, params, runtime_configuration)
 
     def _validate(
         self,
