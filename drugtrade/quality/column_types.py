@@ -18,22 +18,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from great_expectations.compatibility import pydantic
-from great_expectations.expectations.expectation import BatchExpectation
 from great_expectations.expectations.type_comparison import compare_column_type
-from great_expectations.render.components import LegacyRendererType, RenderedStringTemplateContent
-from great_expectations.render.renderer.renderer import renderer
 
-from drugtrade.quality.expectation_rendering import custom_library_metadata, string_template
+from drugtrade.quality.expectation_rendering import TemplatedBatchExpectation, custom_library_metadata
 
 if TYPE_CHECKING:
-    from great_expectations.core.expectation_validation_result import ExpectationValidationResult
     from great_expectations.execution_engine.execution_engine import ExecutionEngine
-    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
 EXPECTATION_TYPE = "expect_table_columns_to_have_types"
 
 
-class ExpectTableColumnsToHaveTypes(BatchExpectation):
+class ExpectTableColumnsToHaveTypes(TemplatedBatchExpectation):
     """Expect each column named in ``column_types`` to exist with that type (a DuckDB type name
     as GX's ``expect_column_values_to_be_of_type`` takes it: VARCHAR, BIGINT, TIMESTAMP, ARRAY)."""
 
@@ -46,25 +41,17 @@ class ExpectTableColumnsToHaveTypes(BatchExpectation):
     args_keys = ("column_types",)
 
     @classmethod
-    @renderer(renderer_type=LegacyRendererType.PRESCRIPTIVE)
-    def _prescriptive_renderer(
-        cls,
-        configuration: ExpectationConfiguration | None = None,
-        result: ExpectationValidationResult | None = None,
-        runtime_configuration: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> list[RenderedStringTemplateContent]:
-        """What Data Docs print: each column with its type, as GX prints its own expectations."""
-        column_types = dict((configuration.kwargs if configuration else {}).get("column_types") or {})
+    def _template(cls, kwargs: dict[str, Any]) -> tuple[str, dict[str, str]]:
+        """Each column with its type."""
         params: dict[str, str] = {}
         parts = []
-        for position, (column, type_) in enumerate(column_types.items()):
+        for position, (column, type_) in enumerate(dict(kwargs.get("column_types") or {}).items()):
             params[f"column_{position}"], params[f"type_{position}"] = column, type_
             parts.append(f"$column_{position} $type_{position}")
         template = (
             "Columns must have these types: " + ", ".join(parts) if parts else "Must name column types."
         )
-        return string_template(template, params, runtime_configuration)
+        return template, params
 
     def _validate(
         self,

@@ -21,18 +21,13 @@ import sqlalchemy as sa
 from great_expectations.compatibility import pydantic
 from great_expectations.core.metric_domain_types import MetricDomainTypes
 from great_expectations.execution_engine.sqlalchemy_execution_engine import SqlAlchemyExecutionEngine
-from great_expectations.expectations.expectation import BatchExpectation
 from great_expectations.expectations.metrics.metric_provider import metric_value
 from great_expectations.expectations.metrics.table_metric_provider import TableMetricProvider
-from great_expectations.render.components import LegacyRendererType, RenderedStringTemplateContent
-from great_expectations.render.renderer.renderer import renderer
 
-from drugtrade.quality.expectation_rendering import custom_library_metadata, string_template
+from drugtrade.quality.expectation_rendering import TemplatedBatchExpectation, custom_library_metadata
 
 if TYPE_CHECKING:
-    from great_expectations.core.expectation_validation_result import ExpectationValidationResult
     from great_expectations.execution_engine.execution_engine import ExecutionEngine
-    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
 EXPECTATION_TYPE = "expect_columns_to_not_be_null"
 METRIC = "table.column_null_counts"
@@ -74,7 +69,7 @@ class TableColumnNullCounts(TableMetricProvider):
         }
 
 
-class ExpectColumnsToNotBeNull(BatchExpectation):
+class ExpectColumnsToNotBeNull(TemplatedBatchExpectation):
     """Expect no null in any column of ``column_list``."""
 
     column_list: list[str] = pydantic.Field(description="The columns that must hold no null.")
@@ -86,23 +81,16 @@ class ExpectColumnsToNotBeNull(BatchExpectation):
     args_keys = ("column_list",)
 
     @classmethod
-    @renderer(renderer_type=LegacyRendererType.PRESCRIPTIVE)
-    def _prescriptive_renderer(
-        cls,
-        configuration: ExpectationConfiguration | None = None,
-        result: ExpectationValidationResult | None = None,
-        runtime_configuration: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> list[RenderedStringTemplateContent]:
-        """What Data Docs print: the columns, as GX prints its own expectations."""
-        columns = list((configuration.kwargs if configuration else {}).get("column_list") or [])
+    def _template(cls, kwargs: dict[str, Any]) -> tuple[str, dict[str, str]]:
+        """The columns."""
+        columns = list(kwargs.get("column_list") or [])
         params = {f"column_{position}": column for position, column in enumerate(columns)}
         template = (
             "Values must never be null in: " + ", ".join(f"${name}" for name in params)
             if params
             else "Must name columns."
         )
-        return string_template(template, params, runtime_configuration)
+        return template, params
 
     def _validate(
         self,
