@@ -23,3 +23,22 @@ def test_gx_imports_without_scipy_stats_and_altair_until_used() -> None:
         [sys.executable, "-c", SCRIPT], capture_output=True, text=True, check=True, timeout=120
     ).stdout.splitlines()
     assert output == ["['altair', 'scipy.stats']", "0.231049 Chart", "module"]
+
+
+INSPECT_SCRIPT = """
+import inspect, sys
+import drugtrade.quality
+import great_expectations
+from drugtrade.quality.deferred_imports import DeferredModule
+print(sys.modules["scipy.stats"].__file__.endswith("scipy/stats/__init__.py"))
+inspect.stack()  # dbt does this for every behaviour flag of its adapter
+print(sorted(n for n in ("scipy.stats", "altair") if isinstance(sys.modules.get(n), DeferredModule)))
+"""
+
+
+def test_inspecting_the_stack_does_not_import_the_deferred_modules() -> None:
+    # inspect.getmodule reads __file__ of every module in sys.modules.
+    output = subprocess.run(
+        [sys.executable, "-c", INSPECT_SCRIPT], capture_output=True, text=True, check=True, timeout=120
+    ).stdout.splitlines()
+    assert output == ["True", "['altair', 'scipy.stats']"]
