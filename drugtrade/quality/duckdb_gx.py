@@ -1,4 +1,4 @@
-"""What GX 1.24's SQL engine needs to run on DuckDB (duckdb-engine 0.17, SQLAlchemy 2.1): two
+"""What GX 1.24's SQL engine needs to run on DuckDB (duckdb-engine 0.17, SQLAlchemy 2.1): three
 small patches, installed once per process by ``install()`` before a GX context is made.
 
 1. Buffered results. ``SqlAlchemyExecutionEngine.execute_query`` returns the cursor result
@@ -16,7 +16,13 @@ small patches, installed once per process by ``install()`` before a GX context i
    ``expect_column_values_to_be_of_type`` raises ``KeyError: 'type'``. The patch answers
    ``get_columns`` from DuckDB's own ``information_schema.columns``.
 
-Both stay until upstream releases a fix; tests/quality/test_duckdb_gx.py fails if either stops
+3. Primary-key reflection. GX reads each table's primary key with the column types (for every
+   batch of every suite). PostgreSQL's ``get_pk_constraint`` casts to ``REGCLASS``, a type
+   DuckDB does not have: the query fails (GX logs it and carries on without the key) after
+   0.4 s for the first table and 5-10 ms for each one after. The patch answers it from
+   ``duckdb_constraints()``.
+
+They stay until upstream releases a fix; tests/quality/test_duckdb_gx.py fails if one stops
 being needed or stops working (a bad batch must fail through GX's own SQL engine).
 """
 
@@ -86,6 +92,20 @@ def _get_columns(
     ]
 
 
+def _get_pk_constraint(
+    self: Any, connection: Connection, table_name: str, schema: str | None = None, **_: Any
+) -> dict[str, Any]:
+    row = connection.execute(
+        sa.text(
+            "select constraint_column_names from duckdb_constraints() "
+            "where constraint_type = 'PRIMARY KEY' and table_name = :table "
+            "and schema_name = coalesce(:schema, current_schema())"
+        ),
+        {"table": table_name, "schema": schema},
+    ).fetchone()
+    return {"constrained_columns": list(row[0]) if row else [], "name": None}
+
+
 def _execute_query(self: Any, query: Any) -> Any:
     with self.get_connection() as connection:
         result = self._execute_query_with_recovery(connection, query)
@@ -104,6 +124,7 @@ def install() -> None:
     # Replacing the two methods is the point of this module (see its docstring).
     SqlAlchemyExecutionEngine.execute_query = _execute_query  # type: ignore[method-assign]
     duckdb_engine.Dialect.get_columns = _get_columns  # type: ignore[method-assign]
+    duckdb_engine.Dialect.get_pk_constraint = _get_pk_constraint  # type: ignore[method-assign]
     # GX resolves a DuckDB type name against SQLAlchemy's own types (what the reflection above
     # returns) and says so at WARNING for every type expectation; that is the intended path here.
     logging.getLogger("great_expectations.expectations.type_comparison").setLevel(logging.ERROR)

@@ -1,4 +1,4 @@
-"""The two patches of drugtrade/quality/duckdb_gx.py: without them GX's SQL engine proves
+"""The three patches of drugtrade/quality/duckdb_gx.py: without them GX's SQL engine proves
 nothing on DuckDB; with them a bad batch really fails, with DuckDB's exact counts."""
 
 from __future__ import annotations
@@ -100,3 +100,39 @@ def test_with_the_patches_a_bad_batch_fails_with_duckdbs_counts(tmp_path: Path) 
     assert (rows.success, rows.result["observed_value"]) == (False, 1000)
     typed = results["expect_column_values_to_be_of_type"]
     assert (typed.success, typed.result["observed_value"]) == (True, "DOUBLE")
+
+
+PRIMARY_KEY_SCRIPT = """
+import sys
+import sqlalchemy as sa
+if sys.argv[2] == "patched":
+    from drugtrade.quality.duckdb_gx import install
+    install()
+inspector = sa.inspect(sa.create_engine(f"duckdb:///{sys.argv[1]}", connect_args={"read_only": True}))
+try:
+    print(inspector.get_pk_constraint("facts", schema="marts")["constrained_columns"])
+except sa.exc.ProgrammingError as error:
+    print(type(error.orig).__name__)
+"""
+
+
+def test_primary_key_reflection_needs_the_patch(tmp_path: Path) -> None:
+    """GX reflects each batch's primary key; unpatched, PostgreSQL's catalogue query fails on
+    DuckDB (no REGCLASS type); patched, DuckDB's own catalogue answers it."""
+    database = tmp_path / "keys.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(
+            "create schema marts; create table marts.facts (source_id varchar, row_number bigint, "
+            "primary key (source_id, row_number))"
+        )
+    answers = [
+        subprocess.run(
+            [sys.executable, "-c", PRIMARY_KEY_SCRIPT, str(database), mode],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout.strip()
+        for mode in ("unpatched", "patched")
+    ]
+    assert answers == ["CatalogException", "['source_id', 'row_number']"]
