@@ -1,6 +1,7 @@
 {{ config(materialized='table') }}
--- A table, not a view: it ranks every observation, and the facts and a dozen data tests read
--- it; as a view each of them would rank all of them again (minutes at millions of rows).
+-- A table, not a view: it ranks every observation, and the facts and its data tests read
+-- it; as a view each of them would rank all of them again (minutes at millions of rows). Its
+-- contract makes DuckDB refuse a null in its required columns as the rows are written.
 -- A new release of a file replaces the figures it revises; older releases stay in the lake
 -- (and in stg_observations, which reads every release) as the revision history. A figure is identified by what
 -- it measures, not by its row number, so a release that inserts a row still lines up.
