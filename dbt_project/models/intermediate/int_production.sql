@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+-- A table, not a view: its contract makes DuckDB refuse a null in its required columns as the
+-- rows are written (a view's constraints are not enforced), and fct_production reads it once.
 -- Cultivation, eradication and potential production: one figure per country, year, drug,
 -- measure and estimator. UNODC and the US government publish different figures for the same
 -- country and year, and both are kept side by side (the estimator is part of the grain).
