@@ -271,3 +271,22 @@ def test_gx_keeps_its_results_and_renders_data_docs(tmp_path: Path, suites_dir: 
     (docs / "index.html").unlink()
     index = build_data_docs(results, docs)  # a cleaned site is rebuilt whole
     assert index.is_file() and "raw.observations" in index.read_text()
+
+
+def test_the_data_docs_index_lists_the_newest_results_only(
+    tmp_path: Path, suites_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GX reads every result the index lists on each build: the index is capped, so a day's Data
+    Docs do not grow with the history; older results keep their pages."""
+    from drugtrade.quality import context
+
+    monkeypatch.setattr(context, "INDEX_RESULTS", 2)
+    docs = tmp_path / "quality" / "docs"
+    results = tmp_path / "quality" / "results"
+    for run_id in ("run-a", "run-b", "run-c"):
+        validate_raw_tables(tmp_path, suites_dir, {"observations": [observations(10)]}, run_id=run_id)
+        index = build_data_docs(results, docs)
+    listed = index.read_text()
+    assert "/run-c/" in listed and "/run-b/" in listed and "/run-a/" not in listed
+    pages = {p.relative_to(docs / "validations").parts[2] for p in (docs / "validations").rglob("*.html")}
+    assert pages == {"run-a", "run-b", "run-c"}
