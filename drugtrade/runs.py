@@ -138,8 +138,13 @@ def _load_all(folder: Path) -> list[dict[str, Any]]:
 
 
 def quality_for_run(settings: Settings, run_id: str) -> list[dict[str, Any]]:
-    results = settings.quality_results_dir
-    if not results.exists() or not any(results.rglob("*.parquet")):
+    import glob
+
+    from drugtrade.quality.store import ResultStore
+
+    # This run's files only: reading the whole history to filter on run_id grew with it.
+    pattern = ResultStore(settings.quality_results_dir).run_glob(run_id)
+    if not glob.glob(pattern):
         return []
     import duckdb
 
@@ -148,7 +153,7 @@ def quality_for_run(settings: Settings, run_id: str) -> list[dict[str, Any]]:
             "select stage, dataset, expectation, severity, success, observed_value, unexpected_count, "
             "unexpected_sample from read_parquet($glob, union_by_name = true) where run_id = $run "
             "order by stage, dataset, expectation",
-            {"glob": settings.quality_results_glob, "run": run_id},
+            {"glob": pattern, "run": run_id},
         )
         columns = [d[0] for d in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

@@ -38,6 +38,7 @@ import duckdb
 from drugtrade.config import Settings
 from drugtrade.warehouse.exports import export_fingerprints, export_parquet
 from drugtrade.warehouse.published_state import PublishedState, read_state, write_state
+from drugtrade.warehouse.quality_results import publish_quality_results
 from drugtrade.warehouse.serving_relations import (
     ANALYST_SCHEMA,
     AUDIT_RELATIONS,
@@ -89,7 +90,7 @@ def publish(
     """Write the serving file for the build as it is now and swap it in. The new file starts as
     a copy of the one in place, and only the tables whose content or definition changed since
     the last publish (and the tables whose keys reference them) are dropped and written again;
-    views and dq_results are always recreated. ``full`` (or a serving file the state does not
+    views are always recreated, and dq_results gets the rows of the new result files. ``full`` (or a serving file the state does not
     describe) writes every table. Either way readers see the old file or the new one."""
     build = settings.build_db
     if not build.exists():
@@ -120,7 +121,14 @@ def publish(
                 connection.execute(f"create schema {quote_identifier(schema)}")
             rebuilt = {r.name for r in relations if not r.is_view}
         else:
-            rebuilt = drop_stale(connection, relations, fingerprints, previous)
+            # dq_results is brought up to date in place when the results are published.
+            rebuilt = drop_stale(
+                connection,
+                relations,
+                fingerprints,
+                previous,
+                keep={"dq_results"} if quality_results_glob else set(),
+            )
         for relation in in_dependency_order([r for r in relations if not r.is_view]):
             if relation.name in rebuilt:
                 create_table(connection, relation)
@@ -131,8 +139,11 @@ def publish(
         for relation in (r for r in relations if r.is_view):
             create_view(connection, relation, dbt_database(manifest))
         _copy_descriptions(connection, [r for r in relations if r.is_view or r.name in rebuilt])
+        quality_files: dict[str, str] = {}
         if quality_results_glob:
-            _publish_quality_results(connection, quality_results_glob)
+            quality_files = publish_quality_results(
+                connection, quality_results_glob, (previous.quality_files or None) if previous else None
+            )
             tables["dq_results"] = cast(
                 "tuple[int]", connection.execute(f"select count(*) from {AUDIT_SCHEMA}.dq_results").fetchone()
             )[0]
@@ -149,7 +160,13 @@ def publish(
         settings, export_fingerprints(relations, fingerprints, manifest), previous
     )
     write_state(
-        serving, PublishedState(tables=fingerprints, exports_set=exports.resolve().name, exports=exported)
+        serving,
+        PublishedState(
+            tables=fingerprints,
+            exports_set=exports.resolve().name,
+            exports=exported,
+            quality_files=quality_files,
+        ),
     )
     log.info("published %d tables to %s (%d written again)", len(tables), serving, len(rebuilt))
     return PublishResult(
@@ -161,29 +178,6 @@ def _lake_not_null(settings: Settings) -> dict[str, set[str]]:
     from drugtrade.quality.ownership import lake_guaranteed_not_null
 
     return lake_guaranteed_not_null(settings.dbt_project_dir / "models", settings.expectations_dir)
-
-
-def _publish_quality_results(connection: duckdb.DuckDBPyConnection, results_glob: str) -> None:
-    from drugtrade.quality.store import RESULTS_COLUMN_DESCRIPTIONS, RESULTS_DESCRIPTION
-
-    table = f"{AUDIT_SCHEMA}.dq_results"
-    connection.execute(
-        f"create table {table} as select * from read_parquet({quote_literal(results_glob)}, union_by_name = true)"
-    )
-    connection.execute(f"comment on table {table} is {quote_literal(RESULTS_DESCRIPTION)}")
-    present = {
-        row[0]
-        for row in connection.execute(
-            "select column_name from duckdb_columns() where database_name = 'serving' and schema_name = $s "
-            "and table_name = 'dq_results'",
-            {"s": AUDIT_SCHEMA},
-        ).fetchall()
-    }
-    for column, description in RESULTS_COLUMN_DESCRIPTIONS.items():
-        if column in present:
-            connection.execute(
-                f"comment on column {table}.{quote_identifier(column)} is {quote_literal(description)}"
-            )
 
 
 def _copy_descriptions(connection: duckdb.DuckDBPyConnection, relations: list[Relation]) -> None:

@@ -28,11 +28,13 @@ from drugtrade import lake
 @dataclass(frozen=True, kw_only=True)
 class PublishedState:
     """The fingerprints of the relations in the serving file (``tables``: tables; views are
-    recreated by every publish) and in the exports set ``exports_set`` (``exports``)."""
+    recreated by every publish), in the exports set ``exports_set`` (``exports``), and the
+    quality result files dq_results holds (``quality_files``: path -> identity)."""
 
     tables: dict[str, str] = field(default_factory=dict)
     exports_set: str | None = None
     exports: dict[str, str] = field(default_factory=dict)
+    quality_files: dict[str, str] = field(default_factory=dict)
 
 
 def state_path(serving_db: Path) -> Path:
@@ -60,6 +62,7 @@ def read_state(serving_db: Path) -> PublishedState | None:
         tables=dict(recorded.get("tables", {})),
         exports_set=recorded.get("exports_set"),
         exports=dict(recorded.get("exports", {})),
+        quality_files=dict(recorded.get("quality_files", {})),
     )
 
 
@@ -69,6 +72,7 @@ def write_state(serving_db: Path, state: PublishedState) -> None:
         "tables": state.tables,
         "exports_set": state.exports_set,
         "exports": state.exports,
+        "quality_files": state.quality_files,
     }
     lake.atomic_write_bytes(state_path(serving_db), json.dumps(record, indent=1, sort_keys=True).encode())
 

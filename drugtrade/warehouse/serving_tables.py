@@ -4,6 +4,8 @@ dropping from a copy of the last serving file the tables a publish must write ag
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import duckdb
 
 from drugtrade.warehouse.published_state import PublishedState, stale_closure, table_fingerprint
@@ -59,10 +61,13 @@ def drop_stale(
     relations: list[Relation],
     fingerprints: dict[str, str],
     previous: PublishedState,
+    *,
+    keep: Collection[str] = (),
 ) -> set[str]:
-    """In the copy of the last serving file: drop every view, dq_results, the tables that are
-    gone from the build, and the tables whose fingerprint changed with every table whose keys
-    reference one of them (in the old file or the new definitions). Returns the tables to write."""
+    """In the copy of the last serving file: drop every view, the tables that are gone from the
+    build (but those in ``keep``, such as dq_results, which the publish updates in place), and the
+    tables whose fingerprint changed with every table whose keys reference one of them (in the old
+    file or the new definitions). Returns the tables to write."""
     held = {
         name: schema
         for schema, name in connection.execute(
@@ -87,7 +92,7 @@ def drop_stale(
         for name, fingerprint in fingerprints.items()
         if previous.tables.get(name) != fingerprint or held.get(name) != wanted[name].schema
     }
-    changed |= {name for name in held if name not in wanted}  # gone from the build, or dq_results
+    changed |= {name for name in held if name not in wanted and name not in keep}  # gone from the build
     stale = stale_closure(changed, references)
     dropped: set[str] = set()
 
