@@ -155,8 +155,8 @@ class ResultStore:
         folder = self._folder(stage, dataset)
         if not folder.is_dir():
             return None
-        # The two newest runs answer unless both are the excluded one's (a store from before
-        # latest.json, or a single run so far): then the files say.
+        # latest.json answers, unless it is missing (a store from before it) or names only the
+        # excluded run (the first run since it was written): then the files say.
         for run in self._latest(folder) or []:
             if run["run_id"] != exclude_run_id:
                 return int(cast(int, run["rows_validated"]))
