@@ -38,6 +38,7 @@ import duckdb
 from drugtrade.config import Settings
 from drugtrade.warehouse.exports import export_fingerprints, export_parquet
 from drugtrade.warehouse.published_state import PublishedState, read_state, write_state
+from drugtrade.warehouse.quality_results import TABLE as QUALITY_RESULTS_TABLE
 from drugtrade.warehouse.quality_results import publish_quality_results
 from drugtrade.warehouse.serving_relations import (
     ANALYST_SCHEMA,
@@ -90,8 +91,9 @@ def publish(
     """Write the serving file for the build as it is now and swap it in. The new file starts as
     a copy of the one in place, and only the tables whose content or definition changed since
     the last publish (and the tables whose keys reference them) are dropped and written again;
-    views are always recreated, and dq_results gets the rows of the new result files. ``full`` (or a serving file the state does not
-    describe) writes every table. Either way readers see the old file or the new one."""
+    views are always recreated, and dq_results gets the rows of the new result files. ``full``
+    (or a serving file the state does not describe) writes every table. Either way readers see
+    the old file or the new one."""
     build = settings.build_db
     if not build.exists():
         raise FileNotFoundError(f"no build warehouse at {build}: run the transform first")
@@ -127,7 +129,7 @@ def publish(
                 relations,
                 fingerprints,
                 previous,
-                keep={"dq_results"} if quality_results_glob else set(),
+                keep={QUALITY_RESULTS_TABLE} if quality_results_glob else set(),
             )
         for relation in in_dependency_order([r for r in relations if not r.is_view]):
             if relation.name in rebuilt:
@@ -144,8 +146,9 @@ def publish(
             quality_files = publish_quality_results(
                 connection, quality_results_glob, (previous.quality_files or None) if previous else None
             )
-            tables["dq_results"] = cast(
-                "tuple[int]", connection.execute(f"select count(*) from {AUDIT_SCHEMA}.dq_results").fetchone()
+            tables[QUALITY_RESULTS_TABLE] = cast(
+                "tuple[int]",
+                connection.execute(f"select count(*) from {AUDIT_SCHEMA}.{QUALITY_RESULTS_TABLE}").fetchone(),
             )[0]
         connection.execute("use memory")
         connection.execute("detach serving")
