@@ -30,7 +30,9 @@ def _parse_lines(settings) -> list[str]:
     ]
 
 
-def test_the_background_parse_leaves_the_build_a_partial_parse(tmp_path: Path) -> None:
+def test_the_background_parse_leaves_the_build_a_partial_parse(tmp_path: Path, monkeypatch) -> None:
+    # The parse's own lines are dbt debug events, which the file log keeps only when asked.
+    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "debug")
     settings = _settings(tmp_path)
     assert not parse_is_current(settings)
 

@@ -367,6 +367,18 @@ def test_a_data_engineer_lists_the_dags_runs_and_summaries(pipeline):
     )
 
 
+def test_dbt_logs_what_it_prints_not_its_debug_events(pipeline):
+    """The pipeline's dbt file log keeps info and above by default (dbt's own default, debug,
+    formats twenty lines a node); DBT_LOG_LEVEL_FILE=debug brings them back
+    (tests/test_dbt_preparse.py reads the debug lines that way)."""
+    if pipeline.env.get("DBT_LOG_LEVEL_FILE", "info") != "info":
+        pytest.skip(f"the run was asked for DBT_LOG_LEVEL_FILE={pipeline.env['DBT_LOG_LEVEL_FILE']}")
+    lines = (pipeline.warehouse / "build" / "dbt-logs" / "dbt.log").read_text().splitlines()
+    assert sum("Running with dbt=" in line for line in lines) >= 2  # staging and marts at least
+    assert any("[info ]" in line for line in lines)
+    assert not [line for line in lines if "[debug]" in line][:3]
+
+
 def test_query_command_reads_the_serving_copy(pipeline):
     result = _drugtrade(
         "query",
