@@ -42,3 +42,36 @@ def test_inspecting_the_stack_does_not_import_the_deferred_modules() -> None:
         [sys.executable, "-c", INSPECT_SCRIPT], capture_output=True, text=True, check=True, timeout=120
     ).stdout.splitlines()
     assert output == ["True", "['altair', 'scipy.stats']"]
+
+
+READ_RESULTS_SCRIPT = """
+import sys
+from drugtrade.config import load_settings
+from drugtrade.quality import QualityGateError, ResultStore, gate
+from drugtrade.runs import quality_for_run
+print(quality_for_run(load_settings({"DRUGTRADE_WAREHOUSE": sys.argv[1]}), "a-run"))
+print("great_expectations" in sys.modules)
+from drugtrade.quality import validate_relations
+print("great_expectations" in sys.modules)
+"""
+
+
+def test_reading_stored_results_does_not_import_gx(tmp_path) -> None:
+    # The finishing task of each ingest DAG, and `drugtrade summary`, read results only: GX's
+    # import (one to two seconds) is paid by the processes that validate.
+    output = subprocess.run(
+        [sys.executable, "-c", READ_RESULTS_SCRIPT, str(tmp_path / "warehouse")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout.splitlines()
+    assert output == ["[]", "False", "True"]
+
+
+def test_every_public_name_of_the_quality_package_resolves() -> None:
+    import drugtrade.quality as quality
+
+    missing = [name for name in quality.__all__ if not hasattr(quality, name)]
+    assert not missing
+    assert sorted(quality.__all__) == sorted(quality._HOMES)
