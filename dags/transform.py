@@ -125,6 +125,9 @@ def transform():
         summary = {
             "serving_db": str(result.serving_db),
             "tables": result.tables,
+            # what this publish changed: tables written whole, tables synced row by row
+            "written_whole": list(result.rebuilt),
+            "synced": list(result.synced),
             "ingest_days": days,
             "docs": publish_analyst_docs(settings),
         }

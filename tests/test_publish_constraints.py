@@ -117,13 +117,15 @@ def test_keys_come_from_the_tests_dbt_ran(settings, tmp_path):
     assert comment == ("Hectares by place and year.",)
 
 
-def test_a_build_that_breaks_a_key_publishes_nothing(settings):
+def test_a_build_that_breaks_a_key_publishes_nothing(settings, caplog):
     first = publish(settings)
     before = first.serving_db.stat().st_mtime_ns
     with duckdb.connect(str(settings.build_db)) as build:
         build.execute("insert into marts.fct_count values ('k9', 'BOL', 2016, 23100, 'a')")  # no place k9
     with pytest.raises(PublishError, match=r'"marts"\."fct_count".*constraint'):
         publish(settings)
+    # The row-by-row sync was refused first, then the table written whole.
+    assert "writing the changed tables whole instead" in caplog.text
     assert first.serving_db.stat().st_mtime_ns == before, "readers keep the last good serving file"
     assert not list(first.serving_db.parent.glob(".*.tmp")), "the half-written file is removed"
 
@@ -160,15 +162,17 @@ def test_a_publish_writes_again_only_what_changed(settings):
         build.execute("insert into marts.fct_count values ('k2', 'PER', 2017, 40300, 'b')")
     kept_export = (settings.exports_dir / "dim_place.parquet").stat().st_ino
     second = publish(settings)
-    assert second.rebuilt == ("fct_count",)
+    assert (second.rebuilt, second.synced) == ((), ("fct_count",))  # its new row inserted
     assert second.tables["fct_count"] == 3
     assert (settings.exports_dir / "dim_place.parquet").stat().st_ino == kept_export, (
         "linked, not written again"
     )
-    # A changed dimension row: the dimension and every table whose keys reference it.
+    # A changed dimension row: deleted and inserted again, with the rows whose keys point at
+    # it (fct_named points at Colombia only); nothing written whole.
     with duckdb.connect(str(settings.build_db)) as build:
         build.execute("update marts.dim_place set name = 'Perú' where place_key = 'k2'")
-    assert set(publish(settings).rebuilt) == {"dim_place", "fct_count", "fct_named"}
+    third = publish(settings)
+    assert (third.rebuilt, third.synced) == ((), ("dim_place", "fct_count"))
     incremental = _published(settings.serving_db, settings.exports_dir)
     assert ("Perú", 2017, 40300.0) in incremental["analyst.hectares_ha"]
     full = publish(settings, full=True)
@@ -184,3 +188,43 @@ def test_a_serving_file_the_state_does_not_describe_is_written_whole(settings):
     result = publish(settings)
     assert set(result.rebuilt) == set(result.tables)
     assert result.tables["fct_named"] == 1
+
+
+def test_a_sync_deletes_updates_and_inserts_rows_across_their_keys(settings):
+    first = publish(settings)
+    with duckdb.connect(str(settings.build_db)) as build:
+        build.execute("""
+            delete from marts.fct_named where iso3 = 'COL';
+            delete from marts.fct_count where place_key = 'k1';
+            delete from marts.dim_place where place_key = 'k1';
+            insert into marts.dim_place values ('k3', 'BOL', 'Bolivia');
+            insert into marts.fct_count values ('k3', 'BOL', 2016, 23100, 'c');
+            update marts.fct_count set hectares = 44000 where place_key = 'k2';
+        """)
+    result = publish(settings)
+    # fct_named has no key to match rows on: written whole.
+    assert (result.rebuilt, result.synced) == (("fct_named",), ("dim_place", "fct_count"))
+    assert result.tables == {**first.tables, "dim_place": 2, "fct_count": 2, "fct_named": 0}
+    synced = _published(settings.serving_db, settings.exports_dir)
+    assert ("Bolivia", 2016, 23100.0) in synced["analyst.hectares_ha"]
+    assert ("Colombia", 2016, 146000.0) not in synced["analyst.hectares_ha"]
+    keys = _keys(settings.serving_db)
+    assert publish(settings, full=True).rebuilt
+    assert _published(settings.serving_db, settings.exports_dir) == synced
+    assert _keys(settings.serving_db) == keys, "the synced tables keep their keys"
+
+
+def test_a_sync_swaps_a_unique_column_and_writes_a_keyless_table_it_reaches_whole(settings):
+    publish(settings)
+    # Two rows swap the values of a UNIQUE column that a foreign key of fct_named points at.
+    with duckdb.connect(str(settings.build_db)) as build:
+        build.execute("""
+            update marts.dim_place set iso3 = case iso3 when 'COL' then 'PER' else 'COL' end;
+            update marts.fct_count set iso3 = case iso3 when 'COL' then 'PER' else 'COL' end;
+        """)
+    result = publish(settings)
+    # fct_named's row points at a deleted dimension row and has no key: written whole.
+    assert (result.rebuilt, result.synced) == (("fct_named",), ("dim_place", "fct_count"))
+    synced = _published(settings.serving_db, settings.exports_dir)
+    publish(settings, full=True)
+    assert _published(settings.serving_db, settings.exports_dir) == synced

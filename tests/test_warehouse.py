@@ -66,7 +66,7 @@ def _run_day(settings, day: dt.date, validate: bool = False) -> dict[str, object
         "staging_skipped": staging.get("skipped"),
         "staging_totals": {k: v for k, v in staging.items() if k.startswith("rows_")},
         "marts_skipped": marts_skipped,
-        "published": set(published.rebuilt),
+        "published": set(published.written),
     }
 
 

@@ -37,7 +37,7 @@ import duckdb
 
 from drugtrade.config import Settings
 from drugtrade.warehouse.exports import export_fingerprints, export_parquet
-from drugtrade.warehouse.published_state import PublishedState, read_state, write_state
+from drugtrade.warehouse.published_state import PublishedState, read_state, stale_closure, write_state
 from drugtrade.warehouse.quality_results import TABLE as QUALITY_RESULTS_TABLE
 from drugtrade.warehouse.quality_results import publish_quality_results
 from drugtrade.warehouse.serving_relations import (
@@ -54,7 +54,17 @@ from drugtrade.warehouse.serving_relations import (
     read_manifest,
     read_relations,
 )
-from drugtrade.warehouse.serving_tables import build_table_fingerprint, create_table, drop_stale
+from drugtrade.warehouse.serving_sync import SyncFailed, SyncPlan
+from drugtrade.warehouse.serving_sync import apply as apply_sync
+from drugtrade.warehouse.serving_sync import plan as plan_sync
+from drugtrade.warehouse.serving_tables import (
+    BuildTable,
+    create_table,
+    describe_build_table,
+    drop_stale,
+    serving_fingerprint,
+    table_references,
+)
 from drugtrade.warehouse.serving_views import create_view
 from drugtrade.warehouse.sql_quoting import quote_identifier, quote_literal
 
@@ -82,7 +92,13 @@ class PublishResult:
     serving_db: Path
     exports_dir: Path
     tables: dict[str, int]  # published name -> rows (names are unique across the schemas)
-    rebuilt: tuple[str, ...] = ()  # the tables this publish wrote (the others were kept as they were)
+    rebuilt: tuple[str, ...] = ()  # the tables this publish wrote whole
+    synced: tuple[str, ...] = ()  # the tables it brought up to date row by row (serving_sync)
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        """Every table whose rows this publish changed; the others were kept as they were."""
+        return tuple(sorted({*self.rebuilt, *self.synced}))
 
 
 def publish(
@@ -90,10 +106,21 @@ def publish(
 ) -> PublishResult:
     """Write the serving file for the build as it is now and swap it in. The new file starts as
     a copy of the one in place, and only the tables whose content or definition changed since
-    the last publish (and the tables whose keys reference them) are dropped and written again;
-    views are always recreated, and dq_results gets the rows of the new result files. ``full``
-    (or a serving file the state does not describe) writes every table. Either way readers see
-    the old file or the new one."""
+    the last publish are written: a table whose definition stayed is synced row by row
+    (serving_sync), the others are dropped and written again with the tables whose keys
+    reference them. Views are always recreated, and dq_results gets the rows of the new result
+    files. ``full`` (or a serving file the state does not describe) writes every table. Either
+    way readers see the old file or the new one."""
+    try:
+        return _publish(settings, quality_results_glob, full=full, sync=True)
+    except SyncFailed as error:
+        log.warning("%s; writing the changed tables whole instead", error)
+        return _publish(settings, quality_results_glob, full=full, sync=False)
+
+
+def _publish(
+    settings: Settings, quality_results_glob: str | None, *, full: bool, sync: bool
+) -> PublishResult:
     build = settings.build_db
     if not build.exists():
         raise FileNotFoundError(f"no build warehouse at {build}: run the transform first")
@@ -107,7 +134,8 @@ def publish(
     try:
         connection.execute(f"attach {quote_literal(build)} as build (read_only)")
         relations = read_relations(connection, manifest, _lake_not_null(settings))
-        fingerprints = {r.name: build_table_fingerprint(connection, r) for r in relations if not r.is_view}
+        described = {r.name: describe_build_table(connection, r) for r in relations if not r.is_view}
+        fingerprints = {name: table.fingerprint for name, table in described.items()}
         if previous is not None:
             shutil.copyfile(serving, temporary)
             connection.execute(f"attach {quote_literal(temporary)} as serving")
@@ -118,11 +146,15 @@ def publish(
         # Constraints and views name their relations without a catalog, so they bind to the
         # file they are in whatever a reader attaches it as.
         connection.execute("use serving")
+        plans: list[SyncPlan] = []
+        reached: set[str] = set()
         if previous is None:
             for schema in SERVING_SCHEMAS:
                 connection.execute(f"create schema {quote_identifier(schema)}")
             rebuilt = {r.name for r in relations if not r.is_view}
         else:
+            if sync:
+                plans, reached = _plan_sync(connection, relations, described, previous)
             # dq_results is brought up to date in place when the results are published.
             rebuilt = drop_stale(
                 connection,
@@ -130,7 +162,14 @@ def publish(
                 fingerprints,
                 previous,
                 keep={QUALITY_RESULTS_TABLE} if quality_results_glob else set(),
+                in_place={p.relation.name for p in plans},
+                rewrite=reached,
             )
+        if rebuilt & {p.relation.name for p in plans}:
+            raise SyncFailed(f"planned to sync tables written whole: {sorted(rebuilt)}")
+        apply_sync(connection, plans)
+        _check_synced(connection, plans, described)
+        synced = {p.relation.name for p in plans}
         for relation in in_dependency_order([r for r in relations if not r.is_view]):
             if relation.name in rebuilt:
                 create_table(connection, relation)
@@ -166,15 +205,77 @@ def publish(
         serving,
         PublishedState(
             tables=fingerprints,
+            definitions={name: table.definition for name, table in described.items()},
             exports_set=exports.resolve().name,
             exports=exported,
             quality_files=quality_files,
         ),
     )
-    log.info("published %d tables to %s (%d written again)", len(tables), serving, len(rebuilt))
-    return PublishResult(
-        serving_db=serving, exports_dir=exports, tables=tables, rebuilt=tuple(sorted(rebuilt))
+    log.info(
+        "published %d tables to %s (%d written again, %d synced row by row)",
+        len(tables),
+        serving,
+        len(rebuilt),
+        len(synced),
     )
+    return PublishResult(
+        serving_db=serving,
+        exports_dir=exports,
+        tables=tables,
+        rebuilt=tuple(sorted(rebuilt)),
+        synced=tuple(sorted(synced)),
+    )
+
+
+def _plan_sync(
+    connection: duckdb.DuckDBPyConnection,
+    relations: list[Relation],
+    described: dict[str, BuildTable],
+    previous: PublishedState,
+) -> tuple[list[SyncPlan], set[str]]:
+    """The changed tables to sync row by row (keyed, defined as at the last publish, held in
+    the copy under their schema, with few enough rows to change), with the tables their
+    deletions reach, none of them referencing a table written whole; and the tables to write
+    whole although unchanged (keyless, reached by a deletion)."""
+    held = set(
+        connection.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = 'serving'"
+        ).fetchall()
+    )
+    changed = {n for n, table in described.items() if previous.tables.get(n) != table.fingerprint}
+    candidates = {
+        r.name
+        for r in relations
+        if r.name in changed
+        and r.primary_key
+        and previous.definitions.get(r.name) == described[r.name].definition
+        and (r.schema, r.name) in held
+    }
+    whole = changed - candidates
+    references = table_references(connection, relations)
+    while True:
+        written_whole = stale_closure(whole, references)
+        planned = plan_sync(
+            connection,
+            relations,
+            {name: described[name].columns for name in candidates - written_whole},
+            written_whole,
+        )
+        if not planned.rewrite:
+            return planned.plans, whole - changed
+        whole |= planned.rewrite
+
+
+def _check_synced(
+    connection: duckdb.DuckDBPyConnection, plans: list[SyncPlan], described: dict[str, BuildTable]
+) -> None:
+    for sync_plan in plans:
+        relation = sync_plan.relation
+        if (
+            serving_fingerprint(connection, relation, described[relation.name])
+            != described[relation.name].fingerprint
+        ):
+            raise SyncFailed(f"{relation.qualified}: synced row by row, its rows are not the build's")
 
 
 def _lake_not_null(settings: Settings) -> dict[str, set[str]]:

@@ -28,10 +28,13 @@ from drugtrade import lake
 @dataclass(frozen=True, kw_only=True)
 class PublishedState:
     """The fingerprints of the relations in the serving file (``tables``: tables; views are
-    recreated by every publish), in the exports set ``exports_set`` (``exports``), and the
-    quality result files dq_results holds (``quality_files``: path -> identity)."""
+    recreated by every publish), the digests of those tables' definitions alone
+    (``definitions``: a table whose definition stayed can be synced row by row), in the exports
+    set ``exports_set`` (``exports``), and the quality result files dq_results holds
+    (``quality_files``: path -> identity)."""
 
     tables: dict[str, str] = field(default_factory=dict)
+    definitions: dict[str, str] = field(default_factory=dict)
     exports_set: str | None = None
     exports: dict[str, str] = field(default_factory=dict)
     quality_files: dict[str, str] = field(default_factory=dict)
@@ -60,6 +63,7 @@ def read_state(serving_db: Path) -> PublishedState | None:
         return None
     return PublishedState(
         tables=dict(recorded.get("tables", {})),
+        definitions=dict(recorded.get("definitions", {})),
         exports_set=recorded.get("exports_set"),
         exports=dict(recorded.get("exports", {})),
         quality_files=dict(recorded.get("quality_files", {})),
@@ -70,6 +74,7 @@ def write_state(serving_db: Path, state: PublishedState) -> None:
     record = {
         "serving": _identity(serving_db),
         "tables": state.tables,
+        "definitions": state.definitions,
         "exports_set": state.exports_set,
         "exports": state.exports,
         "quality_files": state.quality_files,
@@ -92,6 +97,11 @@ def table_fingerprint(
         connection.execute(f"select count(*), sum(hash({listed})) from {source}").fetchone(),
     )
     return _digest([definition, comments, rows, row_hashes])
+
+
+def definition_digest(definition: str, comments: object) -> str:
+    """What a table's fingerprint holds besides its rows."""
+    return _digest([definition, comments])
 
 
 def view_fingerprint(body: str, dependencies: Iterable[str | None]) -> str | None:

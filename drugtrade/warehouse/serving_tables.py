@@ -5,10 +5,16 @@ dropping from a copy of the last serving file the tables a publish must write ag
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
 import duckdb
 
-from drugtrade.warehouse.published_state import PublishedState, stale_closure, table_fingerprint
+from drugtrade.warehouse.published_state import (
+    PublishedState,
+    definition_digest,
+    stale_closure,
+    table_fingerprint,
+)
 from drugtrade.warehouse.serving_relations import PublishError, Relation
 from drugtrade.warehouse.sql_quoting import quote_identifier
 
@@ -38,8 +44,20 @@ def _table_definition(connection: duckdb.DuckDBPyConnection, relation: Relation)
     return statement, [name for name, _ in columns]
 
 
-def build_table_fingerprint(connection: duckdb.DuckDBPyConnection, relation: Relation) -> str:
-    """The fingerprint of ``relation``'s table in the build: its serving DDL, its comments, its rows."""
+@dataclass(frozen=True, kw_only=True)
+class BuildTable:
+    """A table of the build as the serving file would hold it: its CREATE TABLE, comments and
+    columns, the digest of those (``definition``) and its fingerprint (with its rows)."""
+
+    statement: str
+    comments: list[tuple[str, str | None]]
+    columns: list[str]
+    definition: str
+    fingerprint: str
+
+
+def describe_build_table(connection: duckdb.DuckDBPyConnection, relation: Relation) -> BuildTable:
+    """``relation``'s table in the build: its serving DDL, its comments, its rows."""
     statement, columns = _table_definition(connection, relation)
     comments = connection.execute(
         "select column_name, comment from duckdb_columns() where database_name = 'build' and schema_name = $s "
@@ -47,12 +65,30 @@ def build_table_fingerprint(connection: duckdb.DuckDBPyConnection, relation: Rel
         "and schema_name = $s and table_name = $t order by 1",
         {"s": relation.build_schema, "t": relation.build_name},
     ).fetchall()
+    return BuildTable(
+        statement=statement,
+        comments=comments,
+        columns=columns,
+        definition=definition_digest(statement, comments),
+        fingerprint=table_fingerprint(
+            connection,
+            f"build.{quote_identifier(relation.build_schema)}.{quote_identifier(relation.build_name)}",
+            [quote_identifier(c) for c in columns],
+            statement,
+            comments,
+        ),
+    )
+
+
+def serving_fingerprint(connection: duckdb.DuckDBPyConnection, relation: Relation, table: BuildTable) -> str:
+    """The fingerprint of ``relation``'s table in the serving copy (the current catalog), as
+    the build's is computed: equal when their rows are."""
     return table_fingerprint(
         connection,
-        f"build.{quote_identifier(relation.build_schema)}.{quote_identifier(relation.build_name)}",
-        [quote_identifier(c) for c in columns],
-        statement,
-        comments,
+        relation.qualified,
+        [quote_identifier(c) for c in table.columns],
+        table.statement,
+        table.comments,
     )
 
 
@@ -63,11 +99,16 @@ def drop_stale(
     previous: PublishedState,
     *,
     keep: Collection[str] = (),
+    in_place: Collection[str] = (),
+    rewrite: Collection[str] = (),
 ) -> set[str]:
     """In the copy of the last serving file: drop every view, the tables that are gone from the
     build (but those in ``keep``, such as dq_results, which the publish updates in place), and the
     tables whose fingerprint changed with every table whose keys reference one of them (in the old
-    file or the new definitions). Returns the tables to write."""
+    file or the new definitions). A changed table in ``in_place`` (to be synced row by row) is
+    kept, unless it references a table dropped; a table in ``rewrite`` is dropped and written
+    even when unchanged (a sync reaches rows of it that it cannot key). Returns the tables to
+    write."""
     held = {
         name: schema
         for schema, name in connection.execute(
@@ -78,21 +119,16 @@ def drop_stale(
         "select schema_name, view_name from duckdb_views() where database_name = 'serving' and not internal"
     ).fetchall():
         connection.execute(f"drop view {quote_identifier(schema)}.{quote_identifier(name)}")
-    references: dict[str, set[str]] = {}
-    for table, referenced in connection.execute(
-        "select table_name, referenced_table from duckdb_constraints() where database_name = 'serving' "
-        "and constraint_type = 'FOREIGN KEY'"
-    ).fetchall():
-        references.setdefault(table, set()).add(referenced)
-    for relation in relations:
-        references.setdefault(relation.name, set()).update(t for _, t, _ in relation.foreign_keys)
+    references = table_references(connection, relations)
     wanted = {r.name: r for r in relations if not r.is_view}
     changed = {
         name
         for name, fingerprint in fingerprints.items()
-        if previous.tables.get(name) != fingerprint or held.get(name) != wanted[name].schema
+        if (previous.tables.get(name) != fingerprint and name not in in_place)
+        or held.get(name) != wanted[name].schema
     }
     changed |= {name for name in held if name not in wanted and name not in keep}  # gone from the build
+    changed |= {name for name in rewrite if name in wanted}
     stale = stale_closure(changed, references)
     dropped: set[str] = set()
 
@@ -108,6 +144,20 @@ def drop_stale(
     for name in sorted(stale):
         drop(name)
     return {name for name in stale if name in wanted}
+
+
+def table_references(connection: duckdb.DuckDBPyConnection, relations: list[Relation]) -> dict[str, set[str]]:
+    """The tables each table's foreign keys point at, in the copy of the last serving file or
+    in the definitions about to be written."""
+    references: dict[str, set[str]] = {}
+    for table, referenced in connection.execute(
+        "select table_name, referenced_table from duckdb_constraints() where database_name = 'serving' "
+        "and constraint_type = 'FOREIGN KEY'"
+    ).fetchall():
+        references.setdefault(table, set()).add(referenced)
+    for relation in relations:
+        references.setdefault(relation.name, set()).update(t for _, t, _ in relation.foreign_keys)
+    return references
 
 
 def create_table(connection: duckdb.DuckDBPyConnection, relation: Relation) -> None:
