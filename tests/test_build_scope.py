@@ -23,6 +23,19 @@ MANIFEST: dict[str, Any] = {
             ("dim_country", "marts"),
             ("coverage", "analyst"),
         ]
+    }
+    | {
+        # a seed's own test, a test between the seed and a model with articles, and one between
+        # the seed and a model without
+        f"test.drugtrade.{name}": {"name": name, "resource_type": "test", "depends_on": {"nodes": parents}}
+        for name, parents in [
+            ("countries_iso3_unique", ["seed.drugtrade.countries"]),
+            ("stg_articles_to_countries", ["model.drugtrade.stg_articles", "seed.drugtrade.countries"]),
+            (
+                "stg_observations_to_countries",
+                ["model.drugtrade.stg_observations", "seed.drugtrade.countries"],
+            ),
+        ]
     },
     "child_map": {
         "source.drugtrade.lake.observations": ["model.drugtrade.stg_observations"],
@@ -51,13 +64,21 @@ def test_the_touched_models_are_selected_by_name_with_the_selectors() -> None:
         "coverage",
         "fct_statements",
     ]
+    # The seeds are untouched: not loaded again, nor their own tests run; a test joining them to
+    # a model that is rebuilt is selected by name.
     assert selection_for(MANIFEST, ["resource_type:seed", "staging"], True, skip_unit_tests=True) == [
         "build",
         "--select",
-        "resource_type:seed",
         "stg_articles",
+        "stg_articles_to_countries",
         "--exclude",
         "resource_type:unit_test",
+    ]
+    assert selection_for(MANIFEST, ["resource_type:seed", "staging"], False) == [
+        "build",
+        "--select",
+        "resource_type:seed",
+        "staging",
     ]
 
 

@@ -165,6 +165,16 @@ def test_a_day_without_new_statistics_leaves_the_statistics_side_alone(three_day
         # ...but a rebuilt fact's keys into them are still tested (an --exclude would drop these).
         for test in ("fct_statements_country_key", "fct_statements_date_key", "dim_person_country_iso3"):
             assert any(n.startswith(f"test.drugtrade.relationships_{test}_") for n in built["nodes"]), test
+        # The seeds are loaded and tested on the first day only (they are part of the project
+        # the ledger holds); a staging model's keys into them are tested every day.
+        assert "seed.drugtrade.countries" in first["nodes"]
+        assert any(n.startswith("test.drugtrade.unique_countries_") for n in first["nodes"])
+        assert not {n for n in built["nodes"] if n.startswith("seed.")}
+        assert not {n for n in built["nodes"] if n.startswith("test.drugtrade.unique_countries_")}
+        assert any(
+            n.startswith("test.drugtrade.relationships_stg_mentions_mention_normalized__iso3__ref_countries_")
+            for n in built["nodes"]
+        )
 
 
 def test_a_day_without_new_statistics_keeps_their_published_tables(three_days):

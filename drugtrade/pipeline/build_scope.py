@@ -1,5 +1,5 @@
 """What a transform run rebuilds: the dbt selection of a layer, without the models no new article
-can change (the statistics side and the models built from seeds only) when the lake
+can change (the statistics side, the seeds and the models built from seeds only) when the lake
 files and the dbt project they were built from are unchanged, and without the unit tests when
 the dbt project is unchanged since they passed. The ledgers recording both sit beside the build file."""
 
@@ -100,6 +100,9 @@ def untouched_models(manifest: dict[str, Any]) -> list[str]:
     )
 
 
+SEEDS = "resource_type:seed"
+
+
 def selection_for(
     manifest: dict[str, Any] | None, layers: list[str], skip_untouched: bool, skip_unit_tests: bool = False
 ) -> list[str] | None:
@@ -114,15 +117,34 @@ def selection_for(
         return ["build", "--select", *layers, *excluded]
     untouched = set(untouched_models(manifest))
     folders = {layer for layer in layers if ":" not in layer}
-    # Selectors stay as they are: the seeds are reloaded (a few rows), so the staging build's
-    # cautious selection still runs the tests between a staging model and a seed.
-    selectors = [layer for layer in layers if ":" in layer]
-    models = sorted(
-        node["name"]
-        for node in manifest["nodes"].values()
+    # The seeds are untouched too: their files are part of the project digest the ledger holds,
+    # so they are loaded and tested (some thirty nodes) only when the project changes. The tests
+    # that join a rebuilt model to a seed (a mention's country to the countries seed) are
+    # selected by name: with the seed left out, cautious selection would drop them.
+    selectors = [layer for layer in layers if ":" in layer and layer != SEEDS]
+    selected = {
+        key: node["name"]
+        for key, node in manifest["nodes"].items()
         if node["resource_type"] == "model" and node["fqn"][1] in folders and node["name"] not in untouched
+    }
+    models = sorted(selected.values())
+    seed_tests = (
+        sorted(
+            node["name"]
+            for node in manifest["nodes"].values()
+            if node["resource_type"] == "test" and _joins_seed_to(node, set(selected))
+        )
+        if SEEDS in layers
+        else []
     )
-    return ["build", "--select", *selectors, *models, *excluded] if models or selectors else None
+    return ["build", "--select", *selectors, *models, *seed_tests, *excluded] if models or selectors else None
+
+
+def _joins_seed_to(test: dict[str, Any], models: set[str]) -> bool:
+    """True for a test that reads a seed and models of ``models`` only."""
+    parents = test["depends_on"]["nodes"]
+    read = [p for p in parents if p.startswith("model.")]
+    return any(p.startswith("seed.") for p in parents) and bool(read) and set(read) <= models
 
 
 def dbt_selection(
