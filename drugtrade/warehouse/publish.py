@@ -258,7 +258,8 @@ def _plan_sync(
         planned = plan_sync(
             connection,
             relations,
-            {name: described[name].columns for name in candidates - written_whole},
+            {name: table.columns for name, table in described.items()},
+            candidates - written_whole,
             written_whole,
         )
         if not planned.rewrite:

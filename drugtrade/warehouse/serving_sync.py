@@ -96,12 +96,13 @@ def _count(connection: duckdb.DuckDBPyConnection, table: str) -> int:
 def plan(
     connection: duckdb.DuckDBPyConnection,
     relations: list[Relation],
-    changed: Mapping[str, list[str]],
+    table_columns: Mapping[str, list[str]],
+    changed: Collection[str],
     keep_out: Collection[str],
 ) -> SyncPlans:
-    """Plan the sync of the ``changed`` tables (name -> columns) of the serving copy (the
-    connection's current catalog), with the rows their deletions reach in the tables that
-    reference them; tables in ``keep_out`` (written whole) are left to that."""
+    """Plan the sync of the ``changed`` tables of the serving copy (the connection's current
+    catalog), with the rows their deletions reach in the tables that reference them; tables in
+    ``keep_out`` (written whole) are left to that. ``table_columns``: every table's columns."""
     tables = in_dependency_order([r for r in relations if not r.is_view])
     by_name = {r.name: r for r in tables}
     referencing: dict[str, list[tuple[Relation, str, str]]] = {}
@@ -110,10 +111,10 @@ def plan(
             if target != relation.name:
                 referencing.setdefault(target, []).append((relation, column, target_column))
     columns: dict[str, list[str]] = {}
-    for name, table_columns in changed.items():
+    for name in changed:
         relation = by_name[name]
-        columns[name] = table_columns
-        keys, listed = _keys(relation), ", ".join(quote_identifier(c) for c in table_columns)
+        columns[name] = table_columns[name]
+        keys, listed = _keys(relation), ", ".join(quote_identifier(c) for c in columns[name])
         # Keys whose rows differ: in the copy only (gone), in both (changed), in the build only (new).
         connection.execute(
             f"create or replace temp table {quote_identifier(f'_sync_diff_{name}')} as "
@@ -147,7 +148,7 @@ def plan(
                 continue
             reached = f"select {_keys(source, 'f')} from {source.qualified} f where {pointing}"
             if source.name not in columns:
-                columns[source.name] = _columns(connection, source)
+                columns[source.name] = table_columns[source.name]
                 connection.execute(
                     f"create or replace temp table {quote_identifier(f'_sync_remove_{source.name}')} as {reached}"
                 )
@@ -222,17 +223,6 @@ def apply(connection: duckdb.DuckDBPyConnection, plans: list[SyncPlan]) -> None:
 def discard(connection: duckdb.DuckDBPyConnection, sync_plan: SyncPlan) -> None:
     connection.execute(f"drop table if exists {sync_plan.remove}")
     connection.execute(f"drop table if exists {sync_plan.add}")
-
-
-def _columns(connection: duckdb.DuckDBPyConnection, relation: Relation) -> list[str]:
-    return [
-        name
-        for (name,) in connection.execute(
-            "select column_name from duckdb_columns() where database_name = current_database() "
-            "and schema_name = $s and table_name = $t order by column_index",
-            {"s": relation.schema, "t": relation.name},
-        ).fetchall()
-    ]
 
 
 def _execute(connection: duckdb.DuckDBPyConnection, relation: Relation, statement: str) -> None:
