@@ -20,7 +20,7 @@ import great_expectations as gx
 from great_expectations.data_context.types.base import DataContextConfig, ProgressBarsConfig
 from great_expectations.exceptions.exceptions import DataContextError
 
-from drugtrade.quality.duckdb_gx import install
+from drugtrade.quality import duckdb_gx, gx_run_overhead
 
 SITE_NAME = "drugtrade_quality"
 # The newest validation results the Data Docs index lists (about two weeks of daily runs, or six
@@ -42,7 +42,8 @@ def open_context(root: Path, docs_dir: Path) -> Any:
     """The context whose suites and validation results live under ``root`` (GX's file layout:
     ``gx/expectations``, ``gx/uncommitted/validations``) and whose Data Docs site is
     ``docs_dir``; datasources, validation definitions and checkpoints are kept in memory."""
-    install()
+    duckdb_gx.install()
+    gx_run_overhead.install()
     gx_root = root.resolve() / "gx"
     config = DataContextConfig(
         stores={
