@@ -15,6 +15,11 @@ from great_expectations.data_context.types.resource_identifiers import Expectati
 
 from drugtrade.quality import context as gx_context
 
+# GX renders each stored result through its expectation's class: the project's own two must be
+# registered in this process too (the report task renders in a process that validated nothing).
+from drugtrade.quality.column_types import EXPECTATION_TYPE as _COLUMN_TYPES  # noqa: F401
+from drugtrade.quality.columns_not_null import EXPECTATION_TYPE as _COLUMNS_NOT_NULL  # noqa: F401
+
 
 def context_root_for(results_dir: Path) -> Path:
     """The GX context that sits beside a ResultStore folder (``<quality>/gx``)."""

@@ -290,3 +290,35 @@ def test_the_data_docs_index_lists_the_newest_results_only(
     assert "/run-c/" in listed and "/run-b/" in listed and "/run-a/" not in listed
     pages = {p.relative_to(docs / "validations").parts[2] for p in (docs / "validations").rglob("*.html")}
     assert pages == {"run-a", "run-b", "run-c"}
+
+
+def test_data_docs_render_the_projects_own_expectations_in_a_process_that_validated_nothing(
+    tmp_path: Path, suites_dir: Path
+) -> None:
+    """The report task renders Data Docs in its own process: GX must find the project's custom
+    expectations there too, or their rows are missing from the pages (GX logs the error and
+    goes on)."""
+    import subprocess
+    import sys
+
+    results = tmp_path / "quality" / "results"
+    docs = tmp_path / "quality" / "docs"
+    validate_raw_tables(tmp_path, suites_dir, {"observations": [observations(10)]}, run_id="run-a")
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from drugtrade.quality import build_data_docs; "
+            "build_data_docs(Path(sys.argv[1]), Path(sys.argv[2]))",
+            str(results),
+            str(docs),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert "not found" not in completed.stderr, completed.stderr[-3000:]
+    (page,) = (docs / "validations").rglob("*.html")
+    assert "Values must never be null in" in page.read_text()
