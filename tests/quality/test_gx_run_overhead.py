@@ -110,3 +110,26 @@ def test_a_suite_changed_in_its_store_still_fails_the_run(tmp_path: Path) -> Non
         "ExpectationSuite 'figures_all' has changed since it has last been saved. "
         "Please update with `<SUITE_OBJECT>.save()`, then try your action again."
     ]
+
+
+def test_data_docs_templates_are_compiled_once_for_every_view(monkeypatch: pytest.MonkeyPatch) -> None:
+    from great_expectations.render.view.view import DefaultJinjaPageView
+    from jinja2 import Environment
+
+    gx_run_overhead.install()
+    compiled: list[str | None] = []
+    compile_template = Environment.compile
+
+    def counting(self: Environment, source: Any, name: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(name)
+        return compile_template(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(Environment, "compile", counting)
+    first = DefaultJinjaPageView()._get_template("page.j2")
+    compiled_by_first = len(compiled)  # none when an earlier run left them in the cache
+    second = DefaultJinjaPageView()._get_template("page.j2")
+    # GX's own views each compiled it again; now the second loads the first's code.
+    assert len(compiled) == compiled_by_first
+    assert second is not first and second.root_render_func.__code__.co_code == (
+        first.root_render_func.__code__.co_code
+    )
