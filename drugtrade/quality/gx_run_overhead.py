@@ -69,11 +69,14 @@ def _get_domain_kwargs(self: Any) -> dict[str, Any]:
     return _domain(self, self.configuration.kwargs)
 
 
-def _get_success_kwargs(self: Any) -> dict[str, Any]:
-    kwargs = self.configuration.kwargs
-    success = {key: kwargs.get(key, self._get_default_value(key)) for key in self.success_keys}
-    success.update(_domain(self, kwargs))
+def _success(expectation: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    success = {key: kwargs.get(key, expectation._get_default_value(key)) for key in expectation.success_keys}
+    success.update(_domain(expectation, kwargs))
     return success
+
+
+def _get_success_kwargs(self: Any) -> dict[str, Any]:
+    return _success(self, self.configuration.kwargs)
 
 
 def _get_runtime_kwargs(self: Any, runtime_configuration: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -81,10 +84,8 @@ def _get_runtime_kwargs(self: Any, runtime_configuration: dict[str, Any] | None 
 
     runtime_configuration = runtime_configuration or {}
     kwargs = self.configuration.kwargs
-    success = {key: kwargs.get(key, self._get_default_value(key)) for key in self.success_keys}
-    success.update(_domain(self, kwargs))
     runtime = {key: runtime_configuration.get(key, _kwarg(self, kwargs, key)) for key in self.runtime_keys}
-    runtime.update(success)
+    runtime.update(_success(self, kwargs))
     runtime["result_format"] = parse_result_format(runtime["result_format"])
     return runtime
 
