@@ -1,4 +1,4 @@
-"""Three cuts in GX 1.24's overhead, installed once per process by ``install()``
+"""Four cuts in GX 1.24's overhead, installed once per process by ``install()``
 (drugtrade.quality.context does, before a context is made). None changes what GX computes,
 checks or renders; each is tested in tests/quality/test_gx_run_overhead.py.
 
@@ -26,6 +26,18 @@ checks or renders; each is tested in tests/quality/test_gx_run_overhead.py.
    third of a daily Data Docs build). Each view's environment now shares Jinja's own
    file-system bytecode cache (in the user's temporary folder, as Jinja places it): a template
    is compiled when its source is new to the cache, and its compiled code is loaded after.
+
+4. No query for the unexpected rows when their count is zero. Beside an expectation's count
+   of unexpected values (``column_values.unique.unexpected_count``, computed with the other
+   counts of the table in one bundled query) GX asks for a sample of those values
+   (``...unexpected_values``) and, for an ``unexpected_rows_expectation``, runs the query for
+   the rows (``unexpected_rows_query.table``) beside the one that counts them. Each is a query
+   of its own, and when nothing is unexpected it reads the whole relation to find nothing: on
+   the benchmark, 0.20 s for the sample of duplicated ``observation_id`` (2,000,000 raw rows)
+   and 0.23 s for the ``country_iso3`` values outside the country set (1,000,000 seizure
+   facts), both empty. Each such metric now depends on its count (a dependency GX resolves
+   first, in the same graph); a count of zero makes it the empty list it would have been,
+   without a query, and any other count (or none) runs GX's own query as before.
 """
 
 from __future__ import annotations
@@ -33,7 +45,7 @@ from __future__ import annotations
 import contextvars
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 _installed = False
 # Per Checkpoint.run: (name, store id) of a validation definition -> its successful freshness
@@ -44,6 +56,13 @@ _fresh_in_run: contextvars.ContextVar[dict[tuple[str, str], Any] | None] = conte
 )
 # GX's own implementations, kept for the tests that compare them with these.
 ORIGINALS: dict[str, Callable[..., Any]] = {}
+# The name under which a row-level metric receives its count (a key GX's metrics do not use).
+COUNT_DEPENDENCY = "drugtrade_unexpected_count"
+# Row-level metric suffix -> the suffix of the metric that counts the same rows.
+_COUNTED_BY = {
+    ".unexpected_values": ".unexpected_count",
+    "unexpected_rows_query.table": "unexpected_rows_query.row_count",
+}
 _expectation_log = logging.getLogger("great_expectations.expectations.expectation")
 _log = logging.getLogger(__name__)
 
@@ -109,6 +128,72 @@ def _checkpoint_run(self: Any, *args: Any, **kwargs: Any) -> Any:
         _fresh_in_run.reset(token)
 
 
+def _count_of(metric: Any, execution_engine: Any) -> Any:
+    """The configuration of the metric that counts the rows ``metric`` lists, or None."""
+    from great_expectations.exceptions.exceptions import MetricProviderError
+    from great_expectations.execution_engine.sqlalchemy_execution_engine import SqlAlchemyExecutionEngine
+    from great_expectations.expectations.registry import get_metric_provider
+    from great_expectations.validator.metric_configuration import MetricConfiguration
+
+    if not isinstance(execution_engine, SqlAlchemyExecutionEngine):
+        return None
+    name = metric.metric_name
+    for suffix, count_suffix in _COUNTED_BY.items():
+        if name.endswith(suffix):
+            count_name = name[: len(name) - len(suffix)] + count_suffix
+            break
+    else:
+        return None
+    try:
+        get_metric_provider(count_name, execution_engine)
+    except MetricProviderError:
+        return None
+    # The count's value kwargs are the listing's but for how to list (GX's result_format): the
+    # configuration GX itself builds for the expectation's count, so the count is computed once.
+    value_kwargs = {k: v for k, v in metric.metric_value_kwargs.items() if k != "result_format"}
+    return MetricConfiguration(count_name, dict(metric.metric_domain_kwargs), value_kwargs)
+
+
+def _get_evaluation_dependencies(
+    cls: Any,
+    metric: Any,
+    configuration: Any = None,
+    execution_engine: Any = None,
+    runtime_configuration: Any = None,
+) -> dict[str, Any]:
+    dependencies: dict[str, Any] = ORIGINALS["MetricProvider.get_evaluation_dependencies"](
+        cls, metric, configuration, execution_engine, runtime_configuration
+    )
+    count = _count_of(metric, execution_engine)
+    if count is None or count.id == metric.id:
+        return dependencies
+    return {**dependencies, COUNT_DEPENDENCY: count}
+
+
+def _process_direct_and_bundled(
+    self: Any,
+    metric_fn_direct_configurations: list[Any],
+    metric_fn_bundle_configurations: list[Any],
+) -> dict[Any, Any]:
+    empty: dict[Any, Any] = {}
+    to_compute = []
+    for computation in metric_fn_direct_configurations:
+        if computation.metric_provider_kwargs["metrics"].get(COUNT_DEPENDENCY) == 0:
+            empty[computation.metric_configuration.id] = []
+        else:
+            to_compute.append(computation)
+    resolved: dict[Any, Any] = ORIGINALS[
+        "ExecutionEngine._process_direct_and_bundled_metric_computation_configurations"
+    ](
+        self,
+        metric_fn_direct_configurations=to_compute,
+        metric_fn_bundle_configurations=metric_fn_bundle_configurations,
+    )
+    if empty and self._caching:
+        self._metric_cache.update(empty)
+    return {**empty, **resolved}
+
+
 def _shared_bytecode_cache(original_init: Callable[..., None]) -> Callable[..., None]:
     from jinja2 import FileSystemBytecodeCache
     from jinja2.bccache import Bucket
@@ -138,13 +223,15 @@ def _shared_bytecode_cache(original_init: Callable[..., None]) -> Callable[..., 
 
 
 def install() -> None:
-    """Install the three cuts (idempotent)."""
+    """Install the four cuts (idempotent)."""
     global _installed
     if _installed:
         return
     from great_expectations.checkpoint.checkpoint import Checkpoint
     from great_expectations.core.validation_definition import ValidationDefinition
+    from great_expectations.execution_engine.execution_engine import ExecutionEngine
     from great_expectations.expectations.expectation import Expectation
+    from great_expectations.expectations.metrics.metric_provider import MetricProvider
     from great_expectations.render.view.view import DefaultJinjaView
 
     ORIGINALS.update(
@@ -155,6 +242,13 @@ def install() -> None:
             "ValidationDefinition.is_fresh": ValidationDefinition.is_fresh,
             "Checkpoint.run": Checkpoint.run,
             "DefaultJinjaView.__init__": DefaultJinjaView.__init__,
+            # The function under GX's classmethod: it is called with the class passed on.
+            "MetricProvider.get_evaluation_dependencies": cast(
+                "Any", MetricProvider.get_evaluation_dependencies
+            ).__func__,
+            "ExecutionEngine._process_direct_and_bundled_metric_computation_configurations": (
+                ExecutionEngine._process_direct_and_bundled_metric_computation_configurations
+            ),
         }
     )
     # Replacing these methods is the point of this module (see its docstring).
@@ -164,4 +258,8 @@ def install() -> None:
     ValidationDefinition.is_fresh = _validation_definition_is_fresh  # type: ignore[method-assign]
     Checkpoint.run = _checkpoint_run  # type: ignore[method-assign]
     DefaultJinjaView.__init__ = _shared_bytecode_cache(DefaultJinjaView.__init__)  # type: ignore[method-assign]
+    MetricProvider.get_evaluation_dependencies = classmethod(_get_evaluation_dependencies)  # type: ignore[method-assign,assignment]
+    ExecutionEngine._process_direct_and_bundled_metric_computation_configurations = (  # type: ignore[method-assign]
+        _process_direct_and_bundled
+    )
     _installed = True

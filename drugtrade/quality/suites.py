@@ -13,7 +13,10 @@ with a log line:
 Suites are validated by GX's SQL engine on DuckDB, so row conditions use GX's own parser
 (``condition_parser: "great_expectations"``, ``col("measure")=="kg"``), types are DuckDB type
 names (``VARCHAR``, ``BIGINT``, ``DATE``...) and a pattern is an ``unexpected_rows_expectation``
-with DuckDB's ``regexp_matches`` (GX has no regex expression for the DuckDB dialect).
+with DuckDB's ``regexp_full_match`` for a whole value, ``regexp_matches`` for a prefix (GX has
+no regex expression for the DuckDB dialect). DuckDB pushes ``regexp_full_match`` into the
+Parquet scan, where it is evaluated once per dictionary entry: on the 2,000,000 raw observations
+of the benchmark, 0.003 s against 0.22 s for the same pattern as ``regexp_matches('^...$')``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The two cuts of drugtrade/quality/gx_run_overhead.py change GX's cost, not its answers: the
+"""The cuts of drugtrade/quality/gx_run_overhead.py change GX's cost, not its answers: the
 kwargs of every expectation of the project's suites are GX's own, each definition's freshness
 is checked once per checkpoint run, and a definition that is not fresh still fails the run."""
 
@@ -133,3 +133,117 @@ def test_data_docs_templates_are_compiled_once_for_every_view(monkeypatch: pytes
     assert second is not first and second.root_render_func.__code__.co_code == (
         first.root_render_func.__code__.co_code
     )
+
+
+def _samples_suite(tmp_path: Path) -> tuple[Any, gx.Checkpoint]:
+    """Each kind of row-level metric with no unexpected row and with some: four expectations
+    with none, four with some (one of them passing with ``mostly``)."""
+    database = tmp_path / "build.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(
+            "create table seizures as select i as seizure_id, i % 7 as port, 'kg' || (i % 3) as unit "
+            "from range(1000) t(i)"
+        )
+    context = open_context(tmp_path / "quality", tmp_path / "docs")
+    source = duckdb_datasource(context, "build", database)
+    expectations = gx.expectations
+    suite = gx.ExpectationSuite(
+        name="seizures",
+        expectations=[
+            expectations.ExpectColumnValuesToBeUnique(column="seizure_id"),
+            expectations.ExpectColumnValuesToBeUnique(column="port"),
+            expectations.ExpectColumnValuesToBeInSet(column="unit", value_set=["kg0", "kg1", "kg2"]),
+            expectations.ExpectColumnValuesToBeInSet(column="unit", value_set=["kg0", "kg1"], mostly=0.5),
+            expectations.ExpectColumnValuesToBeBetween(column="seizure_id", min_value=0, max_value=999),
+            expectations.ExpectColumnValuesToBeBetween(column="seizure_id", min_value=0, max_value=989),
+            expectations.UnexpectedRowsExpectation(
+                unexpected_rows_query="select * from {batch} where port < 0"
+            ),
+            expectations.UnexpectedRowsExpectation(
+                unexpected_rows_query="select * from {batch} where port = 6"
+            ),
+        ],
+    )
+    validation = add_validation(context, source, suite, table="seizures")
+    result_format = {"result_format": "BASIC", "partial_unexpected_count": 5}
+    return context, stage_checkpoint(context, "marts", [validation], result_format)
+
+
+def _run_counting_queries(checkpoint: gx.Checkpoint) -> tuple[dict[str, tuple[Any, ...]], list[str]]:
+    import sqlalchemy as sa
+    from sqlalchemy.engine import Engine
+
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    sa.event.listen(Engine, "before_cursor_execute", record)
+    try:
+        run = checkpoint.run()
+    finally:
+        sa.event.remove(Engine, "before_cursor_execute", record)
+    (suite_result,) = run.run_results.values()
+    outcomes = {
+        r.expectation_config.type + str(sorted(r.expectation_config.kwargs.items())[:3]): (
+            r.success,
+            r.result.get("unexpected_count"),
+            r.result.get("partial_unexpected_list"),
+            r.result.get("observed_value"),
+            r.exception_info.get("raised_exception", False),
+        )
+        for r in suite_result.results
+    }
+    return outcomes, statements
+
+
+def test_no_query_for_unexpected_rows_when_none_are_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from great_expectations.execution_engine.execution_engine import ExecutionEngine
+    from great_expectations.expectations.metrics.metric_provider import MetricProvider
+
+    context, checkpoint = _samples_suite(tmp_path)
+    outcomes, statements = _run_counting_queries(checkpoint)
+
+    # GX's own code, for the same suite on the same data.
+    originals = gx_run_overhead.ORIGINALS
+    monkeypatch.setattr(
+        MetricProvider,
+        "get_evaluation_dependencies",
+        classmethod(originals["MetricProvider.get_evaluation_dependencies"]),
+    )
+    monkeypatch.setattr(
+        ExecutionEngine,
+        "_process_direct_and_bundled_metric_computation_configurations",
+        originals["ExecutionEngine._process_direct_and_bundled_metric_computation_configurations"],
+    )
+    gx_outcomes, gx_statements = _run_counting_queries(checkpoint)
+
+    assert outcomes == gx_outcomes
+    assert len(outcomes) == 8
+    assert not any(o[4] for o in outcomes.values())  # every expectation was evaluated
+    by_count = sorted(
+        ((o[1] if o[1] is not None else o[3], o[0], o[2]) for o in outcomes.values()),
+        key=lambda o: (o[0], repr(o)),
+    )
+    # The four with unexpected rows still carry GX's sample of them.
+    assert by_count == [
+        (0, True, None),  # unexpected rows
+        (0, True, []),
+        (0, True, []),
+        (0, True, []),
+        (10, False, [990, 991, 992, 993, 994]),
+        (142, False, None),  # unexpected rows: counted, not sampled in BASIC
+        (333, True, ["kg2"] * 5),  # mostly
+        (1000, False, [0, 1, 2, 3, 4]),
+    ]
+
+    def listings(queries: list[str]) -> list[str]:
+        return [q for q in queries if "AS unexpected_values" in q or q.startswith("select * from (SELECT")]
+
+    # GX lists unexpected values or rows for all eight; now only for the four that have some.
+    # (A count of zero came from a query; ``== 0`` is never true of a count GX did not get.)
+    assert len(listings(gx_statements)) == 8
+    assert len(listings(statements)) == 4
+    assert len(statements) == len(gx_statements) - 4
