@@ -247,3 +247,46 @@ def test_no_query_for_unexpected_rows_when_none_are_counted(
     assert len(listings(gx_statements)) == 8
     assert len(listings(statements)) == 4
     assert len(statements) == len(gx_statements) - 4
+
+
+def test_metric_ids_are_gx_s_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+    import enum
+
+    import numpy as np
+    from great_expectations.core.id_dict import IDDict
+
+    gx_run_overhead.install()
+    gx_to_id = gx_run_overhead.ORIGINALS["IDDict.to_id"]
+    hashed: list[IDDict] = []
+    fast_to_id = IDDict.to_id
+
+    def recording(self: IDDict, *args: Any, **kwargs: Any) -> Any:
+        hashed.append(IDDict(self))
+        return fast_to_id(self, *args, **kwargs)
+
+    monkeypatch.setattr(IDDict, "to_id", recording)
+    _, checkpoint = _samples_suite(tmp_path)
+    checkpoint.run()
+    monkeypatch.setattr(IDDict, "to_id", fast_to_id)
+    assert len(hashed) > 500  # every metric configuration of a real run
+
+    class Unit(enum.Enum):
+        KG = "kg"
+
+    hashed += [
+        IDDict({"column": "kg", "min_value": 0.5, "max_value": None, "strict_min": False}),
+        IDDict({"column": "kg", "min_value": float("nan"), "max_value": 3}),  # NaN is hashed as None
+        IDDict({"value_set": ("kg", "g"), "parse_strings_as_datetimes": True, "n": 10**20}),
+        IDDict({"value_set": {"b", "a"}, "column": "unit"}),  # a set
+        IDDict({"min_value": dt.date(2026, 1, 1), "column": "day"}),
+        IDDict({"min_value": np.int64(3), "max_value": np.float64(0.1), "column": "kg"}),
+        IDDict({"unit": Unit.KG, "column": "unit"}),
+        IDDict({"nested": {"a": [1, {"b": None}], "c": (1.5, "x")}, "column": "kg"}),
+        IDDict({1: "numeric key", "column": "kg"}),
+        IDDict({"column": "kg"}),
+        IDDict({}),
+    ]
+    for kwargs in hashed:
+        assert kwargs.to_id() == gx_to_id(kwargs), kwargs
+        assert kwargs.to_id(id_ignore_keys={"column"}) == gx_to_id(kwargs, id_ignore_keys={"column"}), kwargs
