@@ -136,8 +136,9 @@ def test_data_docs_templates_are_compiled_once_for_every_view(monkeypatch: pytes
 
 
 def _samples_suite(tmp_path: Path) -> tuple[Any, gx.Checkpoint]:
-    """Each kind of row-level metric with no unexpected row and with some: four expectations
-    with none, four with some (one of them passing with ``mostly``)."""
+    """Each kind of row-level metric (column, column pair, compound columns, unexpected rows)
+    with no unexpected row and with some: six expectations with none, six with some (one of
+    them passing with ``mostly``)."""
     database = tmp_path / "build.duckdb"
     with duckdb.connect(str(database)) as connection:
         connection.execute(
@@ -162,6 +163,12 @@ def _samples_suite(tmp_path: Path) -> tuple[Any, gx.Checkpoint]:
             expectations.UnexpectedRowsExpectation(
                 unexpected_rows_query="select * from {batch} where port = 6"
             ),
+            expectations.ExpectCompoundColumnsToBeUnique(column_list=["seizure_id", "port"]),
+            expectations.ExpectCompoundColumnsToBeUnique(column_list=["port", "unit"]),
+            expectations.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="seizure_id", column_B="port", or_equal=True
+            ),
+            expectations.ExpectColumnPairValuesAToBeGreaterThanB(column_A="port", column_B="seizure_id"),
         ],
     )
     validation = add_validation(context, source, suite, table="seizures")
@@ -221,7 +228,7 @@ def test_no_query_for_unexpected_rows_when_none_are_counted(
     gx_outcomes, gx_statements = _run_counting_queries(checkpoint)
 
     assert outcomes == gx_outcomes
-    assert len(outcomes) == 8
+    assert len(outcomes) == 12
     assert not any(o[4] for o in outcomes.values())  # every expectation was evaluated
     by_count = sorted(
         ((o[1] if o[1] is not None else o[3], o[0], o[2]) for o in outcomes.values()),
@@ -233,20 +240,34 @@ def test_no_query_for_unexpected_rows_when_none_are_counted(
         (0, True, []),
         (0, True, []),
         (0, True, []),
+        (0, True, []),
+        (0, True, []),
         (10, False, [990, 991, 992, 993, 994]),
         (142, False, None),  # unexpected rows: counted, not sampled in BASIC
         (333, True, ["kg2"] * 5),  # mostly
+        (1000, False, [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4)]),  # column pair
         (1000, False, [0, 1, 2, 3, 4]),
+        (1000, False, [{"port": p, "unit": f"kg{p % 3}"} for p in range(5)]),  # compound columns
     ]
 
     def listings(queries: list[str]) -> list[str]:
-        return [q for q in queries if "AS unexpected_values" in q or q.startswith("select * from (SELECT")]
+        """The queries for unexpected values (a column's, a pair's, compound columns') or rows."""
+        return [
+            q
+            for q in queries
+            if "UnexpectedCountSubquery" not in q
+            and (
+                "unexpected_values" in q
+                or "group_counts_subquery" in q
+                or q.startswith("select * from (SELECT")
+            )
+        ]
 
-    # GX lists unexpected values or rows for all eight; now only for the four that have some.
+    # GX lists unexpected values or rows for all twelve; now only for the six that have some.
     # (A count of zero came from a query; ``== 0`` is never true of a count GX did not get.)
-    assert len(listings(gx_statements)) == 8
-    assert len(listings(statements)) == 4
-    assert len(statements) == len(gx_statements) - 4
+    assert len(listings(gx_statements)) == 12
+    assert len(listings(statements)) == 6
+    assert len(statements) == len(gx_statements) - 6
 
 
 def test_metric_ids_are_gx_s_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
