@@ -141,19 +141,19 @@ def _checkpoint_run(self: Any, *args: Any, **kwargs: Any) -> Any:
 
 def _count_of(metric: Any, execution_engine: Any) -> Any:
     """The configuration of the metric that counts the rows ``metric`` lists, or None."""
-    from great_expectations.exceptions.exceptions import MetricProviderError
-    from great_expectations.execution_engine.sqlalchemy_execution_engine import SqlAlchemyExecutionEngine
-    from great_expectations.expectations.registry import get_metric_provider
-    from great_expectations.validator.metric_configuration import MetricConfiguration
-
-    if not isinstance(execution_engine, SqlAlchemyExecutionEngine):
-        return None
     name = metric.metric_name
     for suffix, count_suffix in _COUNTED_BY.items():
         if name.endswith(suffix):
             count_name = name[: len(name) - len(suffix)] + count_suffix
             break
     else:
+        return None  # most metrics: asked before anything is imported
+    from great_expectations.exceptions.exceptions import MetricProviderError
+    from great_expectations.execution_engine.sqlalchemy_execution_engine import SqlAlchemyExecutionEngine
+    from great_expectations.expectations.registry import get_metric_provider
+    from great_expectations.validator.metric_configuration import MetricConfiguration
+
+    if not isinstance(execution_engine, SqlAlchemyExecutionEngine):
         return None
     try:
         get_metric_provider(count_name, execution_engine)
