@@ -139,6 +139,14 @@ def _entry(type_: str, severity: str | None = "critical", **kwargs) -> dict:
             "does not declare",
         ),
         (_entry("expect_column_values_to_be_in_set", column="drug"), None, "GX rejects it"),
+        (
+            _entry(
+                "unexpected_rows_expectation",
+                unexpected_rows_query="select * from {batch} where not regexp_matches(\"file_sha256\", '^[0-9a-f]{{64}}$')",
+            ),
+            None,
+            re.escape("""regexp_full_match("file_sha256", '[0-9a-f]{{64}}')"""),
+        ),
     ],
 )
 def test_malformed_suite_fails_loudly_naming_file_and_entry(
