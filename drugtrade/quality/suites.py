@@ -39,8 +39,9 @@ from drugtrade.quality.columns_not_null import EXPECTATION_TYPE as _COLUMNS_NOT_
 
 STAGES = ("raw", "staging", "marts")
 # regexp_matches(column, '^...$'): a pattern anchored at both ends (the module docstring says why
-# it is refused).
-_ANCHORED_PATTERN = re.compile(r"regexp_matches\(\s*([^,]+?)\s*,\s*'\^([^']*)\$'\s*\)")
+# it is refused). Not a pattern with an alternation ('^a|b$' is '^a' or 'b$', no whole value) nor
+# one that ends in an escaped dollar (a literal one).
+_ANCHORED_PATTERN = re.compile(r"regexp_matches\(\s*([^,]+?)\s*,\s*'\^((?:[^'\\|]|\\.)*)\$'\s*\)")
 SEVERITIES = ("critical", "warning")
 
 

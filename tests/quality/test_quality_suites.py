@@ -158,6 +158,21 @@ def test_malformed_suite_fails_loudly_naming_file_and_entry(
     assert str(path) in str(raised.value) and "#0" in str(raised.value)
 
 
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "'^(https?|file)://'",  # a prefix
+        "'^[0-9]+|[a-z]+$'",  # an alternation: '^[0-9]+' or '[a-z]+$', not a whole value
+        "'^price\\$'",  # ends in a literal dollar
+    ],
+)
+def test_patterns_that_are_not_whole_value_matches_stay_regexp_matches(tmp_path: Path, pattern: str) -> None:
+    query = f'select * from {{batch}} where not regexp_matches("unit", {pattern})'
+    _write_suite(tmp_path, [_entry("unexpected_rows_expectation", unexpected_rows_query=query)])
+    (expectation,) = load_suite(tmp_path, "raw", "observations").expectations
+    assert expectation.kwargs["unexpected_rows_query"] == query
+
+
 def test_missing_suite_is_an_error_naming_the_path(tmp_path: Path) -> None:
     with pytest.raises(SuiteFileError, match="staging/stg_nothing.json"):
         load_suite(tmp_path, "staging", "stg_nothing")
