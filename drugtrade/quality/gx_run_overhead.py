@@ -1,4 +1,4 @@
-"""Five cuts in GX 1.24's overhead, installed once per process by ``install()``
+"""Seven cuts in GX 1.24's overhead, installed once per process by ``install()``
 (drugtrade.quality.context does, before a context is made). None changes what GX computes,
 checks or renders; each is tested in tests/quality/test_gx_run_overhead.py.
 
@@ -47,6 +47,24 @@ checks or renders; each is tested in tests/quality/test_gx_run_overhead.py.
    themselves (str, int, bool, None, a float that is not NaN, lists, tuples and str-keyed dicts
    of them) are what the conversion returns unchanged, so they are hashed directly, to the
    same id; anything else (a date, a NaN, a numpy number, a model) takes GX's path.
+
+6. A large value set tested with ``list_contains`` on DuckDB. GX writes
+   ``expect_column_values_to_be_in_set`` as ``column IN ($1, ..., $n)`` inside the
+   ``sum(CASE WHEN ...)`` that counts unexpected values. DuckDB turns a long IN list into a
+   hash lookup only in a WHERE clause; inside CASE it compares each value with every member:
+   0.72 s for 300 country codes over 2,000,000 raw observations, against 0.017 s for
+   ``list_contains([$1, ..., $n], column)`` (and 0.027 s for 4 codes either way). For a
+   VARCHAR column (as GX itself reflected the relation) and a set of 16 or more strings with
+   no NULL, the two are the same test: true for a member, false for any other string, NULL
+   for a NULL (which GX counts apart anyway). Any other set, column type or database gets
+   GX's IN list.
+
+7. A query asset's columns read without its rows on DuckDB. GX cannot reflect the columns of
+   a custom query (an asset made with ``add_query_asset``), so it runs the query and reads the
+   names off the result: the whole query, for a list of names. For the staging
+   reconciliation (a distinct count over every staged observation) that is 0.24 s of the
+   0.25 s the query costs, on the benchmark. The same query with ``LIMIT 0`` gives DuckDB's
+   result the same columns in 0.003 s; GX gets the same names, without types, as before.
 """
 
 from __future__ import annotations
@@ -67,6 +85,8 @@ _fresh_in_run: contextvars.ContextVar[dict[tuple[str, str], Any] | None] = conte
 )
 # GX's own implementations, kept for the tests that compare them with these.
 ORIGINALS: dict[str, Callable[..., Any]] = {}
+# The smallest value set tested with list_contains (below it an IN list costs DuckDB as little).
+IN_SET_LIST_MIN = 16
 # The name under which a row-level metric receives its count (a key GX's metrics do not use).
 COUNT_DEPENDENCY = "drugtrade_unexpected_count"
 # Row-level metric suffix -> the suffix of the metric that counts the same rows.
@@ -235,6 +255,50 @@ def _to_id(self: Any, id_keys: Any = None, id_ignore_keys: Any = None) -> Any:
     return ORIGINALS["IDDict.to_id"](self, id_keys, id_ignore_keys)
 
 
+def _varchar_column(column: Any, metrics: Any) -> bool:
+    """True when GX reflected ``column`` of the validated relation as a string type."""
+    import sqlalchemy as sa
+
+    reflected = (metrics or {}).get("table.column_types") or []
+    kinds = [c.get("type") for c in reflected if isinstance(c, dict) and c.get("name") == column.name]
+    return len(kinds) == 1 and isinstance(kinds[0], sa.String)
+
+
+def _in_set_condition(column: Any, value_set: Any, **kwargs: Any) -> Any:
+    engine = kwargs.get("_sqlalchemy_engine")
+    if (
+        engine is not None
+        and engine.dialect.name == "duckdb"
+        and value_set is not None
+        and len(value_set) >= IN_SET_LIST_MIN
+        and all(type(value) is str for value in value_set)
+        and _varchar_column(column, kwargs.get("_metrics"))
+    ):
+        import sqlalchemy as sa
+
+        members = sa.func.list_value(*(sa.literal(value, sa.String()) for value in value_set))
+        return sa.func.list_contains(members, column, type_=sa.Boolean())
+    return ORIGINALS["ColumnValuesInSet._sqlalchemy_impl"](column, value_set, **kwargs)
+
+
+def _column_reflection_fallback(
+    selectable: Any, dialect: Any, sqlalchemy_engine: Any, schema_name: str | None = None
+) -> list[dict[str, str]]:
+    import sqlalchemy as sa
+
+    if dialect.name.lower() == "duckdb" and isinstance(selectable, sa.TextClause):
+        # GX's own query for a custom query, which reads only the result's column names.
+        query = sa.select(sa.text("*")).select_from(selectable.columns().subquery("reflected")).limit(0)
+        engine = sqlalchemy_engine.engine
+        with engine.connect() if isinstance(engine, sa.Engine) else engine as connection:
+            names = list(connection.execute(query).keys())
+        return [{"name": name} for name in names]
+    fallback: list[dict[str, str]] = ORIGINALS["column_reflection_fallback"](
+        selectable, dialect, sqlalchemy_engine, schema_name
+    )
+    return fallback
+
+
 def _shared_bytecode_cache(original_init: Callable[..., None]) -> Callable[..., None]:
     from jinja2 import FileSystemBytecodeCache
     from jinja2.bccache import Bucket
@@ -264,7 +328,7 @@ def _shared_bytecode_cache(original_init: Callable[..., None]) -> Callable[..., 
 
 
 def install() -> None:
-    """Install the five cuts (idempotent)."""
+    """Install the seven cuts (idempotent)."""
     global _installed
     if _installed:
         return
@@ -273,6 +337,10 @@ def install() -> None:
     from great_expectations.core.validation_definition import ValidationDefinition
     from great_expectations.execution_engine.execution_engine import ExecutionEngine
     from great_expectations.expectations.expectation import Expectation
+    from great_expectations.expectations.metrics import util as metric_util
+    from great_expectations.expectations.metrics.column_map_metrics.column_values_in_set import (
+        ColumnValuesInSet,
+    )
     from great_expectations.expectations.metrics.metric_provider import MetricProvider
     from great_expectations.render.view.view import DefaultJinjaView
 
@@ -292,6 +360,8 @@ def install() -> None:
                 ExecutionEngine._process_direct_and_bundled_metric_computation_configurations
             ),
             "IDDict.to_id": IDDict.to_id,
+            "ColumnValuesInSet._sqlalchemy_impl": ColumnValuesInSet._sqlalchemy_impl,
+            "column_reflection_fallback": metric_util.column_reflection_fallback,
         }
     )
     # Replacing these methods is the point of this module (see its docstring).
@@ -306,4 +376,8 @@ def install() -> None:
         _process_direct_and_bundled
     )
     IDDict.to_id = _to_id  # type: ignore[method-assign]
+    # GX's condition calls cls._sqlalchemy_impl, a staticmethod.
+    ColumnValuesInSet._sqlalchemy_impl = staticmethod(_in_set_condition)  # type: ignore[method-assign]
+    # Looked up in its module by get_sqlalchemy_column_metadata, its only caller.
+    metric_util.column_reflection_fallback = _column_reflection_fallback
     _installed = True

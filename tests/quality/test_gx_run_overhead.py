@@ -311,3 +311,128 @@ def test_metric_ids_are_gx_s_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     for kwargs in hashed:
         assert kwargs.to_id() == gx_to_id(kwargs), kwargs
         assert kwargs.to_id(id_ignore_keys={"column"}) == gx_to_id(kwargs, id_ignore_keys={"column"}), kwargs
+
+
+def _sets_suite(tmp_path: Path) -> gx.Checkpoint:
+    """In-set expectations of every shape cut 6 tells apart: 16 or more strings on a VARCHAR
+    column (with and without unexpected values and NULLs, with ``mostly``), fewer strings,
+    a set holding a NULL, numbers on a number column and strings on a DATE column."""
+    database = tmp_path / "build.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(
+            "create table seizures as select i as seizure_id, "
+            "case when i % 10 = 9 then null else 'C' || lpad(cast(i % 40 as varchar), 2, '0') end as country, "
+            "date '2026-01-01' + cast(i % 20 as integer) as seized_on "
+            "from range(1000) t(i)"
+        )
+    context = open_context(tmp_path / "quality", tmp_path / "docs")
+    source = duckdb_datasource(context, "build", database)
+    codes = [f"C{n:02d}" for n in range(40)]
+    expectations = gx.expectations
+    suite = gx.ExpectationSuite(
+        name="seizure_sets",
+        expectations=[
+            expectations.ExpectColumnValuesToBeInSet(column="country", value_set=codes),
+            expectations.ExpectColumnValuesToBeInSet(column="country", value_set=codes[:20]),
+            expectations.ExpectColumnValuesToBeInSet(column="country", value_set=codes[:30], mostly=0.7),
+            expectations.ExpectColumnValuesToBeInSet(column="country", value_set=codes[:5]),
+            expectations.ExpectColumnValuesToBeInSet(column="country", value_set=[*codes[:20], None]),
+            expectations.ExpectColumnValuesToBeInSet(column="seizure_id", value_set=list(range(500))),
+            expectations.ExpectColumnValuesToBeInSet(
+                column="seized_on", value_set=[f"2026-01-{d:02d}" for d in range(1, 17)]
+            ),
+        ],
+    )
+    validation = add_validation(context, source, suite, table="seizures")
+    result_format = {"result_format": "BASIC", "partial_unexpected_count": 5}
+    return stage_checkpoint(context, "marts", [validation], result_format)
+
+
+def test_a_large_string_set_is_tested_with_list_contains_to_gx_s_own_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from great_expectations.expectations.metrics.column_map_metrics.column_values_in_set import (
+        ColumnValuesInSet,
+    )
+
+    checkpoint = _sets_suite(tmp_path)
+    outcomes, statements = _run_counting_queries(checkpoint)
+    monkeypatch.setattr(
+        ColumnValuesInSet,
+        "_sqlalchemy_impl",
+        staticmethod(gx_run_overhead.ORIGINALS["ColumnValuesInSet._sqlalchemy_impl"]),
+    )
+    gx_outcomes, gx_statements = _run_counting_queries(checkpoint)
+
+    assert outcomes == gx_outcomes
+    assert not any(o[4] for o in outcomes.values())  # every expectation was evaluated
+    assert sorted((o[1], o[0]) for o in outcomes.values()) == [
+        (0, True),  # all 40 codes
+        (200, False),  # 16 days of 20, on a DATE column
+        (225, True),  # 30 codes, mostly 0.7 (225 of 900 non-null values outside)
+        (450, False),  # 20 codes
+        (450, False),  # 20 codes and a NULL: GX drops the NULL
+        (500, False),  # seizure ids: numbers
+        (775, False),  # 5 codes
+    ]
+
+    def with_list(queries: list[str]) -> list[str]:
+        return [q for q in queries if "list_contains" in q]
+
+    assert not with_list(gx_statements)
+    # The three sets of 16 or more codes, in the one query that counts (GX bundles the counts
+    # of a table), and in the samples of the two with unexpected values. Fewer strings, a set
+    # with a NULL, numbers and a DATE column keep GX's IN list.
+    counted = [q for q in with_list(statements) if "unexpected_count" in q]
+    assert len(counted) == 1
+    assert counted[0].count("list_contains") == 3
+    assert len(with_list(statements)) == 3
+
+
+def test_a_query_asset_s_columns_are_read_without_its_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from great_expectations.expectations.metrics import util as metric_util
+
+    database = tmp_path / "build.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(
+            "create table loads as select i as load_id, i % 3 as rows_read from range(30) t(i)"
+        )
+    context = open_context(tmp_path / "quality", tmp_path / "docs")
+    source = duckdb_datasource(context, "build", database)
+    suite = gx.ExpectationSuite(
+        name="load_totals",
+        expectations=[
+            gx.expectations.ExpectColumnValuesToBeBetween(column="total_rows", min_value=10),
+            gx.expectations.ExpectColumnToExist(column="rows_read"),
+            gx.expectations.ExpectTableColumnsToMatchOrderedList(column_list=["rows_read", "total_rows"]),
+        ],
+    )
+    query = "select rows_read, sum(load_id) as total_rows from loads group by rows_read"
+    checkpoint = stage_checkpoint(
+        context,
+        "staging",
+        [add_validation(context, source, suite, query=query)],
+        {"result_format": "BASIC", "partial_unexpected_count": 5},
+    )
+    outcomes, statements = _run_counting_queries(checkpoint)
+    monkeypatch.setattr(
+        metric_util, "column_reflection_fallback", gx_run_overhead.ORIGINALS["column_reflection_fallback"]
+    )
+    gx_outcomes, gx_statements = _run_counting_queries(checkpoint)
+
+    assert outcomes == gx_outcomes
+    assert sorted(o[0] for o in outcomes.values()) == [True, True, True]
+    assert not any(o[4] for o in outcomes.values())
+
+    def reflections(queries: list[str]) -> list[str]:
+        """The queries that select the asset's rows as they are (no aggregate, no filter)."""
+        return [q for q in queries if q.startswith("SELECT * FROM (") and " AS anon_1" not in q]
+
+    # GX reads every row of the query for its columns; now the same query is asked for none.
+    (gx_reflection,) = reflections(gx_statements)
+    (reflection,) = reflections(statements)
+    assert "LIMIT" not in gx_reflection
+    assert reflection.endswith("AS reflected LIMIT $1")
+    assert len(statements) == len(gx_statements)
