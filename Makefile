@@ -47,10 +47,11 @@ test-stack: $(STAMP)
 	$(BIN)/python -m pytest -m "stack or superset" $(PYTEST_ARGS)
 
 # The inner loop (<= 60 s): lint, then the unit tests: no pipeline build, no Airflow, no dbt, no GX
-# validation, no fuzzing (the `unit` marker, set by tests/conftest.py).
+# validation, no fuzzing (the `unit` marker, set by tests/conftest.py), on both cores (43-44 s
+# against 55-60 s in one process, on a machine where the whole command took 64 s that way).
 check: $(STAMP)
 	$(MAKE) --no-print-directory lint-python
-	$(BIN)/python -m pytest -q -m unit -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -m unit -p no:cacheprovider -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Style checked as CI checks it: ruff (lint and format), mypy strict on the package, sqlfluff on
 # the dbt models and singular tests. `make check` runs the Python part only (sqlfluff renders
