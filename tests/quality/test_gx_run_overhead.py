@@ -50,14 +50,20 @@ def test_every_expectation_of_the_project_gets_gx_s_own_kwargs(suites_dir: Path)
     assert checked > 100  # every suite file was read
 
 
-def _two_suites(tmp_path: Path) -> tuple[Any, gx.Checkpoint]:
+def _context_over(tmp_path: Path, create_table: str) -> tuple[Any, Any]:
+    """A GX context and its datasource over a DuckDB file holding the table ``create_table`` makes."""
     database = tmp_path / "build.duckdb"
     with duckdb.connect(str(database)) as connection:
-        connection.execute(
-            "create table figures as select i as figure_id, i * 0.5 as kg from range(100) t(i)"
-        )
+        connection.execute(create_table)
     context = open_context(tmp_path / "quality", tmp_path / "docs")
-    source = duckdb_datasource(context, "build", database)
+    return context, duckdb_datasource(context, "build", database)
+
+
+def _two_suites(tmp_path: Path) -> tuple[Any, gx.Checkpoint]:
+    context, source = _context_over(
+        tmp_path,
+        "create table figures as select i as figure_id, i * 0.5 as kg from range(100) t(i)",
+    )
     validations = [
         add_validation(
             context,
@@ -139,14 +145,11 @@ def _samples_suite(tmp_path: Path) -> tuple[Any, gx.Checkpoint]:
     """Each kind of row-level metric (column, column pair, compound columns, unexpected rows)
     with no unexpected row and with some: six expectations with none, six with some (one of
     them passing with ``mostly``)."""
-    database = tmp_path / "build.duckdb"
-    with duckdb.connect(str(database)) as connection:
-        connection.execute(
-            "create table seizures as select i as seizure_id, i % 7 as port, 'kg' || (i % 3) as unit "
-            "from range(1000) t(i)"
-        )
-    context = open_context(tmp_path / "quality", tmp_path / "docs")
-    source = duckdb_datasource(context, "build", database)
+    context, source = _context_over(
+        tmp_path,
+        "create table seizures as select i as seizure_id, i % 7 as port, 'kg' || (i % 3) as unit "
+        "from range(1000) t(i)",
+    )
     expectations = gx.expectations
     suite = gx.ExpectationSuite(
         name="seizures",
@@ -317,16 +320,13 @@ def _sets_suite(tmp_path: Path) -> gx.Checkpoint:
     """In-set expectations of every shape cut 6 tells apart: 16 or more strings on a VARCHAR
     column (with and without unexpected values and NULLs, with ``mostly``), fewer strings,
     a set holding a NULL, numbers on a number column and strings on a DATE column."""
-    database = tmp_path / "build.duckdb"
-    with duckdb.connect(str(database)) as connection:
-        connection.execute(
-            "create table seizures as select i as seizure_id, "
-            "case when i % 10 = 9 then null else 'C' || lpad(cast(i % 40 as varchar), 2, '0') end as country, "
-            "date '2026-01-01' + cast(i % 20 as integer) as seized_on "
-            "from range(1000) t(i)"
-        )
-    context = open_context(tmp_path / "quality", tmp_path / "docs")
-    source = duckdb_datasource(context, "build", database)
+    context, source = _context_over(
+        tmp_path,
+        "create table seizures as select i as seizure_id, "
+        "case when i % 10 = 9 then null else 'C' || lpad(cast(i % 40 as varchar), 2, '0') end as country, "
+        "date '2026-01-01' + cast(i % 20 as integer) as seized_on "
+        "from range(1000) t(i)",
+    )
     codes = [f"C{n:02d}" for n in range(40)]
     expectations = gx.expectations
     suite = gx.ExpectationSuite(
@@ -394,13 +394,10 @@ def test_a_query_asset_s_columns_are_read_without_its_rows(
 ) -> None:
     from great_expectations.expectations.metrics import util as metric_util
 
-    database = tmp_path / "build.duckdb"
-    with duckdb.connect(str(database)) as connection:
-        connection.execute(
-            "create table loads as select i as load_id, i % 3 as rows_read from range(30) t(i)"
-        )
-    context = open_context(tmp_path / "quality", tmp_path / "docs")
-    source = duckdb_datasource(context, "build", database)
+    context, source = _context_over(
+        tmp_path,
+        "create table loads as select i as load_id, i % 3 as rows_read from range(30) t(i)",
+    )
     suite = gx.ExpectationSuite(
         name="load_totals",
         expectations=[
