@@ -47,7 +47,7 @@ test-stack: $(STAMP)
 	$(BIN)/python -m pytest -m "stack or superset" $(PYTEST_ARGS)
 
 # The inner loop (<= 60 s): lint, then the unit tests: no pipeline build, no Airflow, no dbt, no GX
-# validation, no fuzzing (the `unit` marker, set by tests/conftest.py), on both cores (43-44 s
+# validation, no fuzzing (the `unit` marker, set by tests/conftest.py), on both cores (35-44 s
 # against 55-60 s in one process, on a machine where the whole command took 64 s that way).
 check: $(STAMP)
 	$(MAKE) --no-print-directory lint-python
